@@ -1,0 +1,284 @@
+//! The model's random quantities, each a small type with a validating
+//! constructor and its own error, in the manner of `rand_distr`.
+//!
+//! All maths goes through `libm` so a seed gives the same bits on every target.
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution, Gamma, StandardNormal};
+use std::fmt;
+
+use crate::scenario::Conversion;
+
+/// z-score of the 90th percentile of the standard normal.
+pub const Z90: f64 = 1.281_551_565_544_600_5;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DistError {
+    /// A rate outside [0, 1].
+    RateOutOfRange,
+    /// A standard deviation too large for a Beta with that mean.
+    SpreadTooLarge,
+    /// A coefficient of variation outside [0, 2].
+    CvOutOfRange,
+    /// Median not above 0, or p90 below the median.
+    BadDealSize,
+}
+
+impl fmt::Display for DistError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DistError::RateOutOfRange => "rate outside [0, 1]",
+            DistError::SpreadTooLarge => "sd must satisfy sd^2 < mean*(1-mean)",
+            DistError::CvOutOfRange => "coefficient of variation outside [0, 2]",
+            DistError::BadDealSize => "deal size needs 0 < median <= p90",
+        })
+    }
+}
+
+impl std::error::Error for DistError {}
+
+/// A stage's conversion rate for one trial: fixed, or Beta-distributed.
+#[derive(Clone, Debug)]
+pub enum RateDist {
+    Fixed(f64),
+    Beta(Beta<f64>),
+}
+
+impl RateDist {
+    pub fn new(conversion: &Conversion) -> Result<RateDist, DistError> {
+        let in_range = |p: f64| p.is_finite() && (0.0..=1.0).contains(&p);
+        match *conversion {
+            Conversion::Fixed(p) if in_range(p) => Ok(RateDist::Fixed(p)),
+            Conversion::Fixed(_) => Err(DistError::RateOutOfRange),
+            Conversion::Estimate { mean, sd } => {
+                if !in_range(mean) || !(sd >= 0.0) || !sd.is_finite() {
+                    return Err(DistError::RateOutOfRange);
+                }
+                if sd == 0.0 {
+                    return Ok(RateDist::Fixed(mean));
+                }
+                let var = sd * sd;
+                if !(var < mean * (1.0 - mean)) {
+                    return Err(DistError::SpreadTooLarge);
+                }
+                let k = mean * (1.0 - mean) / var - 1.0;
+                // Past this concentration the Beta is a fixed rate to every digit we report.
+                if k > 1.0e12 {
+                    return Ok(RateDist::Fixed(mean));
+                }
+                Beta::new(mean * k, (1.0 - mean) * k)
+                    .map(RateDist::Beta)
+                    .map_err(|_| DistError::SpreadTooLarge)
+            }
+            Conversion::History { won, of } => {
+                if won > of {
+                    return Err(DistError::RateOutOfRange);
+                }
+                Beta::new(won as f64 + 1.0, (of - won) as f64 + 1.0)
+                    .map(RateDist::Beta)
+                    .map_err(|_| DistError::RateOutOfRange)
+            }
+        }
+    }
+
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            RateDist::Fixed(p) => *p,
+            RateDist::Beta(b) => b.sample(rng).clamp(0.0, 1.0),
+        }
+    }
+}
+
+/// The per-trial multiplier on lead volume: Gamma with mean 1 and the given CV.
+#[derive(Clone, Debug)]
+pub struct LeadMultiplier(Option<Gamma<f64>>);
+
+impl LeadMultiplier {
+    pub fn new(cv: f64) -> Result<LeadMultiplier, DistError> {
+        if !(cv.is_finite() && (0.0..=2.0).contains(&cv)) {
+            return Err(DistError::CvOutOfRange);
+        }
+        if cv == 0.0 {
+            return Ok(LeadMultiplier(None));
+        }
+        let v = cv * cv;
+        Gamma::new(1.0 / v, v)
+            .map(|g| LeadMultiplier(Some(g)))
+            .map_err(|_| DistError::CvOutOfRange)
+    }
+
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match &self.0 {
+            None => 1.0,
+            Some(g) => g.sample(rng),
+        }
+    }
+}
+
+/// Lognormal value of one won deal, given by its median and 90th percentile.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DealValue {
+    mu: f64,
+    sigma: f64,
+    median: f64,
+    mean: f64,
+    /// E[X^2]
+    second_moment: f64,
+    /// Parameters of the lognormal matched to the mean and variance of a sum
+    /// of `SUM_SHORTCUT_FROM` or more deals are derived per sum; these cache
+    /// `Var[X] / E[X]^2` for it.
+    rel_var: f64,
+}
+
+/// From this many deals in one month, the sum of their values is drawn from
+/// one lognormal with the sum's exact mean and variance (Fenton-Wilkinson)
+/// instead of deal by deal. The error this makes on revenue percentiles is
+/// measured by `funnelbench --shortcut` and recorded in the README.
+pub const SUM_SHORTCUT_FROM: u64 = 256;
+
+impl DealValue {
+    pub fn new(median: f64, p90: f64) -> Result<DealValue, DistError> {
+        if !(median.is_finite() && p90.is_finite() && median > 0.0 && p90 >= median) {
+            return Err(DistError::BadDealSize);
+        }
+        let mu = libm::log(median);
+        let sigma = libm::log(p90 / median) / Z90;
+        let s2 = sigma * sigma;
+        Ok(DealValue {
+            mu,
+            sigma,
+            median,
+            mean: libm::exp(mu + s2 / 2.0),
+            second_moment: libm::exp(2.0 * mu + 2.0 * s2),
+            rel_var: libm::expm1(s2),
+        })
+    }
+
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    pub fn second_moment(&self) -> f64 {
+        self.second_moment
+    }
+
+    pub fn is_fixed(&self) -> bool {
+        self.sigma == 0.0
+    }
+
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let z: f64 = StandardNormal.sample(rng);
+        libm::exp(self.mu + self.sigma * z)
+    }
+
+    /// Total value of `n` won deals.
+    pub fn sum<R: Rng + ?Sized>(&self, n: u64, rng: &mut R) -> f64 {
+        self.sum_with_shortcut(n, SUM_SHORTCUT_FROM, rng)
+    }
+
+    /// `sum` with the shortcut threshold as a parameter, so its error can be measured.
+    pub fn sum_with_shortcut<R: Rng + ?Sized>(&self, n: u64, from: u64, rng: &mut R) -> f64 {
+        if n == 0 {
+            return 0.0;
+        }
+        if self.sigma == 0.0 {
+            return n as f64 * self.median;
+        }
+        if n >= from {
+            // Lognormal with the sum's mean n*m and variance n*v.
+            let s2 = libm::log1p(self.rel_var / n as f64);
+            let mean = n as f64 * self.mean;
+            let z: f64 = StandardNormal.sample(rng);
+            return libm::exp(libm::log(mean) - s2 / 2.0 + libm::sqrt(s2) * z);
+        }
+        let mut total = 0.0;
+        for _ in 0..n {
+            total += self.sample(rng);
+        }
+        total
+    }
+}
+
+/// Poisson count with mean `lambda` (0 for a mean of 0 or less).
+pub fn poisson<R: Rng + ?Sized>(lambda: f64, rng: &mut R) -> u64 {
+    if !(lambda > 0.0) {
+        return 0;
+    }
+    match rand_distr::Poisson::new(lambda) {
+        Ok(d) => {
+            let x: f64 = d.sample(rng);
+            x as u64
+        }
+        Err(_) => 0,
+    }
+}
+
+/// Binomial count of `n` trials with success probability `p` (clamped to [0, 1]).
+pub fn binomial<R: Rng + ?Sized>(n: u64, p: f64, rng: &mut R) -> u64 {
+    if n == 0 || !(p > 0.0) {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    match rand_distr::Binomial::new(n, p) {
+        Ok(d) => d.sample(rng),
+        Err(_) => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::trial_rng;
+
+    #[test]
+    fn deal_value_moments_match_the_closed_form() {
+        let d = DealValue::new(12_000.0, 30_000.0).unwrap();
+        let mut rng = trial_rng(7, 0, crate::rng::Stream::Values);
+        let n = 200_000;
+        let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
+        let true_var = d.second_moment() - d.mean() * d.mean();
+        let se = libm::sqrt(true_var / n as f64);
+        assert!((mean - d.mean()).abs() < 4.0 * se, "mean {mean} vs {}", d.mean());
+        let mut sorted = xs;
+        sorted.sort_by(f64::total_cmp);
+        // The median of a sample of 200k is within ~0.4% here.
+        let median = sorted[n / 2];
+        assert!((median / 12_000.0 - 1.0).abs() < 0.01, "median {median}");
+        let p90 = sorted[n * 9 / 10];
+        assert!((p90 / 30_000.0 - 1.0).abs() < 0.02, "p90 {p90}");
+    }
+
+    #[test]
+    fn shortcut_sum_keeps_mean_and_variance() {
+        let d = DealValue::new(12_000.0, 30_000.0).unwrap();
+        let mut rng = trial_rng(11, 0, crate::rng::Stream::Values);
+        let n_deals = 400;
+        let draws = 50_000;
+        let sums: Vec<f64> = (0..draws).map(|_| d.sum(n_deals, &mut rng)).collect();
+        let mean = sums.iter().sum::<f64>() / draws as f64;
+        let var = sums.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (draws - 1) as f64;
+        let true_mean = n_deals as f64 * d.mean();
+        let true_var = n_deals as f64 * (d.second_moment() - d.mean() * d.mean());
+        assert!((mean - true_mean).abs() < 4.0 * libm::sqrt(true_var / draws as f64));
+        // Standard error of a sample variance is about var * sqrt(2/(n-1)) (plus kurtosis), ~1%.
+        assert!((var / true_var - 1.0).abs() < 0.05, "var ratio {}", var / true_var);
+    }
+
+    #[test]
+    fn constructors_reject_bad_parameters() {
+        assert_eq!(
+            RateDist::new(&Conversion::Fixed(1.5)).unwrap_err(),
+            DistError::RateOutOfRange
+        );
+        assert_eq!(
+            RateDist::new(&Conversion::Estimate { mean: 0.5, sd: 0.5 }).unwrap_err(),
+            DistError::SpreadTooLarge
+        );
+        assert_eq!(LeadMultiplier::new(3.0).unwrap_err(), DistError::CvOutOfRange);
+        assert_eq!(DealValue::new(10.0, 5.0).unwrap_err(), DistError::BadDealSize);
+    }
+}

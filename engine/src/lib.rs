@@ -1,0 +1,31 @@
+//! Sales-funnel Monte Carlo engine: the scenario format, its validation, the
+//! simulation and its statistics. Knows nothing of browsers or terminals.
+//!
+//! ```
+//! use funnel_engine::{Scenario, Simulation, Summary};
+//! let scenario = Scenario::from_json(include_str!("../../scenarios/reference.json")).unwrap();
+//! let sim = Simulation::new(&scenario, 1_000, 1).unwrap();
+//! let summary = Summary::new(&sim, &sim.run_all());
+//! assert!(summary.revenue.mean > 0.0);
+//! ```
+
+pub mod alias;
+pub mod bench;
+pub mod cli;
+pub mod dist;
+mod error;
+pub mod outcome;
+mod parse;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod stats;
+pub mod summary;
+pub mod timing;
+mod validate;
+
+pub use error::{FieldError, ScenarioErrors};
+pub use outcome::{Chunk, MergeError, merge};
+pub use scenario::{Conversion, DealSize, Leads, Noise, Scenario, Stage, Target};
+pub use sim::{DEFAULT_SEED, DEFAULT_TRIALS, MAX_TRIALS, Method, Simulation};
+pub use summary::Summary;

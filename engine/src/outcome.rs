@@ -1,0 +1,197 @@
+//! What trials produce, and how chunks of trials merge.
+//!
+//! Per-trial values are kept in trial order so that statistics computed from
+//! them do not depend on how the run was split: floating-point sums are not
+//! associative, so merging partial sums would change the last bits.
+
+use crate::scenario::Scenario;
+
+/// The outcome of one trial, in buffers reused from trial to trial.
+#[derive(Clone, Debug)]
+pub struct TrialOut {
+    pub rates: Vec<f64>,
+    pub leads: u64,
+    pub month_won: Vec<u64>,
+    pub month_revenue: Vec<f64>,
+    /// Per stage: deals in it at the start plus those that came in.
+    pub entered: Vec<u64>,
+    /// Per stage: deals that moved forward (from the last stage: won).
+    pub advanced: Vec<u64>,
+    pub lost: Vec<u64>,
+    pub open_end: Vec<u64>,
+}
+
+impl TrialOut {
+    pub fn new(scenario: &Scenario) -> TrialOut {
+        let stages = scenario.stages.len();
+        let months = scenario.horizon_months as usize;
+        TrialOut {
+            rates: vec![0.0; stages],
+            leads: 0,
+            month_won: vec![0; months],
+            month_revenue: vec![0.0; months],
+            entered: vec![0; stages],
+            advanced: vec![0; stages],
+            lost: vec![0; stages],
+            open_end: vec![0; stages],
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.leads = 0;
+        self.month_won.fill(0);
+        self.month_revenue.fill(0.0);
+        self.entered.fill(0);
+        self.advanced.fill(0);
+        self.lost.fill(0);
+        self.open_end.fill(0);
+    }
+
+    pub fn won(&self) -> u64 {
+        self.month_won.iter().sum()
+    }
+
+    /// Fills `entered` and `advanced` from the outcome counts, walking back from
+    /// the last stage: every deal that entered a stage moved on, was lost there
+    /// or is still there, and what moved on entered the next stage.
+    pub fn derive_flows(&mut self, scenario: &Scenario) {
+        let mut advanced = self.won();
+        for s in (0..scenario.stages.len()).rev() {
+            self.advanced[s] = advanced;
+            self.entered[s] = advanced + self.lost[s] + self.open_end[s];
+            advanced = self.entered[s] - scenario.stages[s].open;
+        }
+    }
+}
+
+/// Per-stage totals over trials, exact in integers (so merge order cannot matter).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StageTotals {
+    pub entered: u128,
+    pub advanced: u128,
+    pub lost: u128,
+    pub open_end: u128,
+}
+
+/// Results of a contiguous range of trials.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chunk {
+    pub start: u64,
+    pub months: usize,
+    pub revenue: Vec<f64>,
+    pub won: Vec<u64>,
+    pub lost: Vec<u64>,
+    pub leads: Vec<u64>,
+    pub open_end: Vec<u64>,
+    /// `len * months` values, trial-major.
+    pub month_revenue: Vec<f64>,
+    pub stages: Vec<StageTotals>,
+}
+
+impl Chunk {
+    pub fn new(scenario: &Scenario, start: u64, capacity: usize) -> Chunk {
+        let months = scenario.horizon_months as usize;
+        Chunk {
+            start,
+            months,
+            revenue: Vec::with_capacity(capacity),
+            won: Vec::with_capacity(capacity),
+            lost: Vec::with_capacity(capacity),
+            leads: Vec::with_capacity(capacity),
+            open_end: Vec::with_capacity(capacity),
+            month_revenue: Vec::with_capacity(capacity * months),
+            stages: vec![StageTotals::default(); scenario.stages.len()],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.revenue.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.revenue.is_empty()
+    }
+
+    pub fn end(&self) -> u64 {
+        self.start + self.len() as u64
+    }
+
+    pub fn push(&mut self, t: &TrialOut) {
+        // Summed month by month in order, so the total is the same bits as the
+        // cumulative revenue at the last month.
+        let mut revenue = 0.0;
+        for &r in &t.month_revenue {
+            revenue += r;
+        }
+        self.revenue.push(revenue);
+        self.won.push(t.won());
+        self.lost.push(t.lost.iter().sum());
+        self.leads.push(t.leads);
+        self.open_end.push(t.open_end.iter().sum());
+        self.month_revenue.extend_from_slice(&t.month_revenue);
+        for (s, totals) in self.stages.iter_mut().enumerate() {
+            totals.entered += t.entered[s] as u128;
+            totals.advanced += t.advanced[s] as u128;
+            totals.lost += t.lost[s] as u128;
+            totals.open_end += t.open_end[s] as u128;
+        }
+    }
+
+    /// Appends the next chunk (which must start where this one ends).
+    fn append(&mut self, next: Chunk) {
+        self.revenue.extend(next.revenue);
+        self.won.extend(next.won);
+        self.lost.extend(next.lost);
+        self.leads.extend(next.leads);
+        self.open_end.extend(next.open_end);
+        self.month_revenue.extend(next.month_revenue);
+        for (a, b) in self.stages.iter_mut().zip(next.stages) {
+            a.entered += b.entered;
+            a.advanced += b.advanced;
+            a.lost += b.lost;
+            a.open_end += b.open_end;
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MergeError {
+    /// Trials missing or covered twice at this trial number.
+    Gap { at: u64 },
+    /// Chunks from runs with a different number of months or stages.
+    Mismatch,
+    Empty,
+}
+
+impl std::fmt::Display for MergeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MergeError::Gap { at } => write!(f, "chunks do not cover the trials at trial {at}"),
+            MergeError::Mismatch => f.write_str("chunks come from different scenarios"),
+            MergeError::Empty => f.write_str("no trials to merge"),
+        }
+    }
+}
+
+impl std::error::Error for MergeError {}
+
+/// Merges chunks that arrive in any order into the run's trials `0..n`.
+pub fn merge(mut chunks: Vec<Chunk>) -> Result<Chunk, MergeError> {
+    chunks.retain(|c| !c.is_empty());
+    chunks.sort_by_key(|c| c.start);
+    let mut iter = chunks.into_iter();
+    let mut all = iter.next().ok_or(MergeError::Empty)?;
+    if all.start != 0 {
+        return Err(MergeError::Gap { at: 0 });
+    }
+    for next in iter {
+        if next.start != all.end() {
+            return Err(MergeError::Gap { at: all.end() });
+        }
+        if next.months != all.months || next.stages.len() != all.stages.len() {
+            return Err(MergeError::Mismatch);
+        }
+        all.append(next);
+    }
+    Ok(all)
+}

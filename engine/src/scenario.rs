@@ -1,0 +1,125 @@
+//! The scenario: what a user says about their funnel (MODEL.md, format version 1).
+//!
+//! These types are plain data. Reading them from JSON, with a path in every
+//! error, lives in `parse`; range checks live in `validate`.
+
+use serde::Serialize;
+
+pub const FORMAT_VERSION: u32 = 1;
+pub const MAX_STAGES: usize = 20;
+pub const MAX_HORIZON_MONTHS: u32 = 60;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scenario {
+    pub version: u32,
+    pub name: String,
+    pub currency: String,
+    pub horizon_months: u32,
+    pub leads: Leads,
+    pub stages: Vec<Stage>,
+    pub deal_size: DealSize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Leads {
+    pub per_month: f64,
+    pub growth_per_month: f64,
+    pub noise: Noise,
+    pub uncertainty_cv: f64,
+}
+
+/// How weekly lead counts vary around their expectation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Noise {
+    Poisson,
+    Fixed,
+}
+
+impl Noise {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Noise::Poisson => "poisson",
+            Noise::Fixed => "fixed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stage {
+    pub name: String,
+    pub conversion: Conversion,
+    pub days: f64,
+    pub open: u64,
+}
+
+/// Share of deals leaving a stage that move forward, as the user knows it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Conversion {
+    /// A known rate.
+    Fixed(f64),
+    /// An uncertain rate: Beta with this mean and standard deviation.
+    Estimate { mean: f64, sd: f64 },
+    /// A rate learnt from history: Beta(won + 1, of - won + 1).
+    History { won: u64, of: u64 },
+}
+
+impl Conversion {
+    /// The expected rate, before any trial draws it.
+    pub fn mean(&self) -> f64 {
+        match *self {
+            Conversion::Fixed(p) => p,
+            Conversion::Estimate { mean, .. } => mean,
+            Conversion::History { won, of } => (won as f64 + 1.0) / (of as f64 + 2.0),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct DealSize {
+    pub median: f64,
+    pub p90: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Target {
+    pub revenue: f64,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario; every problem comes back with its field path.
+    pub fn from_json(text: &str) -> Result<Scenario, crate::ScenarioErrors> {
+        let scenario = crate::parse::parse(text)?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// The scenario in its file format, pretty-printed.
+    pub fn to_json_pretty(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The scenario in its file format, on one line (for links).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Weeks in the horizon: `round(horizon_months * 52 / 12)`.
+    pub fn weeks(&self) -> usize {
+        weeks_in(self.horizon_months)
+    }
+}
+
+/// `round(months * 52 / 12)`, halves away from zero, in integers.
+pub fn weeks_in(months: u32) -> usize {
+    ((months as usize * 52 * 2 + 12) / 24).max(1)
+}
+
+/// Month (from 0) that week `w` (from 0) belongs to: `floor(w * 12 / 52)`.
+pub fn month_of_week(week: usize) -> usize {
+    week * 12 / 52
+}
