@@ -2,40 +2,60 @@
 
 use rand::{Rng, RngExt};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Alias {
     keep: Vec<f64>,
     other: Vec<u32>,
+    // Work lists kept between rebuilds so a per-trial table allocates nothing.
+    small: Vec<u32>,
+    large: Vec<u32>,
 }
 
 impl Alias {
     /// `weights` need not sum to 1; an all-zero table always returns 0.
     pub fn new(weights: &[f64]) -> Alias {
+        let mut a = Alias::default();
+        a.rebuild(weights);
+        a
+    }
+
+    /// Makes this the table of `weights`, reusing its memory.
+    pub fn rebuild(&mut self, weights: &[f64]) {
         let n = weights.len().max(1);
         let total: f64 = weights.iter().sum();
-        let mut keep: Vec<f64> = if total > 0.0 {
-            weights.iter().map(|w| w * n as f64 / total).collect()
-        } else {
-            let mut k = vec![0.0; n];
-            k[0] = n as f64;
-            k
-        };
-        keep.resize(n, 0.0);
-        let mut other: Vec<u32> = (0..n as u32).collect();
-        let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| keep[i] < 1.0);
-        while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
-            other[s] = l as u32;
-            keep[l] -= 1.0 - keep[s];
-            if keep[l] < 1.0 {
-                large.pop();
-                small.push(l);
+        self.keep.clear();
+        if total > 0.0 {
+            let scale = n as f64 / total;
+            self.keep.extend(weights.iter().map(|w| w * scale));
+        }
+        self.keep.resize(n, 0.0);
+        if total <= 0.0 {
+            self.keep[0] = n as f64;
+        }
+        self.other.clear();
+        self.other.extend(0..n as u32);
+        self.small.clear();
+        self.large.clear();
+        for (i, &k) in self.keep.iter().enumerate() {
+            if k < 1.0 {
+                self.small.push(i as u32);
+            } else {
+                self.large.push(i as u32);
+            }
+        }
+        while let (Some(s), Some(&l)) = (self.small.pop(), self.large.last()) {
+            let (s, l) = (s as usize, l as usize);
+            self.other[s] = l as u32;
+            self.keep[l] -= 1.0 - self.keep[s];
+            if self.keep[l] < 1.0 {
+                self.large.pop();
+                self.small.push(l as u32);
             }
         }
         // Whatever is left is 1 up to rounding.
-        for i in small.into_iter().chain(large) {
-            keep[i] = 1.0;
+        for &i in self.small.iter().chain(&self.large) {
+            self.keep[i as usize] = 1.0;
         }
-        Alias { keep, other }
     }
 
     pub fn len(&self) -> usize {

@@ -51,11 +51,23 @@ pub fn shortcut_report(out: &mut dyn Write) {
     );
     let (a, b) = (sorted(&fast.revenue), sorted(&exact.revenue));
     let mut worst: f64 = 0.0;
-    for (name, q) in [("P5", 0.05), ("P10", 0.10), ("P50", 0.50), ("P90", 0.90), ("P95", 0.95)] {
+    for (name, q) in [
+        ("P5", 0.05),
+        ("P10", 0.10),
+        ("P50", 0.50),
+        ("P90", 0.90),
+        ("P95", 0.95),
+    ] {
         let (x, y) = (percentile(&a, q), percentile(&b, q));
         let rel = (x / y - 1.0) * 100.0;
         worst = worst.max(rel.abs());
-        let _ = writeln!(out, "  {name}: shortcut {x:.0}, deal by deal {y:.0}, difference {rel:+.3}%");
+        let _ = writeln!(
+            out,
+            "  {name}: shortcut {x:.0}, deal by deal {y:.0}, difference {rel:+.3}%"
+        );
     }
-    let _ = writeln!(out, "  largest difference on revenue percentiles: {worst:.3}%");
+    let _ = writeln!(
+        out,
+        "  largest difference on revenue percentiles: {worst:.3}%"
+    );
 }

@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use crate::{Scenario, Simulation, Summary};
 
-pub const USAGE: &str = "usage: funnelsim run SCENARIO.json [--trials N] [--seed S] [--samples FILE.csv]
+pub const USAGE: &str =
+    "usage: funnelsim run SCENARIO.json [--trials N] [--seed S] [--samples FILE.csv]
 
 Runs the Monte Carlo simulation of a sales funnel and prints a JSON summary.
   --trials N        number of trials, 1 to 1000000 (default 10000)
@@ -44,20 +45,31 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
             Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
             _ => (arg.as_str(), None),
         };
-        let mut value = |name: &str| inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("{name}: needs a value"));
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| format!("{name}: needs a value"))
+        };
         match flag {
             "--trials" => match value("--trials").and_then(|v| {
                 v.parse::<u64>()
                     .ok()
                     .filter(|t| (1..=crate::MAX_TRIALS).contains(t))
-                    .ok_or_else(|| format!("--trials: `{v}` is not a whole number from 1 to {}", crate::MAX_TRIALS))
+                    .ok_or_else(|| {
+                        format!(
+                            "--trials: `{v}` is not a whole number from 1 to {}",
+                            crate::MAX_TRIALS
+                        )
+                    })
             }) {
                 Ok(t) => trials = t,
                 Err(e) => problems.push(e),
             },
             "--seed" => match value("--seed").and_then(|v| {
-                v.parse::<u64>()
-                    .map_err(|_| format!("--seed: `{v}` is not a whole number from 0 to {}", u64::MAX))
+                v.parse::<u64>().map_err(|_| {
+                    format!("--seed: `{v}` is not a whole number from 0 to {}", u64::MAX)
+                })
             }) {
                 Ok(s) => seed = s,
                 Err(e) => problems.push(e),
@@ -69,7 +81,9 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
             "-h" | "--help" => return Ok(Command::Help),
             f if f.starts_with('-') => problems.push(format!("unknown flag `{f}`")),
             file if scenario.is_none() => scenario = Some(file.to_owned()),
-            extra => problems.push(format!("unexpected argument `{extra}` (one scenario file only)")),
+            extra => problems.push(format!(
+                "unexpected argument `{extra}` (one scenario file only)"
+            )),
         }
     }
     if scenario.is_none() {

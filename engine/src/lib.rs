@@ -14,6 +14,7 @@ pub mod bench;
 pub mod cli;
 pub mod dist;
 mod error;
+pub mod fastexp;
 pub mod outcome;
 mod parse;
 pub mod rng;

@@ -157,7 +157,9 @@ impl Chunk {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MergeError {
     /// Trials missing or covered twice at this trial number.
-    Gap { at: u64 },
+    Gap {
+        at: u64,
+    },
     /// Chunks from runs with a different number of months or stages.
     Mismatch,
     Empty,

@@ -8,12 +8,8 @@ use crate::scenario::{Conversion, DealSize, Leads, Noise, Scenario, Stage, Targe
 use crate::{FieldError, ScenarioErrors};
 
 pub fn parse(text: &str) -> Result<Scenario, ScenarioErrors> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        ScenarioErrors(vec![FieldError::new(
-            "",
-            format!("not valid JSON: {e}"),
-        )])
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| ScenarioErrors(vec![FieldError::new("", format!("not valid JSON: {e}"))]))?;
     let mut errors = Vec::new();
     let scenario = scenario(&value, &mut errors);
     match scenario {
@@ -105,7 +101,10 @@ fn conversion(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option
             let mean = o.req("mean", number);
             let sd = o.req("sd", number);
             o.finish();
-            Some(Conversion::Estimate { mean: mean?, sd: sd? })
+            Some(Conversion::Estimate {
+                mean: mean?,
+                sd: sd?,
+            })
         }
         _ => {
             errors.push(FieldError::new(
@@ -201,8 +200,15 @@ impl<'a, 'e> Obj<'a, 'e> {
                 errors,
             }),
             _ => {
-                let what = if path.is_empty() { "the scenario" } else { "this field" };
-                errors.push(FieldError::new(path, format!("{what} must be an object {{...}}")));
+                let what = if path.is_empty() {
+                    "the scenario"
+                } else {
+                    "this field"
+                };
+                errors.push(FieldError::new(
+                    path,
+                    format!("{what} must be an object {{...}}"),
+                ));
                 None
             }
         }

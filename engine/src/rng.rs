@@ -33,7 +33,8 @@ pub fn trial_rng(seed: u64, trial: u64, stream: Stream) -> TrialRng {
     const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
     // Mixing each coordinate separately before combining keeps (seed, trial)
     // pairs that differ in one bit from sharing a state.
-    let key = mix(seed ^ mix(trial.wrapping_add(GOLDEN)) ^ mix((stream as u64).wrapping_mul(GOLDEN)));
+    let key =
+        mix(seed ^ mix(trial.wrapping_add(GOLDEN)) ^ mix((stream as u64).wrapping_mul(GOLDEN)));
     let mut bytes = [0u8; 32];
     let mut state = key;
     for chunk in bytes.chunks_exact_mut(8) {

@@ -101,7 +101,11 @@ impl Summary {
             .collect();
 
         let deal_mean = sim.deal_value().mean();
-        let mean_rates: Vec<f64> = scenario.stages.iter().map(|s| s.conversion.mean()).collect();
+        let mean_rates: Vec<f64> = scenario
+            .stages
+            .iter()
+            .map(|s| s.conversion.mean())
+            .collect();
         // Chance of winning from the start of stage s at mean rates.
         let win_from = |s: usize| -> f64 { mean_rates[s..].iter().product() };
         let stages = scenario
@@ -114,14 +118,26 @@ impl Summary {
                 let left = t.advanced + t.lost;
                 let lost = mean(t.lost);
                 let open_end = mean(t.open_end);
-                let downstream = if s + 1 < mean_rates.len() { win_from(s + 1) } else { 1.0 };
+                let downstream = if s + 1 < mean_rates.len() {
+                    win_from(s + 1)
+                } else {
+                    1.0
+                };
                 StageSummary {
                     name: stage.name.clone(),
-                    entered: Mean { mean: mean(t.entered) },
-                    advanced: Mean { mean: mean(t.advanced) },
+                    entered: Mean {
+                        mean: mean(t.entered),
+                    },
+                    advanced: Mean {
+                        mean: mean(t.advanced),
+                    },
                     lost: Mean { mean: lost },
                     open_end: Mean { mean: open_end },
-                    conversion: if left == 0 { f64::NAN } else { t.advanced as f64 / left as f64 },
+                    conversion: if left == 0 {
+                        f64::NAN
+                    } else {
+                        t.advanced as f64 / left as f64
+                    },
                     lost_value: lost * downstream * deal_mean,
                     open_end_value: open_end * deal_mean,
                     open_end_weighted_value: open_end * win_from(s) * deal_mean,

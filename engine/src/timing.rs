@@ -162,7 +162,10 @@ pub fn open_deal_timing(scenario: &Scenario, first: usize) -> OpenDealTiming {
     let stages = scenario.stages.len();
     let start = open_delay(scenario.stages[first].days, weeks);
     let exits = exit_times(scenario, first, start, weeks);
-    let exited: Vec<f64> = exits.iter().map(|e| e.iter().sum::<f64>().min(1.0)).collect();
+    let exited: Vec<f64> = exits
+        .iter()
+        .map(|e| e.iter().sum::<f64>().min(1.0))
+        .collect();
 
     let open_in = |upto: usize| -> Vec<f64> {
         // Open in stage first + k at the horizon: reached it, has not left it.
@@ -214,7 +217,12 @@ mod tests {
     fn lead_weights_partition_the_leads_for_any_rates() {
         let s = crate::Scenario::from_json(include_str!("../../scenarios/reference.json")).unwrap();
         let w = lead_weights(&s);
-        for rates in [[0.3, 0.45, 0.6, 0.5, 0.7, 0.92], [1.0; 6], [0.0; 6], [0.9, 0.1, 0.5, 1.0, 0.2, 0.7]] {
+        for rates in [
+            [0.3, 0.45, 0.6, 0.5, 0.7, 0.92],
+            [1.0; 6],
+            [0.0; 6],
+            [0.9, 0.1, 0.5, 1.0, 0.2, 0.7],
+        ] {
             let mut reach = 1.0;
             let mut total = 0.0;
             for (s, p) in rates.iter().enumerate() {
@@ -222,7 +230,11 @@ mod tests {
                 reach *= p;
             }
             total += reach * w.won.iter().sum::<f64>();
-            assert!((total / w.total - 1.0).abs() < 1e-12, "{total} vs {}", w.total);
+            assert!(
+                (total / w.total - 1.0).abs() < 1e-12,
+                "{total} vs {}",
+                w.total
+            );
         }
     }
 

@@ -3,9 +3,7 @@
 //! The app builds scenarios from its form, so these checks run on the typed
 //! scenario rather than on JSON; the messages still name the file's field path.
 
-use crate::scenario::{
-    Conversion, FORMAT_VERSION, MAX_HORIZON_MONTHS, MAX_STAGES, Scenario,
-};
+use crate::scenario::{Conversion, FORMAT_VERSION, MAX_HORIZON_MONTHS, MAX_STAGES, Scenario};
 use crate::{FieldError, ScenarioErrors};
 
 impl Scenario {
@@ -70,17 +68,26 @@ impl Scenario {
             } else if self.stages[..i].iter().any(|s| s.name == stage.name) {
                 errors.push(FieldError::new(
                     at("name"),
-                    format!("\"{}\" is used by an earlier stage; names must be unique", stage.name),
+                    format!(
+                        "\"{}\" is used by an earlier stage; names must be unique",
+                        stage.name
+                    ),
                 ));
             }
             conversion(&stage.conversion, &at("conversion"), &mut errors);
             if !(stage.days.is_finite() && stage.days >= 0.0) {
                 errors.push(FieldError::new(at("days"), "must be 0 or more"));
             } else if stage.days > 3650.0 {
-                errors.push(FieldError::new(at("days"), "must be at most 3650 (ten years)"));
+                errors.push(FieldError::new(
+                    at("days"),
+                    "must be at most 3650 (ten years)",
+                ));
             }
             if stage.open > 1_000_000_000 {
-                errors.push(FieldError::new(at("open"), "must be at most 1,000,000,000 deals"));
+                errors.push(FieldError::new(
+                    at("open"),
+                    "must be at most 1,000,000,000 deals",
+                ));
             }
         }
 
@@ -122,7 +129,10 @@ fn conversion(c: &Conversion, path: &str, errors: &mut Vec<FieldError>) {
         }
         Conversion::Estimate { mean, sd } => {
             if !rate_ok(mean) {
-                errors.push(FieldError::new(format!("{path}.mean"), "must be a rate from 0 to 1"));
+                errors.push(FieldError::new(
+                    format!("{path}.mean"),
+                    "must be a rate from 0 to 1",
+                ));
             } else if !(sd.is_finite() && sd >= 0.0) {
                 errors.push(FieldError::new(format!("{path}.sd"), "must be 0 or more"));
             } else if sd > 0.0 && !(sd * sd < mean * (1.0 - mean)) {

@@ -4,6 +4,7 @@
 //! tables); `run_chunk` runs a contiguous range of trials. Chunks from any
 //! split, merged in any order by `Collector`, give the same results.
 
+mod multinomial;
 mod open_deals;
 mod stepper;
 mod thinned;
@@ -16,7 +17,7 @@ use crate::rng::{Stream, trial_rng};
 use crate::scenario::{Noise, Scenario};
 use crate::{FieldError, ScenarioErrors};
 
-pub use open_deals::OpenDeals;
+pub use open_deals::{OpenDeals, Scratch};
 pub use thinned::Thinned;
 
 pub const DEFAULT_TRIALS: u64 = 10_000;
@@ -84,7 +85,8 @@ impl Simulation {
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                RateDist::new(&s.conversion).map_err(|e| dist_error(format!("stages[{i}].conversion"), e))
+                RateDist::new(&s.conversion)
+                    .map_err(|e| dist_error(format!("stages[{i}].conversion"), e))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let lead_multiplier = LeadMultiplier::new(scenario.leads.uncertainty_cv)
@@ -141,13 +143,26 @@ impl Simulation {
     /// Runs trials `range` (clamped to the run's trial count).
     pub fn run_chunk(&self, range: Range<u64>) -> Chunk {
         let range = range.start.min(self.trials)..range.end.min(self.trials);
-        let mut chunk = Chunk::new(&self.scenario, range.start, (range.end - range.start) as usize);
+        let mut chunk = Chunk::new(
+            &self.scenario,
+            range.start,
+            (range.end - range.start) as usize,
+        );
         let mut out = TrialOut::new(&self.scenario);
+        let mut scratch = Scratch::default();
         for trial in range {
-            self.run_trial(trial, &mut out);
+            self.run_trial(trial, &mut out, &mut scratch);
             chunk.push(&out);
         }
         chunk
+    }
+
+    /// The full outcome of one trial (for inspection and tests; `run_chunk`
+    /// keeps only what the summary needs).
+    pub fn trial(&self, trial: u64) -> TrialOut {
+        let mut out = TrialOut::new(&self.scenario);
+        self.run_trial(trial, &mut out, &mut Scratch::default());
+        out
     }
 
     /// All trials in one chunk.
@@ -155,7 +170,7 @@ impl Simulation {
         self.run_chunk(0..self.trials)
     }
 
-    pub(crate) fn run_trial(&self, trial: u64, out: &mut TrialOut) {
+    pub(crate) fn run_trial(&self, trial: u64, out: &mut TrialOut, scratch: &mut Scratch) {
         out.clear();
         let mut rng = trial_rng(self.seed, trial, Stream::Uncertainty);
         for (rate, dist) in out.rates.iter_mut().zip(&self.rates) {
@@ -167,7 +182,7 @@ impl Simulation {
         match (&self.thinned, self.method) {
             (Some(thinned), Method::Thinned) => {
                 thinned.leads(multiplier, out, &mut rng);
-                self.open_deals.run(out, &mut rng);
+                self.open_deals.run(out, scratch, &mut rng);
                 out.derive_flows(&self.scenario);
             }
             _ => stepper::run(self, multiplier, out, &mut rng),
@@ -175,7 +190,9 @@ impl Simulation {
 
         let mut rng = trial_rng(self.seed, trial, Stream::Values);
         for (revenue, &won) in out.month_revenue.iter_mut().zip(&out.month_won) {
-            *revenue = self.deal_value.sum_with_shortcut(won, self.sum_shortcut_from, &mut rng);
+            *revenue = self
+                .deal_value
+                .sum_with_shortcut(won, self.sum_shortcut_from, &mut rng);
         }
     }
 }

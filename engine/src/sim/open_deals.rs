@@ -4,25 +4,54 @@
 //! whose probabilities are products of the trial's rates, and, given its path,
 //! an outcome in time (left before the horizon, won in a given month, or still
 //! open in a given stage) whose probabilities depend only on the scenario.
-//! So: draw the path from the rates, then the timing from a fixed alias table.
-//! Stages with many open deals draw the same multinomial counts through
-//! conditional binomials, which costs the same whatever the number of deals.
-
-use rand::RngExt;
+//! Per trial, the two combine into one distribution over outcomes; deals are
+//! drawn from it one by one through an alias table, or, in stages with many
+//! open deals, as multinomial counts through conditional binomials, which
+//! costs the same whatever the number of deals.
 
 use crate::alias::Alias;
-use crate::dist::binomial;
 use crate::outcome::TrialOut;
 use crate::rng::TrialRng;
 use crate::scenario::Scenario;
+use crate::sim::multinomial::multinomial;
 use crate::timing::open_deal_timing;
 
 /// From this many open deals in a stage, counts are drawn as a multinomial.
 const DEAL_BY_DEAL_UP_TO: u64 = 512;
 
+/// Outcome cells: won in month m, lost at stage s, open in stage s at the horizon.
+#[derive(Clone, Copy, Debug)]
+struct Cells {
+    months: usize,
+    stages: usize,
+}
+
+impl Cells {
+    fn len(self) -> usize {
+        self.months + 2 * self.stages
+    }
+    fn won(self, month: usize) -> usize {
+        month
+    }
+    fn lost(self, stage: usize) -> usize {
+        self.months + stage
+    }
+    fn open(self, stage: usize) -> usize {
+        self.months + self.stages + stage
+    }
+}
+
+/// Buffers reused from trial to trial.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    probabilities: Vec<f64>,
+    counts: Vec<u64>,
+    table: Alias,
+}
+
 #[derive(Clone, Debug)]
 pub struct OpenDeals {
-    months: usize,
+    cells: Cells,
     groups: Vec<Group>,
 }
 
@@ -30,117 +59,100 @@ pub struct OpenDeals {
 struct Group {
     first: usize,
     count: u64,
-    /// Per path (lost at first + k, then won): the timing table and its probabilities.
-    timing: Vec<(Alias, Vec<f64>)>,
+    /// Per path (lost at first + k, ..., then won): (cell, probability) given that path.
+    timing: Vec<Vec<(usize, f64)>>,
 }
 
 impl OpenDeals {
     pub fn new(scenario: &Scenario) -> OpenDeals {
+        let cells = Cells {
+            months: scenario.horizon_months as usize,
+            stages: scenario.stages.len(),
+        };
         let groups = scenario
             .stages
             .iter()
             .enumerate()
             .filter(|(_, s)| s.open > 0)
-            .map(|(first, s)| Group {
-                first,
-                count: s.open,
-                timing: open_deal_timing(scenario, first)
-                    .outcomes
+            .map(|(first, s)| {
+                let rows = open_deal_timing(scenario, first).outcomes;
+                let won_path = rows.len() - 1;
+                let timing = rows
                     .into_iter()
-                    .map(|p| (Alias::new(&p), p))
-                    .collect(),
+                    .enumerate()
+                    .map(|(path, row)| {
+                        let left = if path == won_path { cells.months } else { 1 };
+                        row.into_iter()
+                            .enumerate()
+                            .map(|(i, p)| {
+                                let cell = match (path == won_path, i < left) {
+                                    (true, true) => cells.won(i),
+                                    (false, true) => cells.lost(first + path),
+                                    (_, false) => cells.open(first + i - left),
+                                };
+                                (cell, p)
+                            })
+                            .filter(|&(_, p)| p > 0.0)
+                            .collect()
+                    })
+                    .collect();
+                Group {
+                    first,
+                    count: s.open,
+                    timing,
+                }
             })
             .collect();
-        OpenDeals {
-            months: scenario.horizon_months as usize,
-            groups,
-        }
+        OpenDeals { cells, groups }
     }
 
-    pub fn run(&self, out: &mut TrialOut, rng: &mut TrialRng) {
-        let mut paths = Vec::new();
-        let mut counts = Vec::new();
+    pub fn run(&self, out: &mut TrialOut, scratch: &mut Scratch, rng: &mut TrialRng) {
+        let Scratch {
+            probabilities,
+            counts,
+            table,
+        } = scratch;
+        probabilities.resize(self.cells.len(), 0.0);
+        counts.resize(self.cells.len(), 0);
         for g in &self.groups {
-            path_probabilities(&out.rates[g.first..], &mut paths);
-            if g.count <= DEAL_BY_DEAL_UP_TO {
-                for _ in 0..g.count {
-                    let path = pick(&paths, rng.random::<f64>());
-                    let outcome = g.timing[path].0.sample(rng);
-                    self.record(g.first, path, outcome, 1, out);
-                }
-            } else {
-                let mut per_path = vec![0; paths.len()];
-                multinomial(g.count, &paths, rng, &mut per_path);
-                for (path, &n) in per_path.iter().enumerate() {
-                    counts.resize(g.timing[path].1.len(), 0);
-                    multinomial(n, &g.timing[path].1, rng, &mut counts);
-                    for (outcome, &k) in counts.iter().enumerate() {
-                        if k > 0 {
-                            self.record(g.first, path, outcome, k, out);
-                        }
+            probabilities.fill(0.0);
+            let mut reach = 1.0;
+            for (k, rows) in g.timing.iter().enumerate() {
+                let path = match out.rates.get(g.first + k) {
+                    Some(&p) => {
+                        let lose = reach * (1.0 - p);
+                        reach *= p;
+                        lose
+                    }
+                    None => reach,
+                };
+                if path > 0.0 {
+                    for &(cell, p) in rows {
+                        probabilities[cell] += path * p;
                     }
                 }
             }
-        }
-    }
-
-    fn record(&self, first: usize, path: usize, outcome: usize, n: u64, out: &mut TrialOut) {
-        let stages = out.rates.len();
-        let won = path == stages - first;
-        let left_slots = if won { self.months } else { 1 };
-        if outcome < left_slots {
-            if won {
-                out.month_won[outcome] += n;
+            if g.count <= DEAL_BY_DEAL_UP_TO {
+                counts.fill(0);
+                table.rebuild(probabilities);
+                for _ in 0..g.count {
+                    counts[table.sample(rng)] += 1;
+                }
             } else {
-                out.lost[first + path] += n;
+                multinomial(g.count, probabilities, rng, counts);
             }
-        } else {
-            out.open_end[first + outcome - left_slots] += n;
+            self.record(counts, out);
         }
     }
-}
 
-/// Probabilities of "lost at stage k" for each remaining stage, then "won".
-fn path_probabilities(rates: &[f64], out: &mut Vec<f64>) {
-    out.clear();
-    let mut reach = 1.0;
-    for &p in rates {
-        out.push(reach * (1.0 - p));
-        reach *= p;
-    }
-    out.push(reach);
-}
-
-fn pick(probabilities: &[f64], u: f64) -> usize {
-    let mut acc = 0.0;
-    for (i, &p) in probabilities.iter().enumerate() {
-        acc += p;
-        if u < acc {
-            return i;
+    fn record(&self, counts: &[u64], out: &mut TrialOut) {
+        let c = self.cells;
+        for (m, won) in out.month_won.iter_mut().enumerate() {
+            *won += counts[c.won(m)];
         }
-    }
-    // Rounding can leave the sum a hair under 1: the last non-zero outcome.
-    probabilities.iter().rposition(|&p| p > 0.0).unwrap_or(0)
-}
-
-/// Multinomial counts by conditional binomials.
-pub(crate) fn multinomial(n: u64, probabilities: &[f64], rng: &mut TrialRng, out: &mut [u64]) {
-    let mut left = n;
-    let mut mass: f64 = probabilities.iter().sum();
-    for (slot, &p) in out.iter_mut().zip(probabilities) {
-        *slot = 0;
-        if left == 0 || mass <= 0.0 {
-            continue;
-        }
-        let k = if p >= mass { left } else { binomial(left, p / mass, rng) };
-        *slot = k;
-        left -= k;
-        mass -= p;
-    }
-    if left > 0 {
-        // Only reachable through rounding in `mass`: give the rest to the last possible slot.
-        if let Some(i) = probabilities.iter().rposition(|&p| p > 0.0) {
-            out[i] += left;
+        for s in 0..c.stages {
+            out.lost[s] += counts[c.lost(s)];
+            out.open_end[s] += counts[c.open(s)];
         }
     }
 }

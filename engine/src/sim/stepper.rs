@@ -13,7 +13,11 @@ use crate::timing::{expected_leads, leave_chance};
 pub fn run(sim: &Simulation, multiplier: f64, out: &mut TrialOut, rng: &mut TrialRng) {
     let scenario = &sim.scenario;
     let stages = scenario.stages.len();
-    let leave: Vec<f64> = scenario.stages.iter().map(|s| leave_chance(s.days)).collect();
+    let leave: Vec<f64> = scenario
+        .stages
+        .iter()
+        .map(|s| leave_chance(s.days))
+        .collect();
     let same_week: Vec<bool> = scenario.stages.iter().map(|s| s.days == 0.0).collect();
     let mut held: Vec<u64> = scenario.stages.iter().map(|s| s.open).collect();
     for (entered, s) in out.entered.iter_mut().zip(&scenario.stages) {

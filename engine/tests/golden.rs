@@ -1,0 +1,83 @@
+//! Golden values: exact results for fixed seeds, the same natively and in
+//! wasm32 (`cargo test -p funnel-engine --target wasm32-unknown-unknown` runs
+//! these under Node). A change of generator, algorithm or maths library, or a
+//! platform-dependent float, shows up here first.
+
+mod common;
+
+use common::*;
+use funnel_engine::rng::{Stream, trial_rng};
+use funnel_engine::{Noise, Simulation, Summary};
+use rand::Rng;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test;
+
+/// FNV-1a, to pin a whole summary in one number.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+fn reference_summary(noise: Noise) -> Summary {
+    let mut s = scenario(REFERENCE);
+    s.leads.noise = noise;
+    let sim = Simulation::new(&s, 500, 2024).unwrap();
+    Summary::new(&sim, &sim.run_all())
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+fn trial_streams_are_pinned() {
+    let mut rng = trial_rng(1, 0, Stream::Counts);
+    let got = [rng.next_u64(), rng.next_u64()];
+    assert_eq!(got, GOLDEN_STREAM, "{got:?}");
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+fn reference_summary_is_pinned() {
+    let s = reference_summary(Noise::Poisson);
+    let got = [
+        s.revenue.mean.to_bits(),
+        s.revenue.p10.to_bits(),
+        s.won.mean.to_bits(),
+    ];
+    assert_eq!(
+        got, GOLDEN_POISSON,
+        "revenue mean {}, p10 {}, won mean {}",
+        s.revenue.mean, s.revenue.p10, s.won.mean
+    );
+    assert_eq!(fnv(&s.to_json_pretty()), GOLDEN_POISSON_JSON);
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+fn week_by_week_summary_is_pinned() {
+    let s = reference_summary(Noise::Fixed);
+    let got = [
+        s.revenue.mean.to_bits(),
+        s.revenue.p10.to_bits(),
+        s.won.mean.to_bits(),
+    ];
+    assert_eq!(
+        got, GOLDEN_FIXED,
+        "revenue mean {}, p10 {}, won mean {}",
+        s.revenue.mean, s.revenue.p10, s.won.mean
+    );
+    assert_eq!(fnv(&s.to_json_pretty()), GOLDEN_FIXED_JSON);
+}
+
+const GOLDEN_STREAM: [u64; 2] = [13615270167299104685, 15151348821694998933];
+const GOLDEN_POISSON: [u64; 3] = [
+    4707023539585492569,
+    4704267356967663536,
+    4644258232363600839,
+];
+const GOLDEN_POISSON_JSON: u64 = 13366983739978502840;
+const GOLDEN_FIXED: [u64; 3] = [
+    4707065673204144386,
+    4704445156603508786,
+    4644302001722479346,
+];
+const GOLDEN_FIXED_JSON: u64 = 8332829013312349965;

@@ -1,0 +1,268 @@
+//! Every invalid scenario is rejected with its field path and a clear message.
+
+mod common;
+
+use funnel_engine::Scenario;
+use serde_json::{Value, json};
+
+/// The reference scenario with one change applied at a JSON pointer.
+fn with(pointer: &str, value: Value) -> String {
+    let mut v: Value = serde_json::from_str(common::REFERENCE).unwrap();
+    *v.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("no {pointer}")) = value;
+    v.to_string()
+}
+
+fn without(parent: &str, key: &str) -> String {
+    let mut v: Value = serde_json::from_str(common::REFERENCE).unwrap();
+    v.pointer_mut(parent)
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .remove(key);
+    v.to_string()
+}
+
+fn adding(parent: &str, key: &str, value: Value) -> String {
+    let mut v: Value = serde_json::from_str(common::REFERENCE).unwrap();
+    v.pointer_mut(parent)
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .insert(key.into(), value);
+    v.to_string()
+}
+
+#[test]
+fn each_bad_field_is_named() {
+    let cases: Vec<(String, &str, &str)> = vec![
+        (with("/version", json!(2)), "version", "must be 1"),
+        (
+            with("/horizon_months", json!(0)),
+            "horizon_months",
+            "from 1 to 60",
+        ),
+        (
+            with("/horizon_months", json!(61)),
+            "horizon_months",
+            "from 1 to 60",
+        ),
+        (
+            with("/horizon_months", json!(2.5)),
+            "horizon_months",
+            "whole number",
+        ),
+        (
+            with("/horizon_months", json!("12")),
+            "horizon_months",
+            "whole number",
+        ),
+        (
+            with("/leads/per_month", json!(-1)),
+            "leads.per_month",
+            "0 or more",
+        ),
+        (
+            with("/leads/per_month", json!("many")),
+            "leads.per_month",
+            "must be a number",
+        ),
+        (
+            with("/leads/growth_per_month", json!(-1)),
+            "leads.growth_per_month",
+            "above -1",
+        ),
+        (
+            with("/leads/noise", json!("gaussian")),
+            "leads.noise",
+            "\"poisson\" or \"fixed\"",
+        ),
+        (
+            with("/leads/uncertainty_cv", json!(2.5)),
+            "leads.uncertainty_cv",
+            "from 0 to 2",
+        ),
+        (with("/stages", json!([])), "stages", "at least one stage"),
+        (with("/stages", json!({})), "stages", "list of stages"),
+        (
+            with("/stages/0/name", json!("")),
+            "stages[0].name",
+            "must not be empty",
+        ),
+        (
+            with("/stages/1/name", json!("Lead")),
+            "stages[1].name",
+            "unique",
+        ),
+        (
+            with("/stages/5/conversion", json!(1.5)),
+            "stages[5].conversion",
+            "from 0 to 1",
+        ),
+        (
+            with("/stages/5/conversion", json!(-0.1)),
+            "stages[5].conversion",
+            "from 0 to 1",
+        ),
+        (
+            with("/stages/5/conversion", json!("half")),
+            "stages[5].conversion",
+            "a rate (0.3)",
+        ),
+        (
+            with("/stages/0/conversion/mean", json!(1.2)),
+            "stages[0].conversion.mean",
+            "from 0 to 1",
+        ),
+        (
+            with("/stages/0/conversion/sd", json!(0.6)),
+            "stages[0].conversion.sd",
+            "must be below 0.458",
+        ),
+        (
+            with("/stages/0/conversion/sd", json!(-0.1)),
+            "stages[0].conversion.sd",
+            "0 or more",
+        ),
+        (
+            with("/stages/1/conversion/won", json!(500)),
+            "stages[1].conversion.won",
+            "at most `of` (400)",
+        ),
+        (
+            with("/stages/1/conversion/of", json!(-4)),
+            "stages[1].conversion.of",
+            "whole number",
+        ),
+        (
+            with("/stages/2/days", json!(-3)),
+            "stages[2].days",
+            "0 or more",
+        ),
+        (
+            with("/stages/2/open", json!(2.5)),
+            "stages[2].open",
+            "whole number",
+        ),
+        (
+            with("/stages/2/open", json!(-1)),
+            "stages[2].open",
+            "whole number",
+        ),
+        (
+            with("/deal_size/median", json!(0)),
+            "deal_size.median",
+            "above 0",
+        ),
+        (
+            with("/deal_size/p90", json!(100)),
+            "deal_size.p90",
+            "at least the median",
+        ),
+        (
+            with("/target/revenue", json!(-5)),
+            "target.revenue",
+            "0 or more",
+        ),
+        (
+            without("", "horizon_months"),
+            "horizon_months",
+            "is required",
+        ),
+        (
+            without("/stages/0", "days"),
+            "stages[0].days",
+            "is required",
+        ),
+        (without("/deal_size", "p90"), "deal_size.p90", "is required"),
+        (adding("", "horizon", json!(12)), "horizon", "unknown field"),
+        (
+            adding("/leads", "per_week", json!(12)),
+            "leads.per_week",
+            "unknown field",
+        ),
+        (
+            adding("/stages/3", "probability", json!(0.5)),
+            "stages[3].probability",
+            "unknown field",
+        ),
+        (
+            adding("/stages/0/conversion", "median", json!(0.5)),
+            "stages[0].conversion.median",
+            "unknown field",
+        ),
+        (
+            adding("/target", "deals", json!(5)),
+            "target.deals",
+            "unknown field",
+        ),
+        ("[1, 2]".into(), "", "must be an object"),
+        ("{ \"version\": 1,".into(), "", "not valid JSON"),
+    ];
+    for (json, path, message) in cases {
+        let errors = match Scenario::from_json(&json) {
+            Ok(_) => panic!("accepted a bad scenario; expected `{path}: {message}`"),
+            Err(e) => e,
+        };
+        let hit = errors.0.iter().find(|e| e.path == path);
+        assert!(
+            hit.is_some_and(|e| e.message.contains(message)),
+            "expected `{path}: ...{message}...`, got:\n{errors}"
+        );
+    }
+}
+
+#[test]
+fn model_md_example_message_reads_as_documented() {
+    let errors = Scenario::from_json(&with(
+        "/stages/0/conversion",
+        json!({"mean": 0.45, "sd": 0.6}),
+    ))
+    .unwrap_err();
+    assert_eq!(
+        errors.to_string(),
+        "stages[0].conversion.sd: must be below 0.497 (sqrt(mean*(1-mean)))"
+    );
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let mut v: Value = serde_json::from_str(common::REFERENCE).unwrap();
+    v["horizon_months"] = json!(0);
+    v["stages"][2]["days"] = json!(-1);
+    v["colour"] = json!("blue");
+    let errors = Scenario::from_json(&v.to_string()).unwrap_err();
+    let paths: Vec<&str> = errors.0.iter().map(|e| e.path.as_str()).collect();
+    assert!(paths.contains(&"colour"), "{paths:?}");
+    // Structure problems come first; range checks follow once it parses.
+    let mut v: Value = serde_json::from_str(common::REFERENCE).unwrap();
+    v["horizon_months"] = json!(0);
+    v["stages"][2]["days"] = json!(-1);
+    v["deal_size"]["median"] = json!(0);
+    let errors = Scenario::from_json(&v.to_string()).unwrap_err();
+    assert_eq!(errors.0.len(), 3, "{errors}");
+}
+
+#[test]
+fn defaults_and_every_conversion_form_are_accepted() {
+    let s = Scenario::from_json(
+        r#"{ "version": 1, "horizon_months": 3, "leads": { "per_month": 10 },
+        "stages": [ { "name": "A", "conversion": 0.5, "days": 0 },
+                    { "name": "B", "conversion": { "mean": 0.5, "sd": 0 }, "days": 8 },
+                    { "name": "C", "conversion": { "won": 0, "of": 0 }, "days": 1 } ],
+        "deal_size": { "median": 5, "p90": 5 } }"#,
+    )
+    .unwrap();
+    assert_eq!(s.currency, "USD");
+    assert_eq!(s.leads.noise, funnel_engine::Noise::Poisson);
+    assert_eq!(s.leads.uncertainty_cv, 0.0);
+    assert_eq!(s.stages[0].open, 0);
+    assert!(s.target.is_none());
+}
+
+#[test]
+fn scenarios_round_trip_through_their_json() {
+    let s = Scenario::from_json(common::REFERENCE).unwrap();
+    assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+    assert_eq!(Scenario::from_json(&s.to_json_pretty()).unwrap(), s);
+}
