@@ -167,6 +167,9 @@ impl DealValue {
     }
 
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        if self.sigma == 0.0 {
+            return self.median;
+        }
         let z: f64 = StandardNormal.sample(rng);
         crate::fastexp::exp(self.mu + self.sigma * z)
     }

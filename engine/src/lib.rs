@@ -9,9 +9,13 @@
 //! assert!(summary.revenue.mean > 0.0);
 //! ```
 
+// `!(x > 0.0)` is how the engine says "not a positive number, NaN included".
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 pub mod alias;
 pub mod bench;
 pub mod cli;
+pub mod comp;
 pub mod dist;
 mod error;
 pub mod fastexp;

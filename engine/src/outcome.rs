@@ -19,6 +19,23 @@ pub struct TrialOut {
     pub advanced: Vec<u64>,
     pub lost: Vec<u64>,
     pub open_end: Vec<u64>,
+    /// Per rep (when the scenario has a team): value of the deals they won.
+    pub bookings: Vec<f64>,
+    /// Per plan: what it earned and cost in this trial.
+    pub plans: Vec<PlanTrial>,
+}
+
+/// One plan in one trial.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlanTrial {
+    pub revenue: f64,
+    /// Commission, quota bonuses and SPIF.
+    pub comp_cost: f64,
+    pub spif: f64,
+    /// Reps with attainment >= 1.
+    pub at_quota: u32,
+    /// Per rep: bookings / quota.
+    pub attainment: Vec<f64>,
 }
 
 impl TrialOut {
@@ -34,6 +51,8 @@ impl TrialOut {
             advanced: vec![0; stages],
             lost: vec![0; stages],
             open_end: vec![0; stages],
+            bookings: Vec::new(),
+            plans: vec![PlanTrial::default(); scenario.plans.len()],
         }
     }
 
@@ -86,6 +105,36 @@ pub struct Chunk {
     /// `len * months` values, trial-major.
     pub month_revenue: Vec<f64>,
     pub stages: Vec<StageTotals>,
+    pub plans: Vec<PlanChunk>,
+}
+
+/// One plan's per-trial results, in trial order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlanChunk {
+    pub revenue: Vec<f64>,
+    pub comp_cost: Vec<f64>,
+    pub spif: Vec<f64>,
+    pub at_quota: Vec<u32>,
+    /// `len * reps` values, trial-major.
+    pub attainment: Vec<f64>,
+}
+
+impl PlanChunk {
+    fn push(&mut self, t: &PlanTrial) {
+        self.revenue.push(t.revenue);
+        self.comp_cost.push(t.comp_cost);
+        self.spif.push(t.spif);
+        self.at_quota.push(t.at_quota);
+        self.attainment.extend_from_slice(&t.attainment);
+    }
+
+    fn append(&mut self, next: PlanChunk) {
+        self.revenue.extend(next.revenue);
+        self.comp_cost.extend(next.comp_cost);
+        self.spif.extend(next.spif);
+        self.at_quota.extend(next.at_quota);
+        self.attainment.extend(next.attainment);
+    }
 }
 
 impl Chunk {
@@ -101,6 +150,7 @@ impl Chunk {
             open_end: Vec::with_capacity(capacity),
             month_revenue: Vec::with_capacity(capacity * months),
             stages: vec![StageTotals::default(); scenario.stages.len()],
+            plans: vec![PlanChunk::default(); scenario.plans.len()],
         }
     }
 
@@ -135,6 +185,9 @@ impl Chunk {
             totals.lost += t.lost[s] as u128;
             totals.open_end += t.open_end[s] as u128;
         }
+        for (plan, result) in self.plans.iter_mut().zip(&t.plans) {
+            plan.push(result);
+        }
     }
 
     /// Appends the next chunk (which must start where this one ends).
@@ -150,6 +203,9 @@ impl Chunk {
             a.advanced += b.advanced;
             a.lost += b.lost;
             a.open_end += b.open_end;
+        }
+        for (a, b) in self.plans.iter_mut().zip(next.plans) {
+            a.append(b);
         }
     }
 }
@@ -190,7 +246,10 @@ pub fn merge(mut chunks: Vec<Chunk>) -> Result<Chunk, MergeError> {
         if next.start != all.end() {
             return Err(MergeError::Gap { at: all.end() });
         }
-        if next.months != all.months || next.stages.len() != all.stages.len() {
+        if next.months != all.months
+            || next.stages.len() != all.stages.len()
+            || next.plans.len() != all.plans.len()
+        {
             return Err(MergeError::Mismatch);
         }
         all.append(next);

@@ -4,7 +4,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::scenario::{Conversion, DealSize, Leads, Noise, Scenario, Stage, Target};
+use crate::scenario::{
+    CommissionBand, Conversion, DealSize, Effect, Leads, Noise, Plan, Scenario, Spif, Stage,
+    Target, Team, Tiers,
+};
 use crate::{FieldError, ScenarioErrors};
 
 pub fn parse(text: &str) -> Result<Scenario, ScenarioErrors> {
@@ -30,6 +33,8 @@ fn scenario(value: &Value, errors: &mut Vec<FieldError>) -> Option<Scenario> {
     let stages = o.req("stages", stages);
     let deal_size = o.req("deal_size", deal_size);
     let target = o.opt("target", target);
+    let team = o.opt("team", team);
+    let plans = o.opt("plans", plans).unwrap_or_default();
     o.finish();
     Some(Scenario {
         version: version?,
@@ -40,6 +45,8 @@ fn scenario(value: &Value, errors: &mut Vec<FieldError>) -> Option<Scenario> {
         stages: stages?,
         deal_size: deal_size?,
         target,
+        team,
+        plans,
     })
 }
 
@@ -59,16 +66,7 @@ fn leads(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Lead
 }
 
 fn stages(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Vec<Stage>> {
-    let Value::Array(items) = value else {
-        errors.push(FieldError::new(path, "must be a list of stages"));
-        return None;
-    };
-    let parsed: Vec<Option<Stage>> = items
-        .iter()
-        .enumerate()
-        .map(|(i, v)| stage(v, &format!("{path}[{i}]"), errors))
-        .collect();
-    parsed.into_iter().collect()
+    list(value, path, errors, "must be a list of stages", stage)
 }
 
 fn stage(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Stage> {
@@ -132,6 +130,131 @@ fn target(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Tar
     let revenue = o.req("revenue", number);
     o.finish();
     Some(Target { revenue: revenue? })
+}
+
+fn team(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Team> {
+    let mut o = Obj::new(value, path.into(), errors)?;
+    let reps = o.req("reps", count);
+    let quota = o.req("quota", number);
+    let skill_sd = o.opt("skill_sd", number).unwrap_or(0.0);
+    o.finish();
+    Some(Team {
+        reps: reps?.min(u32::MAX as u64) as u32,
+        quota: quota?,
+        skill_sd,
+    })
+}
+
+fn plans(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Vec<Plan>> {
+    list(value, path, errors, "must be a list of plans", plan)
+}
+
+fn list<T>(
+    value: &Value,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+    message: &str,
+    read: Reader<T>,
+) -> Option<Vec<T>> {
+    let Value::Array(items) = value else {
+        errors.push(FieldError::new(path, message));
+        return None;
+    };
+    let parsed: Vec<Option<T>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| read(v, &format!("{path}[{i}]"), errors))
+        .collect();
+    parsed.into_iter().collect()
+}
+
+fn plan(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Plan> {
+    let mut o = Obj::new(value, path.into(), errors)?;
+    let name = o.req("name", text);
+    let commission = o.req("commission", |v, p, e| {
+        list(
+            v,
+            p,
+            e,
+            "must be a list of bands [{\"from\", \"rate\"}, ...]",
+            band,
+        )
+    });
+    let tiers = o.opt("tiers", tiers).unwrap_or(Tiers::Marginal);
+    let quota_bonus = o.opt("quota_bonus", number).unwrap_or(0.0);
+    let cap = o.opt("cap", number);
+    let spif = o.opt("spif", spif);
+    let effect = o.opt("effect", effect).unwrap_or_default();
+    o.finish();
+    Some(Plan {
+        name: name?,
+        commission: commission?,
+        tiers,
+        quota_bonus,
+        cap,
+        spif,
+        effect,
+    })
+}
+
+fn band(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<CommissionBand> {
+    let mut o = Obj::new(value, path.into(), errors)?;
+    let from = o.req("from", number);
+    let rate = o.req("rate", number);
+    o.finish();
+    Some(CommissionBand {
+        from: from?,
+        rate: rate?,
+    })
+}
+
+fn tiers(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Tiers> {
+    match value.as_str() {
+        Some("marginal") => Some(Tiers::Marginal),
+        Some("retroactive") => Some(Tiers::Retroactive),
+        _ => {
+            errors.push(FieldError::new(
+                path,
+                "must be \"marginal\" or \"retroactive\"",
+            ));
+            None
+        }
+    }
+}
+
+fn spif(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Spif> {
+    let mut o = Obj::new(value, path.into(), errors)?;
+    let stage = o.req("stage", text);
+    let per_deal = o.req("per_deal", number);
+    o.finish();
+    Some(Spif {
+        stage: stage?,
+        per_deal: per_deal?,
+    })
+}
+
+fn effect(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Effect> {
+    let mut o = Obj::new(value, path.into(), errors)?;
+    let conversion = o.opt("conversion", uplifts).unwrap_or_default();
+    let leads = o.opt("leads", number).unwrap_or(0.0);
+    o.finish();
+    Some(Effect { conversion, leads })
+}
+
+/// `{ "Stage name": uplift, ... }`, keeping the order written.
+fn uplifts(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Vec<(String, f64)>> {
+    let Value::Object(map) = value else {
+        errors.push(FieldError::new(
+            path,
+            "must map stage names to uplifts, e.g. {\"Proposal\": 0.05}",
+        ));
+        return None;
+    };
+    let pairs: Vec<Option<(String, f64)>> = map
+        .iter()
+        .map(|(k, v)| number(v, &format!("{path}.{k}"), errors).map(|x| (k.clone(), x)))
+        .collect();
+    pairs.into_iter().collect()
 }
 
 fn noise(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Noise> {

@@ -19,6 +19,10 @@ pub enum Stream {
     Counts = 2,
     /// Values of won deals.
     Values = 3,
+    /// Rep skill, drawn once per trial.
+    Team = 4,
+    /// Which rep each won deal goes to.
+    Assign = 5,
 }
 
 /// SplitMix64's output function: a bijection on u64 with good avalanche.

@@ -20,6 +20,10 @@ pub struct Scenario {
     pub deal_size: DealSize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<Team>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<Plan>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -87,6 +91,79 @@ pub struct DealSize {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Target {
     pub revenue: f64,
+}
+
+/// Quota-carrying reps (MODEL.md, "Team and incentive plans").
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Team {
+    pub reps: u32,
+    /// Bookings each rep is expected to close over the horizon.
+    pub quota: f64,
+    /// Per trial, rep r gets weight exp(skill_sd * z_r), z standard normal.
+    pub skill_sd: f64,
+}
+
+pub const MAX_REPS: u32 = 500;
+
+/// An incentive plan: what it pays and the behaviour the user assumes it buys.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Plan {
+    pub name: String,
+    pub commission: Vec<CommissionBand>,
+    pub tiers: Tiers,
+    pub quota_bonus: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spif: Option<Spif>,
+    pub effect: Effect,
+}
+
+/// From `from` (attainment, 1.0 = quota) upward, `rate` on bookings.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CommissionBand {
+    pub from: f64,
+    pub rate: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tiers {
+    /// Each rate applies to the bookings inside its band (like tax brackets).
+    Marginal,
+    /// The rate of the highest band reached applies to all bookings.
+    Retroactive,
+}
+
+/// Paid for each deal that moves forward out of `stage` during the horizon.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Spif {
+    pub stage: String,
+    pub per_deal: f64,
+}
+
+/// Relative uplifts: 0.05 multiplies a stage's conversion by 1.05 (capped at 1).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Effect {
+    /// Stage name to uplift, in the order written.
+    #[serde(serialize_with = "ordered_map")]
+    pub conversion: Vec<(String, f64)>,
+    pub leads: f64,
+}
+
+impl Effect {
+    pub fn is_none(&self) -> bool {
+        self.leads == 0.0 && self.conversion.iter().all(|(_, u)| *u == 0.0)
+    }
+}
+
+fn ordered_map<S: serde::Serializer>(pairs: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
 }
 
 impl Scenario {

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::outcome::Chunk;
 use crate::sim::Simulation;
-use crate::stats::{Band, Stats};
+use crate::stats::{Band, Stats, percentile, sorted};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
@@ -25,6 +25,64 @@ pub struct Summary {
     pub stages: Vec<StageSummary>,
     /// Average value of one won deal (the lognormal's mean).
     pub deal_value_mean: f64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<PlanSummary>,
+}
+
+/// A mean with its Monte Carlo standard error.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct MeanSe {
+    pub mean: f64,
+    pub se: f64,
+}
+
+impl MeanSe {
+    /// Mean of `a - b` trial by trial, with the paired standard error.
+    pub fn paired(a: &[f64], b: &[f64]) -> MeanSe {
+        let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+        let (mean, sd) = crate::stats::mean_sd(&d);
+        MeanSe {
+            mean,
+            se: sd / libm::sqrt(d.len().max(1) as f64),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Spread {
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlanDelta {
+    pub revenue: MeanSe,
+    pub comp_cost: MeanSe,
+    pub net_revenue: MeanSe,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlanSummary {
+    pub name: String,
+    pub revenue: Stats,
+    pub comp_cost: Stats,
+    /// revenue - comp_cost, trial by trial.
+    pub net_revenue: Stats,
+    /// Mean over trials with revenue of comp_cost / revenue.
+    pub cost_of_sales: Mean,
+    /// Mean share of reps with attainment >= 1.
+    pub reps_at_quota: Mean,
+    /// Attainment percentiles over all reps and trials.
+    pub attainment: Spread,
+    pub spif: Mean,
+    /// This plan minus the first plan, trial by trial (zero for the first).
+    pub delta_vs_first: PlanDelta,
+    /// What the plan would cost if every rep hit the mean attainment exactly
+    /// (plus the mean SPIF): the naive estimate, to set against `comp_cost.mean`.
+    pub cost_at_mean_attainment: f64,
+    /// Payout for one rep against attainment from 0 to 2.
+    pub payout_curve: Vec<crate::comp::CurvePoint>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -145,7 +203,9 @@ impl Summary {
             })
             .collect();
 
+        let plans = plan_summaries(sim, all);
         Summary {
+            plans,
             trials: all.len() as u64,
             seed: sim.seed(),
             name: scenario.name.clone(),
@@ -166,5 +226,85 @@ impl Summary {
 
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+fn plan_summaries(sim: &Simulation, all: &Chunk) -> Vec<PlanSummary> {
+    let scenario = sim.scenario();
+    let Some(team) = scenario.team else {
+        return Vec::new();
+    };
+    let first = all.plans.first();
+    scenario
+        .plans
+        .iter()
+        .zip(&all.plans)
+        .map(|(plan, c)| {
+            let net: Vec<f64> = c
+                .revenue
+                .iter()
+                .zip(&c.comp_cost)
+                .map(|(r, k)| r - k)
+                .collect();
+            let ratios: Vec<f64> = c
+                .revenue
+                .iter()
+                .zip(&c.comp_cost)
+                .filter(|(r, _)| **r > 0.0)
+                .map(|(r, k)| k / r)
+                .collect();
+            let n = c.revenue.len().max(1) as f64;
+            let at_quota: f64 =
+                c.at_quota.iter().map(|&k| k as f64).sum::<f64>() / (n * team.reps as f64);
+            let attainment = sorted(&c.attainment);
+            let (mean_attainment, _) = crate::stats::mean_sd(&c.attainment);
+            let (spif, _) = crate::stats::mean_sd(&c.spif);
+            let delta = match first {
+                Some(f) => {
+                    let f_net: Vec<f64> = f
+                        .revenue
+                        .iter()
+                        .zip(&f.comp_cost)
+                        .map(|(r, k)| r - k)
+                        .collect();
+                    PlanDelta {
+                        revenue: MeanSe::paired(&c.revenue, &f.revenue),
+                        comp_cost: MeanSe::paired(&c.comp_cost, &f.comp_cost),
+                        net_revenue: MeanSe::paired(&net, &f_net),
+                    }
+                }
+                None => zero_delta(),
+            };
+            PlanSummary {
+                name: plan.name.clone(),
+                revenue: Stats::of(&c.revenue),
+                comp_cost: Stats::of(&c.comp_cost),
+                net_revenue: Stats::of(&net),
+                cost_of_sales: Mean {
+                    mean: crate::stats::mean_sd(&ratios).0,
+                },
+                reps_at_quota: Mean { mean: at_quota },
+                attainment: Spread {
+                    p10: percentile(&attainment, 0.10),
+                    p50: percentile(&attainment, 0.50),
+                    p90: percentile(&attainment, 0.90),
+                },
+                spif: Mean { mean: spif },
+                delta_vs_first: delta,
+                cost_at_mean_attainment: team.reps as f64
+                    * crate::comp::payout(plan, team.quota, mean_attainment * team.quota)
+                    + spif,
+                payout_curve: crate::comp::payout_curve(plan, team.quota),
+            }
+        })
+        .collect()
+}
+
+fn zero_delta() -> PlanDelta {
+    let zero = MeanSe { mean: 0.0, se: 0.0 };
+    PlanDelta {
+        revenue: zero,
+        comp_cost: zero,
+        net_revenue: zero,
     }
 }

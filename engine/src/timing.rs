@@ -176,12 +176,11 @@ pub fn open_deal_timing(scenario: &Scenario, first: usize) -> OpenDealTiming {
             })
             .collect()
     };
-    let mut outcomes = Vec::with_capacity(stages - first + 1);
-    for k in 0..stages - first {
-        let mut row = vec![exited[k]];
-        row.extend(open_in(k));
-        outcomes.push(row);
-    }
+    let mut outcomes: Vec<Vec<f64>> = exited
+        .iter()
+        .enumerate()
+        .map(|(k, &left)| std::iter::once(left).chain(open_in(k)).collect())
+        .collect();
     let last = stages - first - 1;
     let mut won = vec![0.0; months];
     for (w, p) in exits[last].iter().enumerate() {

@@ -3,7 +3,9 @@
 //! The app builds scenarios from its form, so these checks run on the typed
 //! scenario rather than on JSON; the messages still name the file's field path.
 
-use crate::scenario::{Conversion, FORMAT_VERSION, MAX_HORIZON_MONTHS, MAX_STAGES, Scenario};
+use crate::scenario::{
+    Conversion, FORMAT_VERSION, MAX_HORIZON_MONTHS, MAX_REPS, MAX_STAGES, Plan, Scenario,
+};
 use crate::{FieldError, ScenarioErrors};
 
 impl Scenario {
@@ -111,10 +113,128 @@ impl Scenario {
             }
         }
 
+        if let Some(team) = &self.team {
+            if !(1..=MAX_REPS).contains(&team.reps) {
+                errors.push(FieldError::new(
+                    "team.reps",
+                    "must be a whole number from 1 to 500",
+                ));
+            }
+            if !(team.quota.is_finite() && team.quota > 0.0) {
+                errors.push(FieldError::new("team.quota", "must be above 0"));
+            }
+            if !(team.skill_sd.is_finite() && (0.0..=2.0).contains(&team.skill_sd)) {
+                errors.push(FieldError::new("team.skill_sd", "must be from 0 to 2"));
+            }
+        }
+        if !self.plans.is_empty() && self.team.is_none() {
+            errors.push(FieldError::new(
+                "plans",
+                "need a team: add \"team\": {\"reps\", \"quota\"} so commissions have someone to pay",
+            ));
+        }
+        for (k, plan) in self.plans.iter().enumerate() {
+            let at = format!("plans[{k}]");
+            if plan.name.trim().is_empty() {
+                errors.push(FieldError::new(format!("{at}.name"), "must not be empty"));
+            } else if self.plans[..k].iter().any(|p| p.name == plan.name) {
+                errors.push(FieldError::new(
+                    format!("{at}.name"),
+                    format!(
+                        "\"{}\" is used by an earlier plan; names must be unique",
+                        plan.name
+                    ),
+                ));
+            }
+            self.validate_plan(plan, &at, &mut errors);
+        }
+
         if errors.is_empty() {
             Ok(())
         } else {
             Err(ScenarioErrors(errors))
+        }
+    }
+}
+
+impl Scenario {
+    fn validate_plan(&self, plan: &Plan, at: &str, errors: &mut Vec<FieldError>) {
+        let bands = &plan.commission;
+        if bands.is_empty() {
+            errors.push(FieldError::new(
+                format!("{at}.commission"),
+                "needs at least one band",
+            ));
+        }
+        for (b, band) in bands.iter().enumerate() {
+            let path = format!("{at}.commission[{b}]");
+            if b == 0 && band.from != 0.0 {
+                errors.push(FieldError::new(
+                    format!("{path}.from"),
+                    "the first band must start at 0",
+                ));
+            } else if b > 0 && !(band.from > bands[b - 1].from) {
+                errors.push(FieldError::new(
+                    format!("{path}.from"),
+                    format!(
+                        "must be above the previous band's `from` ({}): bands are ordered and do not overlap",
+                        bands[b - 1].from
+                    ),
+                ));
+            } else if !band.from.is_finite() {
+                errors.push(FieldError::new(format!("{path}.from"), "must be a number"));
+            }
+            if !(band.rate.is_finite() && (0.0..=1.0).contains(&band.rate)) {
+                errors.push(FieldError::new(
+                    format!("{path}.rate"),
+                    "must be a rate from 0 to 1",
+                ));
+            }
+        }
+        if !(plan.quota_bonus.is_finite() && plan.quota_bonus >= 0.0) {
+            errors.push(FieldError::new(
+                format!("{at}.quota_bonus"),
+                "must be 0 or more",
+            ));
+        }
+        if let Some(cap) = plan.cap {
+            if !(cap.is_finite() && cap >= 1.0) {
+                errors.push(FieldError::new(
+                    format!("{at}.cap"),
+                    "must be at least 1 (a cap below quota would stop commission before quota)",
+                ));
+            }
+        }
+        if let Some(spif) = &plan.spif {
+            if !self.stages.iter().any(|s| s.name == spif.stage) {
+                errors.push(FieldError::new(
+                    format!("{at}.spif.stage"),
+                    format!("\"{}\" is not a stage of this funnel", spif.stage),
+                ));
+            }
+            if !(spif.per_deal.is_finite() && spif.per_deal >= 0.0) {
+                errors.push(FieldError::new(
+                    format!("{at}.spif.per_deal"),
+                    "must be 0 or more",
+                ));
+            }
+        }
+        for (name, uplift) in &plan.effect.conversion {
+            let path = format!("{at}.effect.conversion.{name}");
+            if !self.stages.iter().any(|s| &s.name == name) {
+                errors.push(FieldError::new(
+                    path,
+                    format!("\"{name}\" is not a stage of this funnel"),
+                ));
+            } else if !(uplift.is_finite() && *uplift > -1.0) {
+                errors.push(FieldError::new(path, "must be above -1 (-100%)"));
+            }
+        }
+        if !(plan.effect.leads.is_finite() && plan.effect.leads > -1.0) {
+            errors.push(FieldError::new(
+                format!("{at}.effect.leads"),
+                "must be above -1 (-100%)",
+            ));
         }
     }
 }

@@ -292,7 +292,7 @@ fn long_stays_keep_deals_open_at_the_horizon() {
         "deal_size": { "median": 1, "p90": 1 } }"#,
     );
     let weeks = s.weeks();
-    let stay = 0.9f64.powi(weeks as i32);
+    let stay = libm::pow(0.9, weeks as f64);
     let sum = summary(&s, 4_000, 2);
     let expected = 1000.0 * stay;
     let se = (1000.0 * stay * (1.0 - stay) / 4_000.0).sqrt();

@@ -4,9 +4,11 @@
 //! tables); `run_chunk` runs a contiguous range of trials. Chunks from any
 //! split, merged in any order by `Collector`, give the same results.
 
+mod adjust;
 mod multinomial;
 mod open_deals;
 mod stepper;
+mod team;
 mod thinned;
 
 use std::ops::Range;
@@ -17,7 +19,8 @@ use crate::rng::{Stream, trial_rng};
 use crate::scenario::{Noise, Scenario};
 use crate::{FieldError, ScenarioErrors};
 
-pub use open_deals::{OpenDeals, Scratch};
+pub use adjust::Adjustment;
+pub use open_deals::OpenDeals;
 pub use thinned::Thinned;
 
 pub const DEFAULT_TRIALS: u64 = 10_000;
@@ -48,6 +51,9 @@ pub struct Simulation {
     pub(crate) deal_value: DealValue,
     method: Method,
     sum_shortcut_from: u64,
+    adjustment: Adjustment,
+    team: Option<team::TeamModel>,
+    plans: Vec<team::PlanModel>,
     thinned: Option<Thinned>,
     open_deals: OpenDeals,
 }
@@ -110,6 +116,16 @@ impl Simulation {
             deal_value,
             method,
             sum_shortcut_from: crate::dist::SUM_SHORTCUT_FROM,
+            adjustment: Adjustment::none(scenario.stages.len()),
+            team: scenario.team.map(team::TeamModel::new),
+            plans: match scenario.team {
+                Some(t) => scenario
+                    .plans
+                    .iter()
+                    .map(|p| team::PlanModel::new(p, scenario, t))
+                    .collect(),
+                None => Vec::new(),
+            },
         })
     }
 
@@ -117,6 +133,13 @@ impl Simulation {
     /// (`u64::MAX`: always deal by deal). Only for measuring the shortcut.
     pub fn with_sum_shortcut_from(mut self, deals: u64) -> Simulation {
         self.sum_shortcut_from = deals;
+        self
+    }
+
+    /// Applies a what-if change to every trial's drawn rates and lead volume,
+    /// keeping the same random streams (common random numbers).
+    pub fn with_adjustment(mut self, adjustment: Adjustment) -> Simulation {
+        self.adjustment = adjustment;
         self
     }
 
@@ -176,23 +199,77 @@ impl Simulation {
         for (rate, dist) in out.rates.iter_mut().zip(&self.rates) {
             *rate = dist.sample(&mut rng);
         }
-        let multiplier = self.lead_multiplier.sample(&mut rng);
+        let multiplier = self.lead_multiplier.sample(&mut rng) * self.adjustment.leads_scale;
+        self.adjustment.apply(&mut out.rates);
+        if let Some(team) = &self.team {
+            team.draw(self.seed, trial, &mut scratch.team);
+        }
+        self.run_funnel(trial, multiplier, out, scratch);
 
+        for (k, plan) in self.plans.iter().enumerate() {
+            let result = if plan.has_effect() {
+                let mut plan_out = scratch
+                    .plan_out
+                    .take()
+                    .unwrap_or_else(|| TrialOut::new(&self.scenario));
+                plan_out.clear();
+                plan_out.rates.copy_from_slice(&out.rates);
+                plan.apply(&mut plan_out.rates);
+                self.run_funnel(
+                    trial,
+                    multiplier * plan.leads_scale(),
+                    &mut plan_out,
+                    scratch,
+                );
+                let result = plan.evaluate(&plan_out);
+                scratch.plan_out = Some(plan_out);
+                result
+            } else {
+                plan.evaluate(out)
+            };
+            out.plans[k] = result;
+        }
+    }
+
+    /// Moves deals through the funnel with the given rates (in `out.rates`)
+    /// and lead multiplier, then values the won deals. Plans rerun this with
+    /// their effect on the same streams (common random numbers).
+    fn run_funnel(&self, trial: u64, multiplier: f64, out: &mut TrialOut, scratch: &mut Scratch) {
         let mut rng = trial_rng(self.seed, trial, Stream::Counts);
         match (&self.thinned, self.method) {
             (Some(thinned), Method::Thinned) => {
                 thinned.leads(multiplier, out, &mut rng);
-                self.open_deals.run(out, scratch, &mut rng);
+                self.open_deals.run(out, &mut scratch.open, &mut rng);
                 out.derive_flows(&self.scenario);
             }
             _ => stepper::run(self, multiplier, out, &mut rng),
         }
-
         let mut rng = trial_rng(self.seed, trial, Stream::Values);
-        for (revenue, &won) in out.month_revenue.iter_mut().zip(&out.month_won) {
-            *revenue = self
-                .deal_value
-                .sum_with_shortcut(won, self.sum_shortcut_from, &mut rng);
+        match &self.team {
+            None => {
+                for (revenue, &won) in out.month_revenue.iter_mut().zip(&out.month_won) {
+                    *revenue =
+                        self.deal_value
+                            .sum_with_shortcut(won, self.sum_shortcut_from, &mut rng);
+                }
+            }
+            Some(team) => team.assign(
+                &self.deal_value,
+                self.sum_shortcut_from,
+                self.seed,
+                trial,
+                &mut scratch.team,
+                out,
+                &mut rng,
+            ),
         }
     }
+}
+
+/// Buffers reused from trial to trial.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    open: open_deals::Scratch,
+    team: team::TeamDraw,
+    plan_out: Option<TrialOut>,
 }

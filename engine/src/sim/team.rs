@@ -1,0 +1,167 @@
+//! Reps and incentive plans inside a trial.
+//!
+//! Rep weights are drawn once per trial (stream `Team`) and shared by every
+//! plan. Won deals are handed to reps on their own stream (`Assign`), which
+//! every funnel run of the trial restarts, so a plan without an effect books
+//! exactly the headline's deals to exactly the same reps.
+
+use crate::alias::Alias;
+use crate::comp::payout;
+use crate::dist::DealValue;
+use crate::outcome::{PlanTrial, TrialOut};
+use crate::rng::{Stream, TrialRng, trial_rng};
+use crate::scenario::{Plan, Scenario, Team};
+use crate::sim::multinomial::multinomial;
+use rand_distr::{Distribution, StandardNormal};
+
+#[derive(Clone, Debug)]
+pub struct TeamModel {
+    team: Team,
+}
+
+/// One trial's rep weights, and buffers.
+#[derive(Clone, Debug, Default)]
+pub struct TeamDraw {
+    shares: Vec<f64>,
+    table: Alias,
+    counts: Vec<u64>,
+}
+
+impl TeamModel {
+    pub fn new(team: Team) -> TeamModel {
+        TeamModel { team }
+    }
+
+    pub fn draw(&self, seed: u64, trial: u64, draw: &mut TeamDraw) {
+        let reps = self.team.reps as usize;
+        draw.shares.clear();
+        if self.team.skill_sd == 0.0 {
+            draw.shares.resize(reps, 1.0 / reps as f64);
+        } else {
+            let mut rng = trial_rng(seed, trial, Stream::Team);
+            for _ in 0..reps {
+                let z: f64 = StandardNormal.sample(&mut rng);
+                draw.shares.push(libm::exp(self.team.skill_sd * z));
+            }
+            let total: f64 = draw.shares.iter().sum();
+            for w in &mut draw.shares {
+                *w /= total;
+            }
+        }
+        draw.table.rebuild(&draw.shares);
+        draw.counts.resize(reps, 0);
+    }
+
+    /// Values the won deals month by month, handing each to a rep. The month's
+    /// revenue is summed in the same order, from the same draws, as without a
+    /// team, so revenue does not depend on whether bookings are tracked.
+    #[allow(clippy::too_many_arguments)]
+    pub fn assign(
+        &self,
+        deal: &DealValue,
+        shortcut_from: u64,
+        seed: u64,
+        trial: u64,
+        draw: &mut TeamDraw,
+        out: &mut TrialOut,
+        values: &mut TrialRng,
+    ) {
+        let mut reps = trial_rng(seed, trial, Stream::Assign);
+        out.bookings.clear();
+        out.bookings.resize(self.team.reps as usize, 0.0);
+        for (revenue, &won) in out.month_revenue.iter_mut().zip(&out.month_won) {
+            let mut total = 0.0;
+            if won < shortcut_from || deal.is_fixed() {
+                for _ in 0..won {
+                    let v = deal.sample(values);
+                    out.bookings[draw.table.sample(&mut reps)] += v;
+                    total += v;
+                }
+            } else {
+                multinomial(won, &draw.shares, &mut reps, &mut draw.counts);
+                for (booked, &n) in out.bookings.iter_mut().zip(&draw.counts) {
+                    let v = deal.sum_with_shortcut(n, shortcut_from, values);
+                    *booked += v;
+                    total += v;
+                }
+            }
+            *revenue = total;
+        }
+    }
+}
+
+/// A plan made ready: its effect as per-stage multipliers, its SPIF stage as an index.
+#[derive(Clone, Debug)]
+pub struct PlanModel {
+    plan: Plan,
+    quota: f64,
+    rate_scale: Vec<f64>,
+    leads_scale: f64,
+    spif_stage: Option<usize>,
+}
+
+impl PlanModel {
+    pub fn new(plan: &Plan, scenario: &Scenario, team: Team) -> PlanModel {
+        let rate_scale = scenario
+            .stages
+            .iter()
+            .map(|s| {
+                plan.effect
+                    .conversion
+                    .iter()
+                    .filter(|(name, _)| *name == s.name)
+                    .fold(1.0, |acc, (_, uplift)| acc * (1.0 + uplift))
+            })
+            .collect();
+        PlanModel {
+            plan: plan.clone(),
+            quota: team.quota,
+            rate_scale,
+            leads_scale: 1.0 + plan.effect.leads,
+            spif_stage: plan
+                .spif
+                .as_ref()
+                .and_then(|s| scenario.stages.iter().position(|st| st.name == s.stage)),
+        }
+    }
+
+    pub fn has_effect(&self) -> bool {
+        !self.plan.effect.is_none()
+    }
+
+    pub fn leads_scale(&self) -> f64 {
+        self.leads_scale
+    }
+
+    pub fn apply(&self, rates: &mut [f64]) {
+        for (p, s) in rates.iter_mut().zip(&self.rate_scale) {
+            *p = (*p * s).min(1.0);
+        }
+    }
+
+    pub fn evaluate(&self, run: &TrialOut) -> PlanTrial {
+        let mut revenue = 0.0;
+        for &r in &run.month_revenue {
+            revenue += r;
+        }
+        let mut comp_cost = 0.0;
+        let mut at_quota = 0;
+        let mut attainment = Vec::with_capacity(run.bookings.len());
+        for &b in &run.bookings {
+            comp_cost += payout(&self.plan, self.quota, b);
+            at_quota += u32::from(b >= self.quota);
+            attainment.push(b / self.quota);
+        }
+        let spif = match (&self.plan.spif, self.spif_stage) {
+            (Some(s), Some(stage)) => s.per_deal * run.advanced[stage] as f64,
+            _ => 0.0,
+        };
+        PlanTrial {
+            revenue,
+            comp_cost: comp_cost + spif,
+            spif,
+            at_quota,
+            attainment,
+        }
+    }
+}
