@@ -110,12 +110,12 @@ fn equal_reps_earn_the_binomial_expectation() {
     let mut expected_payout = 0.0;
     let mut expected_sq = 0.0;
     let mut p_quota = 0.0;
-    let mut log_pmf = n as f64 * (1.0 - q).ln();
+    let mut log_pmf = n as f64 * libm::log(1.0 - q);
     for k in 0..=n {
         if k > 0 {
-            log_pmf += ((n - k + 1) as f64 / k as f64).ln() + (q / (1.0 - q)).ln();
+            log_pmf += libm::log((n - k + 1) as f64 / k as f64) + libm::log(q / (1.0 - q));
         }
-        let pmf = log_pmf.exp();
+        let pmf = libm::exp(log_pmf);
         let x = payout(&s.plans[0], quota, 1000.0 * k as f64);
         expected_payout += pmf * x;
         expected_sq += pmf * x * x;
@@ -192,8 +192,9 @@ fn a_plan_without_effect_books_the_headline_revenue_in_every_trial() {
     let sum = Summary::new(&sim, &all);
     let d = sum.plans[1].delta_vs_first.revenue;
     assert!(d.mean > 5.0 * d.se, "{d:?}");
-    let unpaired_se =
-        (sum.plans[0].revenue.mean_se.powi(2) + sum.plans[1].revenue.mean_se.powi(2)).sqrt();
+    let unpaired_se = (sum.plans[0].revenue.mean_se * sum.plans[0].revenue.mean_se
+        + sum.plans[1].revenue.mean_se * sum.plans[1].revenue.mean_se)
+        .sqrt();
     assert!(
         d.se < 0.7 * unpaired_se,
         "paired {} vs unpaired {unpaired_se}",
