@@ -224,7 +224,8 @@ fn bad_plans_are_named() {
         v["plans"] = json!([{ "name": "P", "commission": [ { "from": 0, "rate": 0.1 }, { "from": 1, "rate": 0.2 } ] }]);
         v
     };
-    let cases: Vec<(Box<dyn Fn(&mut Value)>, &str, &str)> = vec![
+    type Change = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(Change, &str, &str)> = vec![
         (
             Box::new(|v| v["plans"][0]["spif"] = json!({ "stage": "Demo", "per_deal": 10 })),
             "plans[0].spif.stage",
