@@ -1,0 +1,286 @@
+//! Histogram binning with "nice" bin edges.
+
+use super::scale::multiple;
+
+/// Upper bound on the number of bins [`histogram`] returns.
+pub const MAX_BINS: usize = 500;
+
+/// One histogram bin covering `[x0, x1)` (the last bin also includes `x1`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bin {
+    pub x0: f64,
+    pub x1: f64,
+    pub count: usize,
+}
+
+/// Step factors tried for bin widths, per power of ten. Consecutive factors
+/// differ by at most 1.5×, so some step lands within about ±22% of the
+/// target bin count.
+const FACTORS: [f64; 8] = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.5];
+
+/// Number of nice-edged bins of width `step` needed to cover `[lo, hi]`.
+fn bins_needed(lo: f64, hi: f64, step: f64) -> Option<(f64, usize)> {
+    let k0 = (lo / step).floor();
+    let mut k1 = (hi / step).ceil();
+    if k1 <= k0 {
+        k1 = k0 + 1.0;
+    }
+    let n = k1 - k0;
+    if !n.is_finite() || n > MAX_BINS as f64 {
+        return None;
+    }
+    Some((k0, n as usize))
+}
+
+/// A bin width from {1, 1.5, 2, 2.5, 3, 4, 5, 7.5} × 10ⁿ whose nice-edged bin count over
+/// `[lo, hi]` is closest to `target` (ties go to the wider bin).
+pub fn nice_bin_step(lo: f64, hi: f64, target: usize) -> Option<f64> {
+    if !lo.is_finite() || !hi.is_finite() || hi <= lo || target == 0 {
+        return None;
+    }
+    let raw = (hi - lo) / target as f64;
+    if !(raw.is_finite() && raw > 0.0) {
+        return None;
+    }
+    let power = raw.log10().floor() as i32;
+    let mut best: Option<(usize, f64)> = None;
+    for p in (power - 1)..=(power + 1) {
+        let base = 10f64.powi(p);
+        for f in FACTORS {
+            let step = f * base;
+            if !(step.is_finite() && step > 0.0) {
+                continue;
+            }
+            let Some((_, n)) = bins_needed(lo, hi, step) else {
+                continue;
+            };
+            let diff = n.abs_diff(target);
+            let better = match best {
+                None => true,
+                Some((d, s)) => diff < d || (diff == d && step > s),
+            };
+            if better {
+                best = Some((diff, step));
+            }
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+/// Bin the finite `values` into about `target` bins with nice edges.
+///
+/// * empty input (or no finite values) → no bins;
+/// * all values equal → one bin of a nice width containing the value;
+/// * otherwise consecutive bins from a multiple of the step below the minimum
+///   to one at or above the maximum; the maximum falls in the last bin.
+pub fn histogram(values: &[f64], target: usize) -> Vec<Bin> {
+    let mut finite = values.iter().copied().filter(|v| v.is_finite());
+    let Some(first) = finite.next() else {
+        return Vec::new();
+    };
+    let (lo, hi) = finite.fold((first, first), |(a, b), v| (a.min(v), b.max(v)));
+
+    if lo == hi {
+        return vec![single_value_bin(lo, values)];
+    }
+    let step = match nice_bin_step(lo, hi, target.max(1)) {
+        Some(s) => s,
+        None => {
+            // Range too wide to bin nicely (e.g. ±f64::MAX): one plain bin.
+            let count = values.iter().filter(|v| v.is_finite()).count();
+            return vec![Bin {
+                x0: lo,
+                x1: hi,
+                count,
+            }];
+        }
+    };
+    let Some((k0, n)) = bins_needed(lo, hi, step) else {
+        return Vec::new();
+    };
+    let mut bins: Vec<Bin> = (0..n)
+        .map(|i| Bin {
+            x0: multiple(k0 + i as f64, step),
+            x1: multiple(k0 + i as f64 + 1.0, step),
+            count: 0,
+        })
+        .collect();
+    for v in values.iter().copied().filter(|v| v.is_finite()) {
+        let mut i = ((v - bins[0].x0) / step).floor();
+        if !i.is_finite() || i < 0.0 {
+            i = 0.0;
+        }
+        let mut i = (i as usize).min(n - 1);
+        // Correct for floating error at the edges.
+        while i > 0 && v < bins[i].x0 {
+            i -= 1;
+        }
+        while i + 1 < n && v >= bins[i + 1].x0 {
+            i += 1;
+        }
+        bins[i].count += 1;
+    }
+    bins
+}
+
+/// One bin around a repeated value, with a width of a tenth of its order of
+/// magnitude (1 for zero).
+fn single_value_bin(v: f64, values: &[f64]) -> Bin {
+    let count = values.iter().filter(|x| x.is_finite()).count();
+    let width = if v == 0.0 {
+        1.0
+    } else {
+        10f64.powi(v.abs().log10().floor() as i32 - 1)
+    };
+    let mut k = (v / width).floor();
+    if multiple(k + 1.0, width) <= v {
+        k += 1.0;
+    } else if multiple(k, width) > v {
+        k -= 1.0;
+    }
+    let x0 = multiple(k, width);
+    let x1 = multiple(k + 1.0, width);
+    if x0.is_finite() && x1.is_finite() && x0 <= v && v < x1 {
+        Bin { x0, x1, count }
+    } else {
+        Bin {
+            x0: v,
+            x1: v,
+            count,
+        }
+    }
+}
+
+/// The largest bin count (0 when there are no bins).
+pub fn max_count(bins: &[Bin]) -> usize {
+    bins.iter().map(|b| b.count).max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn total(bins: &[Bin]) -> usize {
+        bins.iter().map(|b| b.count).sum()
+    }
+
+    #[test]
+    fn empty_and_non_finite_input() {
+        assert!(histogram(&[], 35).is_empty());
+        assert!(histogram(&[f64::NAN, f64::INFINITY], 35).is_empty());
+    }
+
+    #[test]
+    fn single_value() {
+        let b = histogram(&[4_912_169.0], 35);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].count, 1);
+        assert!(b[0].x0 <= 4_912_169.0 && 4_912_169.0 < b[0].x1);
+        assert_eq!((b[0].x0, b[0].x1), (4_900_000.0, 5_000_000.0));
+    }
+
+    #[test]
+    fn all_equal_values() {
+        let b = histogram(&[0.0; 100], 35);
+        assert_eq!(
+            b,
+            vec![Bin {
+                x0: 0.0,
+                x1: 1.0,
+                count: 100
+            }]
+        );
+        let b = histogram(&[-250.0, -250.0, f64::NAN], 35);
+        assert_eq!(
+            b,
+            vec![Bin {
+                x0: -250.0,
+                x1: -240.0,
+                count: 2
+            }]
+        );
+        let b = histogram(&[0.37; 3], 35);
+        assert_eq!(b.len(), 1);
+        assert!(b[0].x0 <= 0.37 && 0.37 < b[0].x1);
+    }
+
+    #[test]
+    fn nice_edges_and_about_target_bins() {
+        let values: Vec<f64> = (0..10_000)
+            .map(|i| 1_000_000.0 + (i as f64) * 437.77)
+            .collect();
+        let bins = histogram(&values, 35);
+        assert!((29..=44).contains(&bins.len()), "{}", bins.len());
+        assert_eq!(total(&bins), values.len());
+        let step = bins[0].x1 - bins[0].x0;
+        assert_eq!(step, 150_000.0);
+        for w in bins.windows(2) {
+            assert_eq!(w[0].x1, w[1].x0);
+        }
+        for b in &bins {
+            assert_eq!(b.x0 % step, 0.0, "edge {} not a multiple", b.x0);
+        }
+        assert!(bins[0].x0 <= 1_000_000.0);
+        assert!(bins.last().unwrap().x1 >= *values.last().unwrap());
+    }
+
+    #[test]
+    fn max_value_lands_in_last_bin() {
+        let bins = histogram(&[0.0, 10.0], 10);
+        assert_eq!(bins.len(), 10);
+        assert_eq!(bins[0].count, 1);
+        assert_eq!(bins[9].count, 1);
+        assert_eq!(bins[9].x1, 10.0);
+    }
+
+    #[test]
+    fn many_ranges_keep_all_values() {
+        for &(lo, hi) in &[
+            (0.0, 1.0),
+            (0.1, 0.7),
+            (-3.3, 9.1),
+            (123.0, 124.0),
+            (1e6, 9.87e6),
+        ] {
+            let values: Vec<f64> = (0..=997)
+                .map(|i| lo + (hi - lo) * i as f64 / 997.0)
+                .collect();
+            let bins = histogram(&values, 35);
+            assert_eq!(total(&bins), values.len(), "{lo}..{hi}");
+            assert!(
+                (28..=45).contains(&bins.len()),
+                "{lo}..{hi}: {}",
+                bins.len()
+            );
+            for b in &bins {
+                assert!(b.x0 < b.x1);
+            }
+            for &v in &values {
+                let inside = bins.iter().any(|b| b.x0 <= v && v <= b.x1);
+                assert!(inside, "{v} outside bins");
+            }
+        }
+    }
+
+    #[test]
+    fn extreme_ranges_do_not_panic() {
+        let b = histogram(&[-f64::MAX, f64::MAX], 35);
+        assert_eq!(total(&b), 2);
+        let b = histogram(&[0.0, f64::MIN_POSITIVE], 35);
+        assert_eq!(total(&b), 2);
+        let b = histogram(&[1.0, 2.0], 0);
+        assert_eq!(total(&b), 2);
+        let b = histogram(&[1e300, 1e300], 35);
+        assert_eq!(total(&b), 2);
+    }
+
+    #[test]
+    fn step_choice() {
+        assert_eq!(nice_bin_step(0.0, 35.0, 35), Some(1.0));
+        assert_eq!(nice_bin_step(0.0, 70.0, 35), Some(2.0));
+        assert_eq!(nice_bin_step(0.0, 87.5, 35), Some(2.5));
+        assert_eq!(nice_bin_step(1.0, 1.0, 35), None);
+        assert_eq!(nice_bin_step(0.0, 1.0, 0), None);
+        assert_eq!(max_count(&[]), 0);
+    }
+}

@@ -1,0 +1,318 @@
+//! Layout helpers shared by the charts: ids, text width estimates, label
+//! placement and tick selection. All pure and total.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::scale::{LinearScale, ticks};
+
+/// Width of every chart's viewBox, in SVG user units.
+pub const WIDTH: f64 = 640.0;
+
+/// Estimated advance per character when the chart is scaled down on a phone
+/// (the CSS raises the font to 22 user units there; ~0.6 em per glyph).
+pub const CHAR_W_NARROW: f64 = 13.2;
+/// Estimated advance per character at the desktop font size (14 units).
+pub const CHAR_W_WIDE: f64 = 8.4;
+/// Height reserved for one line of text (fits the 22-unit phone font).
+pub const LINE_H: f64 = 26.0;
+
+/// Ids for an SVG's `<title>` and `<desc>`, unique within the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartIds {
+    pub title: String,
+    pub desc: String,
+    /// Prefix for other ids (patterns, clip paths) of the same chart.
+    pub prefix: String,
+}
+
+static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
+
+impl ChartIds {
+    pub fn new(kind: &str) -> Self {
+        let n = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let prefix = format!("chart-{kind}-{n}");
+        Self {
+            title: format!("{prefix}-title"),
+            desc: format!("{prefix}-desc"),
+            prefix,
+        }
+    }
+
+    /// The value for `aria-labelledby`.
+    pub fn labelledby(&self) -> String {
+        format!("{} {}", self.title, self.desc)
+    }
+
+    /// A further id derived from the chart's prefix.
+    pub fn sub(&self, name: &str) -> String {
+        format!("{}-{name}", self.prefix)
+    }
+}
+
+/// Conservative width of `text` in user units (phone-size font).
+pub fn text_width(text: &str) -> f64 {
+    text.chars().count() as f64 * CHAR_W_NARROW
+}
+
+/// Truncate `text` with an ellipsis so that it fits `max_width`.
+pub fn fit_text(text: &str, max_width: f64) -> String {
+    let max_chars = if max_width.is_finite() && max_width > 0.0 {
+        (max_width / CHAR_W_NARROW).floor() as usize
+    } else {
+        0
+    };
+    let n = text.chars().count();
+    if n <= max_chars {
+        return text.to_string();
+    }
+    if max_chars == 0 {
+        return String::new();
+    }
+    let mut out: String = text.chars().take(max_chars - 1).collect();
+    out = out.trim_end().to_string();
+    out.push('…');
+    out
+}
+
+/// An axis tick: a position in user units and its label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tick {
+    pub pos: f64,
+    pub label: String,
+    /// Shown on wide screens only (hidden by CSS on phones).
+    pub minor: bool,
+}
+
+/// Nice ticks for `scale`'s domain, as many as fit without labels
+/// overlapping at phone font size (2–8 ticks).
+pub fn fitted_ticks(scale: &LinearScale, label: impl Fn(f64) -> String) -> Vec<Tick> {
+    let (d0, d1) = scale.domain;
+    let length = (scale.range.1 - scale.range.0).abs();
+    let mut best: Vec<Tick> = Vec::new();
+    for n in (2..=8).rev() {
+        let values = ticks(d0, d1, n);
+        let made: Vec<Tick> = values
+            .iter()
+            .map(|&v| Tick {
+                pos: scale.apply(v),
+                label: label(v),
+                minor: false,
+            })
+            .collect();
+        if made.len() <= 1 {
+            return made;
+        }
+        let widest = made
+            .iter()
+            .map(|t| text_width(&t.label))
+            .fold(0.0, f64::max);
+        let spacing = length / (made.len() - 1) as f64;
+        let fits = spacing >= widest + 12.0 && made.len() <= 8;
+        best = made;
+        if fits {
+            break;
+        }
+    }
+    best
+}
+
+/// A label to place above a vertical marker line at `x`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelRequest {
+    pub x: f64,
+    pub width: f64,
+}
+
+/// Where a marker label ended up: its centre and its text row (0 = top).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlacedLabel {
+    pub x: f64,
+    pub row: usize,
+}
+
+/// Stack marker labels into rows so that labels in a row do not overlap and
+/// no label covers the line of a marker whose label sits in a higher row
+/// (that line runs down through the lower rows); when that is impossible,
+/// only same-row overlaps are avoided. Labels are kept inside
+/// `[min_x, max_x]`. Requests are placed in order (most important first).
+pub fn place_labels(requests: &[LabelRequest], min_x: f64, max_x: f64) -> Vec<PlacedLabel> {
+    const PAD: f64 = 6.0;
+    let mut placed: Vec<(PlacedLabel, f64, f64)> = Vec::new(); // label, half width, marker x
+    for req in requests {
+        let half = (req.width.max(0.0)) / 2.0;
+        let x = clamp_centre(req.x, half, min_x, max_x);
+        let fits = |row: usize, strict: bool| {
+            placed.iter().all(|&(p, h, mx)| {
+                let (a0, a1) = (x - half - PAD, x + half + PAD);
+                if p.row == row {
+                    a1 <= p.x - h || a0 >= p.x + h
+                } else if !strict {
+                    true
+                } else if p.row < row {
+                    // p's line crosses this row: our label must avoid it.
+                    !(a0 < mx && mx < a1)
+                } else {
+                    // our line crosses p's row: p's label must avoid it.
+                    !(p.x - h - PAD < req.x && req.x < p.x + h + PAD)
+                }
+            })
+        };
+        let rows = placed.len() + 1;
+        let row = (0..rows)
+            .find(|&r| fits(r, true))
+            .or_else(|| (0..rows).find(|&r| fits(r, false)))
+            .unwrap_or(rows);
+        placed.push((PlacedLabel { x, row }, half, req.x));
+    }
+    placed.into_iter().map(|(p, _, _)| p).collect()
+}
+
+fn clamp_centre(x: f64, half: f64, min_x: f64, max_x: f64) -> f64 {
+    let x = if x.is_finite() { x } else { min_x };
+    let lo = min_x + half;
+    let hi = max_x - half;
+    if lo > hi {
+        (min_x + max_x) / 2.0
+    } else {
+        x.clamp(lo, hi)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique() {
+        let a = ChartIds::new("x");
+        let b = ChartIds::new("x");
+        assert_ne!(a.title, b.title);
+        assert_ne!(a.desc, a.title);
+        assert_eq!(a.labelledby(), format!("{} {}", a.title, a.desc));
+        assert!(a.sub("hatch").starts_with(&a.prefix));
+    }
+
+    #[test]
+    fn fit_text_truncates() {
+        assert_eq!(fit_text("Demo", 1000.0), "Demo");
+        let t = fit_text("A very long stage name indeed", 10.0 * CHAR_W_NARROW);
+        assert_eq!(t.chars().count(), 10);
+        assert!(t.ends_with('…'));
+        assert_eq!(fit_text("Demo", 0.0), "");
+        assert_eq!(fit_text("Demo", f64::NAN), "");
+    }
+
+    #[test]
+    fn fitted_ticks_do_not_overlap() {
+        let s = LinearScale::new((0.0, 10_000_000.0), (40.0, 600.0));
+        let t = fitted_ticks(&s, |v| crate::format::money_compact(v, "USD"));
+        assert!(t.len() >= 3 && t.len() <= 8, "{t:?}");
+        for w in t.windows(2) {
+            let gap = w[1].pos - w[0].pos;
+            assert!(gap >= text_width(&w[0].label).max(text_width(&w[1].label)));
+        }
+        assert_eq!(t[0].label, "$0");
+    }
+
+    #[test]
+    fn fitted_ticks_degenerate() {
+        let s = LinearScale::new((5.0, 5.0), (0.0, 100.0));
+        let t = fitted_ticks(&s, |v| format!("{v}"));
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].pos, 50.0);
+        let s = LinearScale::new((f64::NAN, 1.0), (0.0, 100.0));
+        assert!(fitted_ticks(&s, |v| format!("{v}")).len() <= 8);
+    }
+
+    #[test]
+    fn labels_far_apart_share_the_top_row() {
+        let reqs = [
+            LabelRequest {
+                x: 100.0,
+                width: 50.0,
+            },
+            LabelRequest {
+                x: 300.0,
+                width: 50.0,
+            },
+            LabelRequest {
+                x: 500.0,
+                width: 50.0,
+            },
+        ];
+        let p = place_labels(&reqs, 0.0, 640.0);
+        assert!(p.iter().all(|l| l.row == 0));
+        assert_eq!(p[1].x, 300.0);
+    }
+
+    #[test]
+    fn close_labels_stack_and_avoid_lines() {
+        let reqs = [
+            LabelRequest {
+                x: 300.0,
+                width: 100.0,
+            },
+            LabelRequest {
+                x: 320.0,
+                width: 100.0,
+            },
+            LabelRequest {
+                x: 340.0,
+                width: 100.0,
+            },
+        ];
+        let p = place_labels(&reqs, 0.0, 640.0);
+        let rows: Vec<usize> = p.iter().map(|l| l.row).collect();
+        assert_eq!(rows, vec![0, 1, 2]);
+        // Row 0 holds label 0 whose line at x=300 passes label 1's row;
+        // since every label covers x=300, they must stack.
+        for (i, a) in p.iter().enumerate() {
+            for (j, b) in p.iter().enumerate() {
+                if i != j && a.row == b.row {
+                    assert!((a.x - b.x).abs() >= 100.0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn labels_clamped_inside() {
+        let p = place_labels(
+            &[LabelRequest {
+                x: 2.0,
+                width: 60.0,
+            }],
+            0.0,
+            640.0,
+        );
+        assert_eq!(p[0].x, 30.0);
+        let p = place_labels(
+            &[LabelRequest {
+                x: 639.0,
+                width: 60.0,
+            }],
+            0.0,
+            640.0,
+        );
+        assert_eq!(p[0].x, 610.0);
+        let p = place_labels(
+            &[LabelRequest {
+                x: f64::NAN,
+                width: 60.0,
+            }],
+            0.0,
+            640.0,
+        );
+        assert_eq!(p[0].x, 30.0);
+        let p = place_labels(
+            &[LabelRequest {
+                x: 10.0,
+                width: 1000.0,
+            }],
+            0.0,
+            640.0,
+        );
+        assert_eq!(p[0].x, 320.0);
+        assert!(place_labels(&[], 0.0, 640.0).is_empty());
+    }
+}

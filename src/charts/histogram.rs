@@ -1,0 +1,541 @@
+//! Revenue distribution histogram: pure layout plus a drawing component.
+
+use leptos::prelude::*;
+
+use super::bins::{histogram, max_count};
+use super::common::{
+    ChartIds, LINE_H, LabelRequest, Tick, WIDTH, fitted_ticks, place_labels, text_width,
+};
+use super::scale::{LinearScale, round2};
+use crate::format::{count, money_compact, percent};
+
+/// Target number of histogram bins.
+pub const TARGET_BINS: usize = 36;
+const PLOT_H: f64 = 180.0;
+const TOP_PAD: f64 = 6.0;
+
+/// One part of a bar (a bar straddling the target is split in two).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Segment {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// At or above the target.
+    pub above: bool,
+}
+
+/// A histogram bar with its hover text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BarShape {
+    pub segments: Vec<Segment>,
+    pub tooltip: String,
+}
+
+/// What a vertical marker shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerKind {
+    /// P10 or P90.
+    Percentile,
+    /// P50.
+    Median,
+    Target,
+}
+
+/// A vertical marker line with its label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkerShape {
+    pub kind: MarkerKind,
+    pub x: f64,
+    pub line_top: f64,
+    pub line_bottom: f64,
+    pub label: String,
+    pub label_x: f64,
+    pub label_y: f64,
+}
+
+/// Everything the histogram component draws, in viewBox units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistogramLayout {
+    pub width: f64,
+    pub height: f64,
+    pub plot_left: f64,
+    pub plot_right: f64,
+    pub plot_bottom: f64,
+    pub tick_label_y: f64,
+    pub bars: Vec<BarShape>,
+    pub ticks: Vec<Tick>,
+    pub markers: Vec<MarkerShape>,
+    pub title: String,
+    pub desc: String,
+    /// No finite revenue values: draw only a message.
+    pub empty: bool,
+}
+
+/// Compute the histogram layout. `percentiles` are P10, P50 and P90.
+pub fn histogram_layout(
+    revenue: &[f64],
+    target: Option<f64>,
+    percentiles: [f64; 3],
+    currency: &str,
+) -> HistogramLayout {
+    let title = "Distribution of simulated revenue".to_string();
+    let values: Vec<f64> = revenue.iter().copied().filter(|v| v.is_finite()).collect();
+    let bins = histogram(&values, TARGET_BINS);
+    let target = target.filter(|t| t.is_finite());
+    if bins.is_empty() {
+        return HistogramLayout {
+            width: WIDTH,
+            height: 80.0,
+            plot_left: 0.0,
+            plot_right: WIDTH,
+            plot_bottom: 80.0,
+            tick_label_y: 0.0,
+            bars: Vec::new(),
+            ticks: Vec::new(),
+            markers: Vec::new(),
+            title,
+            desc: "No simulation results yet.".to_string(),
+            empty: true,
+        };
+    }
+    let money = |v: f64| money_compact(v, currency);
+
+    // Domain: the bins, widened to show every marker.
+    let mut lo = bins[0].x0;
+    let mut hi = bins[bins.len() - 1].x1;
+    let [p10, p50, p90] = percentiles;
+    for v in [p10, p50, p90].into_iter().chain(target) {
+        if v.is_finite() {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if hi - lo <= 0.0 || !(hi - lo).is_finite() {
+        let pad = (lo.abs() * 0.05).max(1.0);
+        lo -= pad;
+        hi += pad;
+    }
+
+    // Horizontal room for the outermost tick labels.
+    let side = (text_width(&money(lo)).max(text_width(&money(hi))) / 2.0 + 4.0).max(16.0);
+    let (plot_left, plot_right) = (side, WIDTH - side);
+    let x = LinearScale::new((lo, hi), (plot_left, plot_right));
+
+    // Marker labels, most important first.
+    let mut wanted: Vec<(MarkerKind, f64, String)> = Vec::new();
+    if let Some(t) = target {
+        wanted.push((MarkerKind::Target, t, format!("Target {}", money(t))));
+    }
+    for (kind, v, name) in [
+        (MarkerKind::Median, p50, "P50"),
+        (MarkerKind::Percentile, p10, "P10"),
+        (MarkerKind::Percentile, p90, "P90"),
+    ] {
+        if v.is_finite() {
+            wanted.push((kind, v, format!("{name} {}", money(v))));
+        }
+    }
+    let requests: Vec<LabelRequest> = wanted
+        .iter()
+        .map(|(_, v, label)| LabelRequest {
+            x: x.apply(*v),
+            width: text_width(label),
+        })
+        .collect();
+    let placed = place_labels(&requests, 0.0, WIDTH);
+    let rows = placed.iter().map(|p| p.row + 1).max().unwrap_or(0) as f64;
+    let plot_top = TOP_PAD + rows * LINE_H + 4.0;
+    let plot_bottom = plot_top + PLOT_H;
+    let markers = wanted
+        .into_iter()
+        .zip(placed)
+        .map(|((kind, v, label), p)| {
+            let row_bottom = TOP_PAD + (p.row as f64 + 1.0) * LINE_H;
+            MarkerShape {
+                kind,
+                x: round2(x.apply(v)),
+                line_top: round2(row_bottom),
+                line_bottom: round2(plot_bottom),
+                label,
+                label_x: round2(p.x),
+                label_y: round2(row_bottom - 7.0),
+            }
+        })
+        .collect();
+
+    // Bars.
+    let tallest = max_count(&bins).max(1) as f64;
+    let n = values.len();
+    let bars = bins
+        .iter()
+        .map(|b| {
+            let h = if b.count == 0 {
+                0.0
+            } else {
+                (b.count as f64 / tallest * PLOT_H).max(1.0)
+            };
+            let y = plot_bottom - h;
+            let mut parts: Vec<(f64, f64, bool)> = match target {
+                Some(t) if t > b.x0 && t < b.x1 => vec![(b.x0, t, false), (t, b.x1, true)],
+                Some(t) => vec![(b.x0, b.x1, b.x0 >= t)],
+                None => vec![(b.x0, b.x1, false)],
+            };
+            parts.retain(|&(a, c, _)| c >= a);
+            let last = parts.len().saturating_sub(1);
+            let segments = if h > 0.0 {
+                parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(a, c, above))| {
+                        let x0 = x.apply(a);
+                        // 1-unit gap after each bar, none inside a split bar.
+                        let gap = if i == last { 1.0 } else { 0.0 };
+                        let w = (x.apply(c) - x0 - gap).max(0.5);
+                        Segment {
+                            x: round2(x0),
+                            y: round2(y),
+                            width: round2(w),
+                            height: round2(h),
+                            above,
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let share = if n > 0 {
+                b.count as f64 / n as f64
+            } else {
+                0.0
+            };
+            BarShape {
+                segments,
+                tooltip: format!(
+                    "{} to {}: {} trials ({})",
+                    money(b.x0),
+                    money(b.x1),
+                    count(b.count as f64),
+                    percent(share, 1)
+                ),
+            }
+        })
+        .collect();
+
+    let mut ticks = fitted_ticks(&x, money);
+    for t in &mut ticks {
+        t.pos = round2(t.pos);
+    }
+
+    let desc = describe(&values, target, percentiles, currency);
+    HistogramLayout {
+        width: WIDTH,
+        height: plot_bottom + LINE_H + 12.0,
+        plot_left,
+        plot_right,
+        plot_bottom: round2(plot_bottom),
+        tick_label_y: round2(plot_bottom + LINE_H),
+        bars,
+        ticks,
+        markers,
+        title,
+        desc,
+        empty: false,
+    }
+}
+
+/// A sentence-level summary of the distribution for screen readers.
+fn describe(
+    values: &[f64],
+    target: Option<f64>,
+    [p10, p50, p90]: [f64; 3],
+    currency: &str,
+) -> String {
+    let money = |v: f64| money_compact(v, currency);
+    let n = values.len();
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut s = format!(
+        "Histogram of total revenue over {} simulated trial{}, ranging from {} to {}.",
+        count(n as f64),
+        if n == 1 { "" } else { "s" },
+        money(min),
+        money(max)
+    );
+    if p10.is_finite() || p50.is_finite() || p90.is_finite() {
+        s.push_str(&format!(
+            " P10 {}, median (P50) {}, P90 {}.",
+            money(p10),
+            money(p50),
+            money(p90)
+        ));
+    }
+    if let Some(t) = target {
+        let hit = values.iter().filter(|&&v| v >= t).count();
+        let share = if n > 0 { hit as f64 / n as f64 } else { 0.0 };
+        s.push_str(&format!(
+            " Target {}: {} of trials reach it.",
+            money(t),
+            percent(share, 1)
+        ));
+    }
+    s
+}
+
+/// Histogram of total revenue per trial with P10/P50/P90 and target markers.
+#[component]
+pub fn RevenueHistogram(
+    /// One total-revenue value per simulated trial.
+    #[prop(into)]
+    revenue: Vec<f64>,
+    /// Revenue target, if any.
+    #[prop(into)]
+    target: Option<f64>,
+    #[prop(into)] p10: f64,
+    #[prop(into)] p50: f64,
+    #[prop(into)] p90: f64,
+    /// ISO currency code, e.g. "USD".
+    #[prop(into)]
+    currency: String,
+) -> impl IntoView {
+    let layout = histogram_layout(&revenue, target, [p10, p50, p90], &currency);
+    let ids = ChartIds::new("histogram");
+    let HistogramLayout {
+        width,
+        height,
+        plot_left,
+        plot_right,
+        plot_bottom,
+        tick_label_y,
+        bars,
+        ticks,
+        markers,
+        title,
+        desc,
+        empty,
+    } = layout;
+
+    let body = if empty {
+        view! {
+            <text class="chart-label chart-empty" x=width / 2.0 y=height / 2.0 + 6.0 text-anchor="middle">
+                "No results yet"
+            </text>
+        }
+        .into_any()
+    } else {
+        let bars = bars
+            .into_iter()
+            .map(|bar| {
+                let segments = bar
+                    .segments
+                    .into_iter()
+                    .map(|s| {
+                        let class = if s.above {
+                            "chart-bar chart-bar-above"
+                        } else {
+                            "chart-bar"
+                        };
+                        view! { <rect class=class x=s.x y=s.y width=s.width height=s.height /> }
+                    })
+                    .collect_view();
+                view! {
+                    <g class="chart-bin">
+                        <title>{bar.tooltip}</title>
+                        {segments}
+                    </g>
+                }
+            })
+            .collect_view();
+        let ticks = ticks
+            .into_iter()
+            .map(|t| {
+                view! {
+                    <line class="chart-tick" x1=t.pos x2=t.pos y1=plot_bottom y2=plot_bottom + 5.0 />
+                    <text class="chart-label" x=t.pos y=tick_label_y text-anchor="middle">{t.label}</text>
+                }
+            })
+            .collect_view();
+        let markers = markers
+            .into_iter()
+            .map(|m| {
+                let kind = match m.kind {
+                    MarkerKind::Percentile => "chart-marker chart-marker-pct",
+                    MarkerKind::Median => "chart-marker chart-marker-median",
+                    MarkerKind::Target => "chart-marker chart-marker-target",
+                };
+                view! {
+                    <g class=kind>
+                        <line x1=m.x x2=m.x y1=m.line_top y2=m.line_bottom />
+                        <text class="chart-marker-label" x=m.label_x y=m.label_y text-anchor="middle">
+                            {m.label}
+                        </text>
+                    </g>
+                }
+            })
+            .collect_view();
+        view! {
+            <g class="chart-bars">{bars}</g>
+            <line class="chart-axis" x1=plot_left x2=plot_right y1=plot_bottom y2=plot_bottom />
+            <g class="chart-ticks">{ticks}</g>
+            <g class="chart-markers">{markers}</g>
+        }
+        .into_any()
+    };
+
+    view! {
+        <svg
+            class="chart chart-histogram"
+            role="img"
+            width="100%"
+            viewBox=format!("0 0 {width} {}", round2(height))
+            aria-labelledby=ids.labelledby()
+        >
+            <title id=ids.title.clone()>{title}</title>
+            <desc id=ids.desc.clone()>{desc}</desc>
+            {body}
+        </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<f64> {
+        (0..5_000)
+            .map(|i| 3_000_000.0 + ((i * 7919) % 5_000) as f64 * 800.0)
+            .collect()
+    }
+
+    #[test]
+    fn empty_input_gives_message() {
+        let l = histogram_layout(&[], Some(1.0), [1.0, 2.0, 3.0], "USD");
+        assert!(l.empty);
+        assert!(l.bars.is_empty() && l.ticks.is_empty() && l.markers.is_empty());
+        assert_eq!(l.desc, "No simulation results yet.");
+        let l = histogram_layout(&[f64::NAN], None, [f64::NAN; 3], "USD");
+        assert!(l.empty);
+    }
+
+    #[test]
+    fn bars_cover_all_trials_and_fit_plot() {
+        let v = sample();
+        let l = histogram_layout(&v, None, [3.4e6, 5e6, 6.6e6], "USD");
+        assert!(!l.empty);
+        assert!((25..=45).contains(&l.bars.len()), "{}", l.bars.len());
+        let total: usize = l
+            .bars
+            .iter()
+            .map(|b| {
+                b.tooltip
+                    .split(": ")
+                    .nth(1)
+                    .unwrap()
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .replace(',', "")
+                    .parse::<usize>()
+                    .unwrap()
+            })
+            .sum();
+        assert_eq!(total, v.len());
+        for b in &l.bars {
+            for s in &b.segments {
+                assert!(s.x >= l.plot_left - 0.01 && s.x + s.width <= l.plot_right + 0.01);
+                assert!(s.y >= 0.0 && (s.y + s.height - l.plot_bottom).abs() < 0.02);
+                assert!(!s.above);
+            }
+        }
+        assert!(l.height > l.plot_bottom);
+        assert!(l.ticks.len() >= 3);
+        assert!(l.ticks.iter().all(|t| t.label.starts_with('$')));
+    }
+
+    #[test]
+    fn markers_and_target_shading() {
+        let v = sample();
+        let l = histogram_layout(&v, Some(5_050_000.0), [3.4e6, 5e6, 6.6e6], "USD");
+        let kinds: Vec<MarkerKind> = l.markers.iter().map(|m| m.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                MarkerKind::Target,
+                MarkerKind::Median,
+                MarkerKind::Percentile,
+                MarkerKind::Percentile
+            ]
+        );
+        assert!(l.markers[0].label.starts_with("Target"));
+        assert_eq!(l.markers[1].label, "P50 $5M");
+        // Target and P50 are close: their labels must not share a row.
+        assert_ne!(l.markers[0].label_y, l.markers[1].label_y);
+        let target_x = l.markers[0].x;
+        let mut split = 0;
+        for b in &l.bars {
+            if b.segments.len() == 2 {
+                split += 1;
+                assert!(!b.segments[0].above && b.segments[1].above);
+                assert!((b.segments[1].x - target_x).abs() < 0.02);
+            }
+            for s in &b.segments {
+                if s.x >= target_x + 0.01 {
+                    assert!(s.above);
+                } else if s.x + s.width < target_x - 0.01 {
+                    assert!(!s.above);
+                }
+            }
+        }
+        assert!(split <= 1);
+        assert!(l.desc.contains("Target $5.1M"));
+        assert!(l.desc.contains("of trials reach it"));
+    }
+
+    #[test]
+    fn target_outside_data_widens_domain() {
+        let v = sample();
+        let l = histogram_layout(&v, Some(20e6), [3.4e6, 5e6, 6.6e6], "EUR");
+        let t = &l.markers[0];
+        assert!((t.x - l.plot_right).abs() < 0.02);
+        assert!(l.bars.iter().flat_map(|b| &b.segments).all(|s| !s.above));
+        assert!(l.desc.contains("0.0% of trials"));
+        assert!(l.ticks.iter().all(|t| t.label.starts_with('€')));
+    }
+
+    #[test]
+    fn single_and_equal_values() {
+        let l = histogram_layout(&[1e6; 50], Some(1e6), [1e6; 3], "USD");
+        assert!(!l.empty);
+        assert_eq!(l.bars.len(), 1);
+        assert!(
+            l.bars[0]
+                .segments
+                .iter()
+                .all(|s| s.width > 0.0 && s.height > 0.0)
+        );
+        assert!(l.desc.contains("100.0% of trials"));
+        let l = histogram_layout(&[0.0], None, [f64::NAN; 3], "USD");
+        assert_eq!(l.bars.len(), 1);
+        assert!(l.markers.is_empty());
+        assert!(l.desc.contains("1 simulated trial,"));
+    }
+
+    #[test]
+    fn geometry_is_finite() {
+        let cases: Vec<Vec<f64>> = vec![
+            vec![-5.0, 5.0],
+            vec![0.0, f64::MAX],
+            vec![f64::MIN_POSITIVE, 1.0, f64::NAN],
+        ];
+        for v in cases {
+            let l = histogram_layout(&v, Some(f64::INFINITY), [f64::NAN, 0.0, 1.0], "CHF");
+            for s in l.bars.iter().flat_map(|b| &b.segments) {
+                assert!(s.x.is_finite() && s.width.is_finite() && s.height.is_finite());
+            }
+            for m in &l.markers {
+                assert!(m.x.is_finite() && m.label_x.is_finite());
+            }
+            assert!(l.height.is_finite());
+        }
+    }
+}

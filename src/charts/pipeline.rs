@@ -1,0 +1,547 @@
+//! Cumulative revenue by month: P10–P90 band, median line and target.
+
+use leptos::prelude::*;
+
+use super::common::{CHAR_W_WIDE, ChartIds, LINE_H, Tick, WIDTH, fitted_ticks, text_width};
+use super::path::{band_path, line_path};
+use super::scale::{LinearScale, nice, round2};
+use crate::format::money_compact;
+
+/// Cumulative revenue percentiles at the end of one month.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonthBand {
+    /// Month number, from 1.
+    pub month: usize,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub mean: f64,
+}
+
+const PLOT_H: f64 = 220.0;
+const SIDE: f64 = 26.0;
+/// Months above which per-month dots are not drawn.
+const MAX_DOTS: usize = 24;
+
+/// A legend entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegendItem {
+    /// "band", "line" or "target".
+    pub kind: &'static str,
+    pub x: f64,
+    pub label: String,
+}
+
+/// A hoverable point on the median line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dot {
+    pub x: f64,
+    pub y: f64,
+    pub tooltip: String,
+}
+
+/// Everything the pipeline chart draws, in viewBox units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PipelineLayout {
+    pub width: f64,
+    pub height: f64,
+    pub plot_left: f64,
+    pub plot_right: f64,
+    pub plot_top: f64,
+    pub plot_bottom: f64,
+    pub legend_y: f64,
+    pub legend: Vec<LegendItem>,
+    pub band: String,
+    pub upper: String,
+    pub lower: String,
+    pub median: String,
+    pub dots: Vec<Dot>,
+    /// y position and label of the target line.
+    pub target: Option<(f64, String)>,
+    pub y_ticks: Vec<Tick>,
+    pub x_ticks: Vec<Tick>,
+    pub x_label_y: f64,
+    pub title: String,
+    pub desc: String,
+    pub empty: bool,
+}
+
+/// Month-label step: the smallest of 1, 2, 3, 6, 12, 24 whose labels fit
+/// `length` units with `char_w` per character.
+pub fn month_step(months: usize, length: f64, char_w: f64) -> usize {
+    let label_w = format!("M{months}").len() as f64 * char_w + 14.0;
+    for step in [1, 2, 3, 6, 12, 24] {
+        let labels = months / step;
+        if labels as f64 * label_w <= length.max(0.0) {
+            return step;
+        }
+    }
+    24
+}
+
+/// Month ticks: labels every `step` months that fit on phones; ticks that fit
+/// only at desktop size are marked minor.
+pub fn month_ticks(months: &[usize], x: &LinearScale) -> Vec<Tick> {
+    let last = months.iter().copied().max().unwrap_or(0);
+    let length = (x.range.1 - x.range.0).abs();
+    let major = month_step(last, length, super::common::CHAR_W_NARROW);
+    let minor = month_step(last, length, CHAR_W_WIDE).min(major);
+    months
+        .iter()
+        .copied()
+        .filter(|&m| m % minor == 0)
+        .map(|m| Tick {
+            pos: round2(x.apply(m as f64)),
+            label: format!("M{m}"),
+            minor: m % major != 0,
+        })
+        .collect()
+}
+
+/// Compute the pipeline chart layout. Months are sorted and rows with a
+/// month of 0 or no finite median are dropped.
+pub fn pipeline_layout(
+    months: &[MonthBand],
+    target: Option<f64>,
+    currency: &str,
+) -> PipelineLayout {
+    let money = |v: f64| money_compact(v, currency);
+    let title = "Cumulative revenue by month".to_string();
+    let target = target.filter(|t| t.is_finite());
+    let mut rows: Vec<MonthBand> = months
+        .iter()
+        .filter(|m| m.month > 0 && m.p50.is_finite())
+        .cloned()
+        .collect();
+    rows.sort_by_key(|m| m.month);
+    rows.dedup_by_key(|m| m.month);
+
+    let legend_y = 8.0 + LINE_H - 8.0;
+    // Legend row, then room for the top y label above the top grid line.
+    let plot_top = 8.0 + LINE_H + 10.0 + LINE_H;
+    let plot_bottom = plot_top + PLOT_H;
+    let (plot_left, plot_right) = (SIDE, WIDTH - SIDE);
+    let height = plot_bottom + LINE_H + 12.0;
+
+    let mut legend = Vec::new();
+    let mut lx = plot_left;
+    for (kind, label) in [("band", "P10–P90 range"), ("line", "Median")]
+        .into_iter()
+        .chain(target.map(|_| ("target", "Target")))
+    {
+        legend.push(LegendItem {
+            kind,
+            x: round2(lx),
+            label: label.to_string(),
+        });
+        lx += 26.0 + text_width(label) + 18.0;
+    }
+
+    if rows.is_empty() {
+        return PipelineLayout {
+            width: WIDTH,
+            height: 80.0,
+            plot_left,
+            plot_right,
+            plot_top: 0.0,
+            plot_bottom: 80.0,
+            legend_y,
+            legend: Vec::new(),
+            band: String::new(),
+            upper: String::new(),
+            lower: String::new(),
+            median: String::new(),
+            dots: Vec::new(),
+            target: None,
+            y_ticks: Vec::new(),
+            x_ticks: Vec::new(),
+            x_label_y: 0.0,
+            title,
+            desc: "No monthly revenue data yet.".to_string(),
+            empty: true,
+        };
+    }
+
+    // y domain: zero (or the lowest value) up to the highest value or target.
+    let finite = |v: f64| v.is_finite().then_some(v);
+    let all = rows
+        .iter()
+        .flat_map(|m| [finite(m.p10), finite(m.p50), finite(m.p90)])
+        .flatten()
+        .chain(target);
+    let (mut lo, mut hi) = all.fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+    if hi <= lo {
+        hi = lo + 1.0;
+    }
+    (lo, hi) = nice(lo, hi * 1.02, 4);
+    let y = LinearScale::new((lo, hi), (plot_bottom, plot_top));
+    let first = rows[0].month as f64;
+    let last = rows[rows.len() - 1].month as f64;
+    let x = LinearScale::new((first, last), (plot_left, plot_right));
+
+    let point = |m: &MonthBand, v: f64| (x.apply(m.month as f64), y.clamped(v));
+    let pairs: Vec<_> = rows
+        .iter()
+        .filter(|m| m.p10.is_finite() && m.p90.is_finite())
+        .map(|m| (point(m, m.p90), point(m, m.p10)))
+        .collect();
+    let upper_pts: Vec<_> = pairs.iter().map(|p| p.0).collect();
+    let lower_pts: Vec<_> = pairs.iter().map(|p| p.1).collect();
+    let median_pts: Vec<_> = rows.iter().map(|m| point(m, m.p50)).collect();
+
+    let dots = if rows.len() <= MAX_DOTS {
+        rows.iter()
+            .map(|m| {
+                let (px, py) = point(m, m.p50);
+                Dot {
+                    x: round2(px),
+                    y: round2(py),
+                    tooltip: format!(
+                        "M{}: median {} (P10 {}, P90 {}, mean {})",
+                        m.month,
+                        money(m.p50),
+                        money(m.p10),
+                        money(m.p90),
+                        money(m.mean)
+                    ),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
+    let mut y_ticks = fitted_ticks(&y, money);
+    y_ticks.retain(|t| t.pos >= plot_top - 0.5 && t.pos <= plot_bottom + 0.5);
+    for t in &mut y_ticks {
+        // The zero line is the x axis; its label would sit on the first
+        // months' data, so leave it unlabelled.
+        if (t.pos - plot_bottom).abs() < 0.5 && lo == 0.0 {
+            t.label.clear();
+        }
+        t.pos = round2(t.pos);
+    }
+    let months_list: Vec<usize> = rows.iter().map(|m| m.month).collect();
+    let x_ticks = month_ticks(&months_list, &x);
+
+    PipelineLayout {
+        width: WIDTH,
+        height,
+        plot_left,
+        plot_right,
+        plot_top,
+        plot_bottom,
+        legend_y,
+        legend,
+        band: band_path(&upper_pts, &lower_pts),
+        upper: line_path(&upper_pts),
+        lower: line_path(&lower_pts),
+        median: line_path(&median_pts),
+        dots,
+        target: target.map(|t| (round2(y.clamped(t)), format!("Target {}", money(t)))),
+        y_ticks,
+        x_ticks,
+        x_label_y: plot_bottom + LINE_H,
+        title,
+        desc: describe(&rows, target, currency),
+        empty: false,
+    }
+}
+
+fn describe(rows: &[MonthBand], target: Option<f64>, currency: &str) -> String {
+    let money = |v: f64| money_compact(v, currency);
+    let Some(end) = rows.last() else {
+        return "No monthly revenue data yet.".to_string();
+    };
+    let n = rows.len();
+    let mut s = format!(
+        "Cumulative revenue over {n} month{}. By M{} the median reaches {}, \
+         with an 80% range (P10 to P90) of {} to {}.",
+        if n == 1 { "" } else { "s" },
+        end.month,
+        money(end.p50),
+        money(end.p10),
+        money(end.p90)
+    );
+    if let Some(t) = target {
+        match rows.iter().find(|m| m.p50 >= t) {
+            Some(m) => s.push_str(&format!(
+                " Target {}: the median reaches it in M{}.",
+                money(t),
+                m.month
+            )),
+            None => s.push_str(&format!(" Target {}: the median stays below it.", money(t))),
+        }
+    }
+    s
+}
+
+/// Cumulative revenue by month with a P10–P90 band, median and target line.
+#[component]
+pub fn PipelineChart(
+    /// One entry per month, cumulative values.
+    #[prop(into)]
+    months: Vec<MonthBand>,
+    /// Revenue target, if any.
+    #[prop(into)]
+    target: Option<f64>,
+    /// ISO currency code, e.g. "USD".
+    #[prop(into)]
+    currency: String,
+) -> impl IntoView {
+    let l = pipeline_layout(&months, target, &currency);
+    let ids = ChartIds::new("pipeline");
+    let (width, height) = (l.width, round2(l.height));
+
+    let body = if l.empty {
+        view! {
+            <text class="chart-label chart-empty" x=width / 2.0 y=height / 2.0 + 6.0 text-anchor="middle">
+                "No results yet"
+            </text>
+        }
+        .into_any()
+    } else {
+        let (left, right, bottom) = (l.plot_left, l.plot_right, l.plot_bottom);
+        let legend_y = l.legend_y;
+        let legend = l
+            .legend
+            .into_iter()
+            .map(|item| {
+                let swatch = match item.kind {
+                    "band" => view! {
+                        <rect class="chart-band" x=item.x y=legend_y - 12.0 width=20 height=14 />
+                    }
+                    .into_any(),
+                    "line" => view! {
+                        <line class="chart-median" x1=item.x x2=item.x + 20.0 y1=legend_y - 5.0 y2=legend_y - 5.0 />
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <line class="chart-target" x1=item.x x2=item.x + 20.0 y1=legend_y - 5.0 y2=legend_y - 5.0 />
+                    }
+                    .into_any(),
+                };
+                view! {
+                    <g class="chart-legend-item">
+                        {swatch}
+                        <text class="chart-label" x=item.x + 26.0 y=legend_y>{item.label}</text>
+                    </g>
+                }
+            })
+            .collect_view();
+        let grid = l
+            .y_ticks
+            .into_iter()
+            .map(|t| {
+                view! {
+                    <line class="chart-grid" x1=left x2=right y1=t.pos y2=t.pos />
+                    <text class="chart-label chart-halo" x=left + 2.0 y=t.pos - 5.0>{t.label}</text>
+                }
+            })
+            .collect_view();
+        let x_label_y = l.x_label_y;
+        let x_ticks = l
+            .x_ticks
+            .into_iter()
+            .map(|t| {
+                let class = if t.minor {
+                    "chart-label chart-minor"
+                } else {
+                    "chart-label"
+                };
+                view! {
+                    <line class="chart-tick" x1=t.pos x2=t.pos y1=bottom y2=bottom + 5.0 />
+                    <text class=class x=t.pos y=x_label_y text-anchor="middle">{t.label}</text>
+                }
+            })
+            .collect_view();
+        let target = l.target.map(|(ty, label)| {
+            view! {
+                <g class="chart-target-group">
+                    <line class="chart-target" x1=left x2=right y1=ty y2=ty />
+                    <text class="chart-target-label chart-halo" x=right y=ty - 7.0 text-anchor="end">{label}</text>
+                </g>
+            }
+        });
+        let dots = l
+            .dots
+            .into_iter()
+            .map(|d| {
+                view! {
+                    <circle class="chart-dot" cx=d.x cy=d.y r=4>
+                        <title>{d.tooltip}</title>
+                    </circle>
+                }
+            })
+            .collect_view();
+        view! {
+            <g class="chart-legend">{legend}</g>
+            <g class="chart-grid-lines">{grid}</g>
+            <path class="chart-band" d=l.band />
+            <path class="chart-band-edge" d=l.upper />
+            <path class="chart-band-edge" d=l.lower />
+            <line class="chart-axis" x1=left x2=right y1=bottom y2=bottom />
+            <g class="chart-ticks">{x_ticks}</g>
+            {target}
+            <path class="chart-median" d=l.median />
+            <g class="chart-dots">{dots}</g>
+        }
+        .into_any()
+    };
+
+    view! {
+        <svg
+            class="chart chart-pipeline"
+            role="img"
+            width="100%"
+            viewBox=format!("0 0 {width} {height}")
+            aria-labelledby=ids.labelledby()
+        >
+            <title id=ids.title.clone()>{l.title}</title>
+            <desc id=ids.desc.clone()>{l.desc}</desc>
+            {body}
+        </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn months(n: usize) -> Vec<MonthBand> {
+        (1..=n)
+            .map(|m| {
+                let base = m as f64 * 400_000.0;
+                MonthBand {
+                    month: m,
+                    p10: base * 0.7,
+                    p50: base,
+                    p90: base * 1.3,
+                    mean: base * 1.01,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn empty_months() {
+        let l = pipeline_layout(&[], Some(1e6), "USD");
+        assert!(l.empty);
+        assert!(l.band.is_empty() && l.median.is_empty());
+        let bad = vec![MonthBand {
+            month: 0,
+            p10: 1.0,
+            p50: 1.0,
+            p90: 1.0,
+            mean: 1.0,
+        }];
+        assert!(pipeline_layout(&bad, None, "USD").empty);
+        let nan = vec![MonthBand {
+            month: 1,
+            p10: 1.0,
+            p50: f64::NAN,
+            p90: 1.0,
+            mean: 1.0,
+        }];
+        assert!(pipeline_layout(&nan, None, "USD").empty);
+    }
+
+    #[test]
+    fn twelve_months() {
+        let l = pipeline_layout(&months(12), Some(4e6), "USD");
+        assert!(!l.empty);
+        assert!(l.band.starts_with('M') && l.band.ends_with('Z'));
+        assert_eq!(l.median.matches('L').count(), 11);
+        assert_eq!(l.dots.len(), 12);
+        assert!(l.dots[0].tooltip.starts_with("M1: median $400K"));
+        // Median increases: y decreases.
+        assert!(l.dots.windows(2).all(|w| w[1].y < w[0].y));
+        assert!(
+            l.dots
+                .iter()
+                .all(|d| d.y >= l.plot_top && d.y <= l.plot_bottom)
+        );
+        let (ty, label) = l.target.clone().unwrap();
+        assert_eq!(label, "Target $4M");
+        assert!(ty > l.plot_top && ty < l.plot_bottom);
+        // All twelve labels exist, at least every other one shown on phones.
+        assert_eq!(l.x_ticks.len(), 12);
+        assert_eq!(l.x_ticks[0].label, "M1");
+        assert!(l.x_ticks.iter().filter(|t| !t.minor).count() >= 6);
+        assert!(l.y_ticks.len() >= 3);
+        assert_eq!(l.y_ticks[0].label, "");
+        assert_eq!(l.y_ticks[0].pos, l.plot_bottom);
+        assert_eq!(l.y_ticks[1].label, "$2M");
+        assert!(l.desc.contains("By M12 the median reaches $4.8M"));
+        assert!(l.desc.contains("the median reaches it in M10"));
+        assert_eq!(l.legend.len(), 3);
+    }
+
+    #[test]
+    fn sixty_months_thinned() {
+        let l = pipeline_layout(&months(60), None, "USD");
+        assert!(l.dots.is_empty());
+        let major: Vec<&Tick> = l.x_ticks.iter().filter(|t| !t.minor).collect();
+        assert!(major.len() <= 12 && major.len() >= 5, "{}", major.len());
+        assert!(l.x_ticks.len() <= 30);
+        for w in major.windows(2) {
+            assert!(w[1].pos - w[0].pos >= text_width(&w[1].label));
+        }
+        assert!(l.target.is_none());
+        assert_eq!(l.legend.len(), 2);
+    }
+
+    #[test]
+    fn target_above_data_fits_and_is_described() {
+        let l = pipeline_layout(&months(6), Some(1e8), "GBP");
+        let (ty, _) = l.target.clone().unwrap();
+        assert!(ty >= l.plot_top - 0.01);
+        assert!(l.desc.contains("stays below it"));
+        assert!(l.y_ticks.iter().skip(1).all(|t| t.label.starts_with('£')));
+    }
+
+    #[test]
+    fn single_month_and_odd_values() {
+        let one = vec![MonthBand {
+            month: 3,
+            p10: 1.0,
+            p50: 2.0,
+            p90: 3.0,
+            mean: 2.0,
+        }];
+        let l = pipeline_layout(&one, None, "USD");
+        assert!(!l.empty);
+        assert_eq!(l.x_ticks.len(), 1);
+        assert_eq!(l.x_ticks[0].pos, 320.0);
+        let zeros = vec![
+            MonthBand {
+                month: 1,
+                p10: 0.0,
+                p50: 0.0,
+                p90: 0.0,
+                mean: 0.0,
+            },
+            MonthBand {
+                month: 2,
+                p10: f64::NAN,
+                p50: 0.0,
+                p90: f64::INFINITY,
+                mean: 0.0,
+            },
+        ];
+        let l = pipeline_layout(&zeros, Some(f64::NAN), "USD");
+        assert!(!l.empty && l.target.is_none());
+        assert!(!l.median.contains("NaN") && !l.band.contains("NaN"));
+    }
+
+    #[test]
+    fn month_steps() {
+        assert_eq!(month_step(12, 588.0, CHAR_W_WIDE), 1);
+        assert_eq!(month_step(24, 588.0, CHAR_W_WIDE), 2);
+        assert_eq!(month_step(60, 588.0, CHAR_W_WIDE), 6);
+        assert_eq!(month_step(12, 588.0, 13.2), 2);
+        assert_eq!(month_step(60, 588.0, 13.2), 6);
+        assert_eq!(month_step(0, 588.0, 13.2), 1);
+        assert_eq!(month_step(60, 0.0, 13.2), 24);
+    }
+}
