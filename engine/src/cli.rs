@@ -13,18 +13,20 @@ Runs the Monte Carlo simulation of a sales funnel and prints a JSON summary.
   --samples FILE    also write one CSV row per trial: trial,revenue,won,lost,leads,open_end
 Exit code 2 on a bad scenario, flag or file, with one message per problem on stderr.";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     Help,
     Run(RunArgs),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunArgs {
     pub scenario: String,
     pub trials: u64,
     pub seed: u64,
     pub samples: Option<String>,
+    pub solve: Option<String>,
+    pub confidence: f64,
 }
 
 pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
@@ -39,6 +41,8 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
     let mut trials = crate::DEFAULT_TRIALS;
     let mut seed = crate::DEFAULT_SEED;
     let mut samples = None;
+    let mut solve = None;
+    let mut confidence = 0.8;
     let mut problems = Vec::new();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -78,6 +82,21 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
                 Ok(path) => samples = Some(path),
                 Err(e) => problems.push(e),
             },
+            "--solve" => match value("--solve") {
+                Ok(v) => solve = Some(v),
+                Err(e) => problems.push(e),
+            },
+            "--confidence" => match value("--confidence").and_then(|v| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|c| *c > 0.0 && *c < 1.0)
+                    .ok_or_else(|| {
+                        format!("--confidence: `{v}` is not a number between 0 and 1, e.g. 0.8")
+                    })
+            }) {
+                Ok(c) => confidence = c,
+                Err(e) => problems.push(e),
+            },
             "-h" | "--help" => return Ok(Command::Help),
             f if f.starts_with('-') => problems.push(format!("unknown flag `{f}`")),
             file if scenario.is_none() => scenario = Some(file.to_owned()),
@@ -95,6 +114,8 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
             trials,
             seed,
             samples,
+            solve,
+            confidence,
         })),
         _ => Err(problems),
     }
@@ -111,14 +132,37 @@ pub fn run(args: &RunArgs) -> Result<String, Vec<String>> {
             .map(|e| format!("{}: {e}", args.scenario))
             .collect::<Vec<_>>()
     })?;
-    let sim = Simulation::new(&scenario, args.trials, args.seed)
-        .map_err(|errors| errors.0.iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
+    let problems = |errors: crate::ScenarioErrors| -> Vec<String> {
+        errors.0.iter().map(|e| e.to_string()).collect()
+    };
+    let goal_lever = match &args.solve {
+        Some(text) => Some(
+            crate::goal::parse_lever(text, &scenario).map_err(|e| vec![format!("--solve: {e}")])?,
+        ),
+        None => None,
+    };
+    if goal_lever.is_some() && scenario.target.is_none() {
+        return Err(vec![format!(
+            "--solve: {}: the scenario needs a target (target.revenue) to solve for",
+            args.scenario
+        )]);
+    }
+    let sim = Simulation::new(&scenario, args.trials, args.seed).map_err(problems)?;
     let all = sim.run_all();
     if let Some(path) = &args.samples {
         std::fs::write(path, samples_csv(&all))
             .map_err(|e| vec![format!("--samples: cannot write {path}: {e}")])?;
     }
-    Ok(Summary::new(&sim, &all).to_json_pretty())
+    let mut summary = Summary::new(&sim, &all);
+    summary.sensitivity =
+        crate::levers::sensitivity(&scenario, &all, args.trials, args.seed).map_err(problems)?;
+    if let Some(lever) = goal_lever {
+        summary.goal = Some(
+            crate::goal::solve(&scenario, &lever, args.confidence, args.trials, args.seed)
+                .map_err(problems)?,
+        );
+    }
+    Ok(summary.to_json_pretty())
 }
 
 /// One row per trial: `trial,revenue,won,lost,leads,open_end`.

@@ -19,6 +19,8 @@ pub mod comp;
 pub mod dist;
 mod error;
 pub mod fastexp;
+pub mod goal;
+pub mod levers;
 pub mod outcome;
 mod parse;
 pub mod rng;

@@ -19,6 +19,12 @@ pub struct TrialOut {
     pub advanced: Vec<u64>,
     pub lost: Vec<u64>,
     pub open_end: Vec<u64>,
+    /// Per stage with a capacity: weeks in which it was the limit.
+    pub full_weeks: Vec<u32>,
+    /// Per stage with a capacity: deals ready to leave in the last week that had to wait.
+    pub waiting: Vec<u64>,
+    /// Open deals today x their chance of being won at this trial's rates x average deal.
+    pub pipeline_weighted: f64,
     /// Per rep (when the scenario has a team): value of the deals they won.
     pub bookings: Vec<f64>,
     /// Per plan: what it earned and cost in this trial.
@@ -51,6 +57,9 @@ impl TrialOut {
             advanced: vec![0; stages],
             lost: vec![0; stages],
             open_end: vec![0; stages],
+            full_weeks: vec![0; stages],
+            waiting: vec![0; stages],
+            pipeline_weighted: 0.0,
             bookings: Vec::new(),
             plans: vec![PlanTrial::default(); scenario.plans.len()],
         }
@@ -64,6 +73,8 @@ impl TrialOut {
         self.advanced.fill(0);
         self.lost.fill(0);
         self.open_end.fill(0);
+        self.full_weeks.fill(0);
+        self.waiting.fill(0);
     }
 
     pub fn won(&self) -> u64 {
@@ -90,6 +101,19 @@ pub struct StageTotals {
     pub advanced: u128,
     pub lost: u128,
     pub open_end: u128,
+    pub full_weeks: u128,
+    pub waiting: u128,
+}
+
+impl StageTotals {
+    fn add(&mut self, other: &StageTotals) {
+        self.entered += other.entered;
+        self.advanced += other.advanced;
+        self.lost += other.lost;
+        self.open_end += other.open_end;
+        self.full_weeks += other.full_weeks;
+        self.waiting += other.waiting;
+    }
 }
 
 /// Results of a contiguous range of trials.
@@ -106,6 +130,7 @@ pub struct Chunk {
     pub month_revenue: Vec<f64>,
     pub stages: Vec<StageTotals>,
     pub plans: Vec<PlanChunk>,
+    pub pipeline_weighted: Vec<f64>,
 }
 
 /// One plan's per-trial results, in trial order.
@@ -151,6 +176,7 @@ impl Chunk {
             month_revenue: Vec::with_capacity(capacity * months),
             stages: vec![StageTotals::default(); scenario.stages.len()],
             plans: vec![PlanChunk::default(); scenario.plans.len()],
+            pipeline_weighted: Vec::with_capacity(capacity),
         }
     }
 
@@ -179,11 +205,14 @@ impl Chunk {
         self.leads.push(t.leads);
         self.open_end.push(t.open_end.iter().sum());
         self.month_revenue.extend_from_slice(&t.month_revenue);
+        self.pipeline_weighted.push(t.pipeline_weighted);
         for (s, totals) in self.stages.iter_mut().enumerate() {
             totals.entered += t.entered[s] as u128;
             totals.advanced += t.advanced[s] as u128;
             totals.lost += t.lost[s] as u128;
             totals.open_end += t.open_end[s] as u128;
+            totals.full_weeks += t.full_weeks[s] as u128;
+            totals.waiting += t.waiting[s] as u128;
         }
         for (plan, result) in self.plans.iter_mut().zip(&t.plans) {
             plan.push(result);
@@ -198,11 +227,9 @@ impl Chunk {
         self.leads.extend(next.leads);
         self.open_end.extend(next.open_end);
         self.month_revenue.extend(next.month_revenue);
-        for (a, b) in self.stages.iter_mut().zip(next.stages) {
-            a.entered += b.entered;
-            a.advanced += b.advanced;
-            a.lost += b.lost;
-            a.open_end += b.open_end;
+        self.pipeline_weighted.extend(next.pipeline_weighted);
+        for (a, b) in self.stages.iter_mut().zip(&next.stages) {
+            a.add(b);
         }
         for (a, b) in self.plans.iter_mut().zip(next.plans) {
             a.append(b);

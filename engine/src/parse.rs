@@ -5,8 +5,8 @@
 use serde_json::{Map, Value};
 
 use crate::scenario::{
-    CommissionBand, Conversion, DealSize, Effect, Leads, Noise, Plan, Scenario, Spif, Stage,
-    Target, Team, Tiers,
+    CommissionBand, Conversion, DealSize, Effect, Leads, Milestone, Noise, Plan, Scenario, Spif,
+    Stage, Target, Team, Tiers,
 };
 use crate::{FieldError, ScenarioErrors};
 
@@ -75,12 +75,14 @@ fn stage(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Stag
     let conversion = o.req("conversion", conversion);
     let days = o.req("days", number);
     let open = o.opt("open", count).unwrap_or(0);
+    let capacity_per_week = o.opt("capacity_per_week", count);
     o.finish();
     Some(Stage {
         name: name?,
         conversion: conversion?,
         days: days?,
         open,
+        capacity_per_week,
     })
 }
 
@@ -128,8 +130,33 @@ fn deal_size(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<
 fn target(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Target> {
     let mut o = Obj::new(value, path.into(), errors)?;
     let revenue = o.req("revenue", number);
+    let milestones = o
+        .opt("milestones", |v, p, e| {
+            list(
+                v,
+                p,
+                e,
+                "must be a list of {\"month\", \"revenue\"}",
+                milestone,
+            )
+        })
+        .unwrap_or_default();
     o.finish();
-    Some(Target { revenue: revenue? })
+    Some(Target {
+        revenue: revenue?,
+        milestones,
+    })
+}
+
+fn milestone(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Milestone> {
+    let mut o = Obj::new(value, path.into(), errors)?;
+    let month = o.req("month", count);
+    let revenue = o.req("revenue", number);
+    o.finish();
+    Some(Milestone {
+        month: month?.min(u32::MAX as u64) as u32,
+        revenue: revenue?,
+    })
 }
 
 fn team(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Team> {

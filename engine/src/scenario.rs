@@ -57,6 +57,9 @@ pub struct Stage {
     pub conversion: Conversion,
     pub days: f64,
     pub open: u64,
+    /// At most this many deals can leave the stage in one week (MODEL.md, "Stage capacity").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity_per_week: Option<u64>,
 }
 
 /// Share of deals leaving a stage that move forward, as the user knows it.
@@ -88,8 +91,18 @@ pub struct DealSize {
     pub p90: f64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Target {
+    pub revenue: f64,
+    /// Cumulative revenue goals along the way (optional; see docs/model-notes.md).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<Milestone>,
+}
+
+/// Revenue booked by the end of `month` (from 1), cumulative.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Milestone {
+    pub month: u32,
     pub revenue: f64,
 }
 

@@ -27,6 +27,18 @@ pub struct Summary {
     pub deal_value_mean: f64,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<PlanSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<MilestoneSummary>,
+    /// Each lever's effect, largest first (filled by `levers::sensitivity`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sensitivity: Vec<crate::levers::LeverEffect>,
+    /// The reverse-funnel answer, when asked for (filled by `goal::solve`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal: Option<crate::goal::GoalAnswer>,
+    pub pipeline: PipelineSummary,
+    /// The stage that limits the funnel: a capacity that is full in most
+    /// weeks; otherwise the stage where the most would-be revenue is lost.
+    pub bottleneck: Option<Bottleneck>,
 }
 
 /// A mean with its Monte Carlo standard error.
@@ -94,6 +106,36 @@ pub struct TargetSummary {
     pub probability_se: f64,
 }
 
+/// Chance of being on track at a milestone: cumulative revenue by the end of
+/// `month` at least `revenue`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MilestoneSummary {
+    pub month: u32,
+    pub revenue: f64,
+    pub probability: f64,
+    pub probability_se: f64,
+}
+
+/// The open pipeline today, as CRM reports show it, with its uncertainty.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PipelineSummary {
+    /// Deals open today.
+    pub open_deals: u64,
+    /// Open deals at the average deal value, unweighted.
+    pub value: f64,
+    /// Open deals x each one's chance of being won (at the trial's rates) x average deal.
+    pub weighted_value: Band,
+    /// value / target revenue (CRM "pipeline coverage"), when a target is set.
+    pub coverage: Option<f64>,
+    /// weighted_value / target revenue.
+    pub weighted_coverage: Option<Band>,
+    /// Days from entering the first stage to being won, summed over stages.
+    pub cycle_days: f64,
+    /// Sales velocity per day: open opportunities x win rate x average deal /
+    /// cycle length (= weighted value / cycle days).
+    pub velocity_per_day: Option<Band>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MonthSummary {
     pub month: usize,
@@ -122,6 +164,31 @@ pub struct StageSummary {
     /// the chance of winning from here at mean rates.
     pub open_end_value: f64,
     pub open_end_weighted_value: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<CapacitySummary>,
+}
+
+/// How hard a stage with a weekly capacity is pressed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CapacitySummary {
+    pub per_week: u64,
+    /// Deals that left / (capacity x weeks).
+    pub utilisation: f64,
+    /// Mean share of weeks in which the capacity was the limit.
+    pub weeks_full: f64,
+    /// Mean deals ready to leave in the last week that had to wait.
+    pub waiting_at_horizon: f64,
+}
+
+/// The stage that limits the funnel, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Bottleneck {
+    pub stage: usize,
+    pub name: String,
+    /// "capacity": full in most weeks; "value lost": loses the most would-be revenue.
+    pub reason: String,
+    pub weeks_full: f64,
+    pub lost_value: f64,
 }
 
 impl Summary {
@@ -131,7 +198,7 @@ impl Summary {
         let n = all.len().max(1);
         let revenue = Stats::of(&all.revenue);
 
-        let target = scenario.target.map(|t| {
+        let target = scenario.target.as_ref().map(|t| {
             let hits = all.revenue.iter().filter(|&&r| r >= t.revenue).count();
             let p = hits as f64 / n as f64;
             TargetSummary {
@@ -140,6 +207,31 @@ impl Summary {
                 probability_se: libm::sqrt(p * (1.0 - p) / n as f64),
             }
         });
+
+        let milestones = scenario
+            .target
+            .iter()
+            .flat_map(|t| &t.milestones)
+            .map(|m| {
+                let col = m.month as usize - 1;
+                let hits = (0..all.len())
+                    .filter(|&i| {
+                        let mut cum = 0.0;
+                        for r in &all.month_revenue[i * all.months..=i * all.months + col] {
+                            cum += r;
+                        }
+                        cum >= m.revenue
+                    })
+                    .count();
+                let p = hits as f64 / n as f64;
+                MilestoneSummary {
+                    month: m.month,
+                    revenue: m.revenue,
+                    probability: p,
+                    probability_se: libm::sqrt(p * (1.0 - p) / n as f64),
+                }
+            })
+            .collect();
 
         let months_n = all.months;
         let mut cumulative = vec![0.0; all.len()];
@@ -166,7 +258,7 @@ impl Summary {
             .collect();
         // Chance of winning from the start of stage s at mean rates.
         let win_from = |s: usize| -> f64 { mean_rates[s..].iter().product() };
-        let stages = scenario
+        let stages: Vec<StageSummary> = scenario
             .stages
             .iter()
             .zip(&all.stages)
@@ -199,13 +291,29 @@ impl Summary {
                     lost_value: lost * downstream * deal_mean,
                     open_end_value: open_end * deal_mean,
                     open_end_weighted_value: open_end * win_from(s) * deal_mean,
+                    capacity: stage.capacity_per_week.map(|cap| {
+                        let weeks = scenario.weeks() as f64;
+                        CapacitySummary {
+                            per_week: cap,
+                            utilisation: mean(t.advanced + t.lost) / (cap as f64 * weeks),
+                            weeks_full: mean(t.full_weeks) / weeks,
+                            waiting_at_horizon: mean(t.waiting),
+                        }
+                    }),
                 }
             })
             .collect();
 
         let plans = plan_summaries(sim, all);
+        let pipeline = pipeline_summary(sim, all);
+        let bottleneck = bottleneck(&stages);
         Summary {
+            sensitivity: Vec::new(),
+            goal: None,
+            milestones,
+            pipeline,
             plans,
+            bottleneck,
             trials: all.len() as u64,
             seed: sim.seed(),
             name: scenario.name.clone(),
@@ -227,6 +335,62 @@ impl Summary {
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+fn pipeline_summary(sim: &Simulation, all: &Chunk) -> PipelineSummary {
+    let scenario = sim.scenario();
+    let open_deals: u64 = scenario.stages.iter().map(|s| s.open).sum();
+    let value = open_deals as f64 * sim.deal_value().mean();
+    let cycle_days: f64 = scenario.stages.iter().map(|s| s.days).sum();
+    let weighted = &all.pipeline_weighted;
+    let target = scenario
+        .target
+        .as_ref()
+        .map(|t| t.revenue)
+        .filter(|&t| t > 0.0);
+    let scaled = |k: f64| -> Band {
+        let v: Vec<f64> = weighted.iter().map(|w| w * k).collect();
+        Band::of(&v)
+    };
+    PipelineSummary {
+        open_deals,
+        value,
+        weighted_value: Band::of(weighted),
+        coverage: target.map(|t| value / t),
+        weighted_coverage: target.map(|t| scaled(1.0 / t)),
+        cycle_days,
+        velocity_per_day: (cycle_days > 0.0 && open_deals > 0).then(|| scaled(1.0 / cycle_days)),
+    }
+}
+
+fn bottleneck(stages: &[StageSummary]) -> Option<Bottleneck> {
+    let full = stages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.capacity.as_ref().map(|c| (i, c.weeks_full)))
+        .filter(|&(_, share)| share > 0.5)
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((i, share)) = full {
+        return Some(Bottleneck {
+            stage: i,
+            name: stages[i].name.clone(),
+            reason: "capacity".into(),
+            weeks_full: share,
+            lost_value: stages[i].lost_value,
+        });
+    }
+    stages
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.lost_value > 0.0)
+        .max_by(|a, b| a.1.lost_value.total_cmp(&b.1.lost_value))
+        .map(|(i, s)| Bottleneck {
+            stage: i,
+            name: s.name.clone(),
+            reason: "value lost".into(),
+            weeks_full: s.capacity.as_ref().map_or(0.0, |c| c.weeks_full),
+            lost_value: s.lost_value,
+        })
 }
 
 fn plan_summaries(sim: &Simulation, all: &Chunk) -> Vec<PlanSummary> {

@@ -85,6 +85,12 @@ impl Scenario {
                     "must be at most 3650 (ten years)",
                 ));
             }
+            if stage.capacity_per_week == Some(0) {
+                errors.push(FieldError::new(
+                    at("capacity_per_week"),
+                    "must be at least 1 deal a week (leave it out for no limit)",
+                ));
+            }
             if stage.open > 1_000_000_000 {
                 errors.push(FieldError::new(
                     at("open"),
@@ -110,6 +116,28 @@ impl Scenario {
         if let Some(t) = &self.target {
             if !(t.revenue.is_finite() && t.revenue >= 0.0) {
                 errors.push(FieldError::new("target.revenue", "must be 0 or more"));
+            }
+            for (i, m) in t.milestones.iter().enumerate() {
+                if !(1..=self.horizon_months).contains(&m.month) {
+                    errors.push(FieldError::new(
+                        format!("target.milestones[{i}].month"),
+                        format!(
+                            "must be a month of the horizon, 1 to {}",
+                            self.horizon_months
+                        ),
+                    ));
+                } else if t.milestones[..i].iter().any(|e| e.month == m.month) {
+                    errors.push(FieldError::new(
+                        format!("target.milestones[{i}].month"),
+                        "has a milestone already",
+                    ));
+                }
+                if !(m.revenue.is_finite() && m.revenue >= 0.0) {
+                    errors.push(FieldError::new(
+                        format!("target.milestones[{i}].revenue"),
+                        "must be 0 or more",
+                    ));
+                }
             }
         }
 

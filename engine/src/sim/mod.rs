@@ -68,9 +68,14 @@ impl Simulation {
                 format!("must be from 1 to {MAX_TRIALS}"),
             )]));
         }
+        // Thinning needs deals whose paths do not interact: no fixed counts, no queues.
+        let capacity = scenario
+            .stages
+            .iter()
+            .any(|s| s.capacity_per_week.is_some());
         let method = match scenario.leads.noise {
-            Noise::Poisson => Method::Thinned,
-            Noise::Fixed => Method::Stepper,
+            Noise::Poisson if !capacity => Method::Thinned,
+            _ => Method::Stepper,
         };
         Self::with_method(scenario, trials, seed, method)
     }
@@ -103,6 +108,17 @@ impl Simulation {
             return Err(ScenarioErrors(vec![FieldError::new(
                 "leads.noise",
                 "fixed lead counts need the week-by-week method",
+            )]));
+        }
+        if method == Method::Thinned
+            && scenario
+                .stages
+                .iter()
+                .any(|s| s.capacity_per_week.is_some())
+        {
+            return Err(ScenarioErrors(vec![FieldError::new(
+                "stages",
+                "stage capacity needs the week-by-week method",
             )]));
         }
         Ok(Simulation {
@@ -201,6 +217,13 @@ impl Simulation {
         }
         let multiplier = self.lead_multiplier.sample(&mut rng) * self.adjustment.leads_scale;
         self.adjustment.apply(&mut out.rates);
+        let mut win_from = 1.0;
+        let mut weighted = 0.0;
+        for (stage, &p) in self.scenario.stages.iter().zip(&out.rates).rev() {
+            win_from *= p;
+            weighted += stage.open as f64 * win_from;
+        }
+        out.pipeline_weighted = weighted * self.deal_value.mean();
         if let Some(team) = &self.team {
             team.draw(self.seed, trial, &mut scratch.team);
         }

@@ -19,6 +19,11 @@ pub fn run(sim: &Simulation, multiplier: f64, out: &mut TrialOut, rng: &mut Tria
         .map(|s| leave_chance(s.days))
         .collect();
     let same_week: Vec<bool> = scenario.stages.iter().map(|s| s.days == 0.0).collect();
+    let capacity: Vec<Option<u64>> = scenario
+        .stages
+        .iter()
+        .map(|s| s.capacity_per_week)
+        .collect();
     let mut held: Vec<u64> = scenario.stages.iter().map(|s| s.open).collect();
     for (entered, s) in out.entered.iter_mut().zip(&scenario.stages) {
         *entered = s.open;
@@ -41,7 +46,18 @@ pub fn run(sim: &Simulation, multiplier: f64, out: &mut TrialOut, rng: &mut Tria
         for s in 0..stages {
             out.entered[s] += arriving[s];
             let can_leave = held[s] + if same_week[s] { arriving[s] } else { 0 };
-            let leaving = binomial(can_leave, leave[s], rng);
+            let ready = binomial(can_leave, leave[s], rng);
+            let leaving = match capacity[s] {
+                Some(cap) if ready >= cap => {
+                    out.full_weeks[s] += 1;
+                    out.waiting[s] = ready - cap;
+                    cap
+                }
+                _ => {
+                    out.waiting[s] = 0;
+                    ready
+                }
+            };
             let forward = binomial(leaving, out.rates[s], rng);
             held[s] = held[s] + arriving[s] - leaving;
             out.advanced[s] += forward;

@@ -1,0 +1,217 @@
+//! Sensitivity: which lever moves revenue most.
+//!
+//! Each lever reruns the model with one change and the same seed, so the
+//! changed run shares every random draw with the baseline (common random
+//! numbers) and the difference, trial by trial, is the lever's effect and not
+//! sampling noise. Conversion and lead levers change the drawn values
+//! (`Adjustment`); days, deal size and capacity change the scenario.
+
+use serde::Serialize;
+
+use crate::scenario::{Conversion, Scenario};
+use crate::sim::Adjustment;
+use crate::summary::MeanSe;
+use crate::{Chunk, ScenarioErrors, Simulation};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LeverKind {
+    /// +5 percentage points on a stage's conversion, capped at 100%.
+    ConversionPoints { stage: usize },
+    /// +10% of a stage's conversion, capped at 100%.
+    ConversionRelative { stage: usize },
+    /// -10% on a stage's average days.
+    Days { stage: usize },
+    /// +10% lead volume.
+    Leads,
+    /// +10% on every deal's value.
+    DealSize,
+    /// +10% on a stage's weekly capacity (at least one more deal).
+    Capacity { stage: usize },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Lever {
+    #[serde(flatten)]
+    pub kind: LeverKind,
+    /// What is changed, in words: "Proposal conversion".
+    pub lever: String,
+    /// The change, written on the bar: "+5 pts".
+    pub change: String,
+    pub unit: String,
+}
+
+impl Lever {
+    /// Every lever the scenario offers, in a stable order.
+    pub fn all(scenario: &Scenario) -> Vec<Lever> {
+        let mut levers = Vec::new();
+        for (i, s) in scenario.stages.iter().enumerate() {
+            levers.push(Lever {
+                kind: LeverKind::ConversionPoints { stage: i },
+                lever: format!("{} conversion", s.name),
+                change: "+5 pts".into(),
+                unit: "percentage points".into(),
+            });
+            levers.push(Lever {
+                kind: LeverKind::ConversionRelative { stage: i },
+                lever: format!("{} conversion", s.name),
+                change: "+10%".into(),
+                unit: "% of the rate".into(),
+            });
+        }
+        for (i, s) in scenario.stages.iter().enumerate() {
+            if s.days > 0.0 {
+                levers.push(Lever {
+                    kind: LeverKind::Days { stage: i },
+                    lever: format!("{} days", s.name),
+                    change: "-10%".into(),
+                    unit: "% of the days".into(),
+                });
+            }
+        }
+        levers.push(Lever {
+            kind: LeverKind::Leads,
+            lever: "Lead volume".into(),
+            change: "+10%".into(),
+            unit: "% of leads".into(),
+        });
+        levers.push(Lever {
+            kind: LeverKind::DealSize,
+            lever: "Deal size".into(),
+            change: "+10%".into(),
+            unit: "% of deal value".into(),
+        });
+        for (i, s) in scenario.stages.iter().enumerate() {
+            if s.capacity_per_week.is_some() {
+                levers.push(Lever {
+                    kind: LeverKind::Capacity { stage: i },
+                    lever: format!("{} capacity", s.name),
+                    change: "+10%".into(),
+                    unit: "% of deals a week".into(),
+                });
+            }
+        }
+        levers
+    }
+
+    /// The baseline's simulation with this lever pulled, on the same seed.
+    pub fn simulation(
+        &self,
+        scenario: &Scenario,
+        trials: u64,
+        seed: u64,
+    ) -> Result<Simulation, ScenarioErrors> {
+        let mut adjustment = Adjustment::none(scenario.stages.len());
+        let mut changed = scenario.clone();
+        match self.kind {
+            LeverKind::ConversionPoints { stage } => adjustment.rate_add[stage] = 0.05,
+            LeverKind::ConversionRelative { stage } => adjustment.rate_scale[stage] = 1.1,
+            LeverKind::Leads => adjustment.leads_scale = 1.1,
+            LeverKind::Days { .. } | LeverKind::DealSize | LeverKind::Capacity { .. } => {
+                changed = self.apply(scenario);
+            }
+        }
+        Ok(Simulation::new(&changed, trials, seed)?.with_adjustment(adjustment))
+    }
+
+    /// The scenario with this lever pulled, as a what-if the user can keep.
+    /// For an uncertain conversion the whole distribution moves by the change
+    /// (its spread kept where the new mean allows).
+    pub fn apply(&self, scenario: &Scenario) -> Scenario {
+        let mut s = scenario.clone();
+        match self.kind {
+            LeverKind::ConversionPoints { stage } => {
+                let c = &mut s.stages[stage].conversion;
+                *c = shifted(c, |m| m + 0.05);
+            }
+            LeverKind::ConversionRelative { stage } => {
+                let c = &mut s.stages[stage].conversion;
+                *c = shifted(c, |m| m * 1.1);
+            }
+            LeverKind::Days { stage } => s.stages[stage].days *= 0.9,
+            LeverKind::Leads => s.leads.per_month *= 1.1,
+            LeverKind::DealSize => {
+                s.deal_size.median *= 1.1;
+                s.deal_size.p90 *= 1.1;
+            }
+            LeverKind::Capacity { stage } => {
+                if let Some(c) = &mut s.stages[stage].capacity_per_week {
+                    *c = (*c + 1).max((*c as f64 * 1.1).ceil() as u64);
+                }
+            }
+        }
+        s
+    }
+}
+
+/// A conversion with its mean moved by `f` (capped at 1).
+fn shifted(c: &Conversion, f: impl Fn(f64) -> f64) -> Conversion {
+    let mean = f(c.mean()).clamp(0.0, 1.0);
+    let sd = match *c {
+        Conversion::Fixed(_) => return Conversion::Fixed(mean),
+        Conversion::Estimate { sd, .. } => sd,
+        Conversion::History { won, of } => {
+            let (a, b) = (won as f64 + 1.0, (of - won) as f64 + 1.0);
+            libm::sqrt(a * b / ((a + b) * (a + b) * (a + b + 1.0)))
+        }
+    };
+    // Keep the spread valid for the new mean: sd^2 < mean(1-mean).
+    let limit = libm::sqrt(mean * (1.0 - mean)) * 0.99;
+    Conversion::Estimate {
+        mean,
+        sd: sd.min(limit),
+    }
+}
+
+/// A lever's effect on mean revenue and on the chance of the target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LeverEffect {
+    #[serde(flatten)]
+    pub lever: Lever,
+    pub revenue_delta: MeanSe,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability_delta: Option<MeanSe>,
+}
+
+impl LeverEffect {
+    pub fn new(lever: Lever, base: &Chunk, changed: &Chunk, target: Option<f64>) -> LeverEffect {
+        let hits = |c: &Chunk, t: f64| -> Vec<f64> {
+            c.revenue
+                .iter()
+                .map(|&r| if r >= t { 1.0 } else { 0.0 })
+                .collect()
+        };
+        LeverEffect {
+            lever,
+            revenue_delta: MeanSe::paired(&changed.revenue, &base.revenue),
+            probability_delta: target.map(|t| MeanSe::paired(&hits(changed, t), &hits(base, t))),
+        }
+    }
+}
+
+/// Every lever's effect, largest effect on mean revenue first.
+pub fn sensitivity(
+    scenario: &Scenario,
+    base: &Chunk,
+    trials: u64,
+    seed: u64,
+) -> Result<Vec<LeverEffect>, ScenarioErrors> {
+    let target = scenario.target.as_ref().map(|t| t.revenue);
+    let mut effects = Vec::new();
+    for lever in Lever::all(scenario) {
+        let changed = lever.simulation(scenario, trials, seed)?.run_all();
+        effects.push(LeverEffect::new(lever, base, &changed, target));
+    }
+    rank(&mut effects);
+    Ok(effects)
+}
+
+/// Orders effects by the size of their effect on mean revenue, largest first.
+pub fn rank(effects: &mut [LeverEffect]) {
+    effects.sort_by(|a, b| {
+        b.revenue_delta
+            .mean
+            .abs()
+            .total_cmp(&a.revenue_delta.mean.abs())
+    });
+}
