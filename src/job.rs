@@ -1,0 +1,160 @@
+//! Running a simulation on the page's main thread without freezing it: the
+//! trials run in chunks, and between chunks the browser gets its turn (input,
+//! painting). A job stops as soon as it is no longer the current one.
+
+use std::sync::Arc;
+
+use funnel_engine::{FieldError, Simulation, Summary, merge};
+
+use crate::browser;
+use crate::draft::Run;
+
+/// What a finished job leaves behind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub run: Run,
+    pub summary: Summary,
+    /// Revenue of each trial, in trial order (for the histogram).
+    pub revenue: Vec<f64>,
+    /// Wall time of the whole job.
+    pub elapsed_ms: f64,
+}
+
+/// How a job ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ended {
+    Done(Arc<Outcome>),
+    /// A newer job took over, or the user pressed Stop.
+    Cancelled,
+    /// The engine refused the run (errors name their field paths).
+    Refused(Vec<FieldError>),
+}
+
+/// Picks chunk sizes so that each chunk takes about `target_ms`: long enough
+/// that the pauses between chunks cost little, short enough that typing stays
+/// fluid.
+#[derive(Clone, Debug)]
+pub struct ChunkPlanner {
+    size: u64,
+    target_ms: f64,
+}
+
+impl ChunkPlanner {
+    pub const FIRST: u64 = 250;
+    pub const MIN: u64 = 50;
+    pub const MAX: u64 = 20_000;
+
+    pub fn new(target_ms: f64) -> ChunkPlanner {
+        ChunkPlanner {
+            size: Self::FIRST,
+            target_ms,
+        }
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Learns from the last chunk (`trials` took `ms`) and returns the next size.
+    pub fn next(&mut self, trials: u64, ms: f64) -> u64 {
+        if trials > 0 && ms.is_finite() && ms > 0.0 {
+            let per_trial = ms / trials as f64;
+            let ideal = (self.target_ms / per_trial) as u64;
+            // Grow at most 4x at a time: one fast chunk can be a fluke.
+            self.size = ideal
+                .min(self.size.saturating_mul(4))
+                .clamp(Self::MIN, Self::MAX);
+        } else if trials > 0 {
+            // Too fast to measure: grow.
+            self.size = self.size.saturating_mul(4).clamp(Self::MIN, Self::MAX);
+        }
+        self.size
+    }
+}
+
+/// Runs `run` in chunks. `current()` is asked before each chunk and the job
+/// stops when it says no; `progress(done, total)` is told after each chunk.
+pub async fn simulate(
+    run: Run,
+    current: impl Fn() -> bool,
+    mut progress: impl FnMut(u64, u64),
+) -> Ended {
+    let started = browser::now_ms();
+    let sim = match Simulation::new(&run.scenario, run.trials, run.seed) {
+        Ok(sim) => sim,
+        Err(errors) => return Ended::Refused(errors.0),
+    };
+    let total = run.trials;
+    let mut planner = ChunkPlanner::new(25.0);
+    let mut chunks = Vec::new();
+    let mut done = 0;
+    while done < total {
+        if !current() {
+            return Ended::Cancelled;
+        }
+        let end = (done + planner.size()).min(total);
+        let t0 = browser::now_ms();
+        let chunk = sim.run_chunk(done..end);
+        planner.next(end - done, browser::now_ms() - t0);
+        chunks.push(chunk);
+        done = end;
+        progress(done, total);
+        // Let the browser handle input and paint before the next chunk.
+        browser::sleep(0).await;
+    }
+    if !current() {
+        return Ended::Cancelled;
+    }
+    let all = match merge(chunks) {
+        Ok(all) => all,
+        Err(e) => return Ended::Refused(vec![FieldError::new("", e.to_string())]),
+    };
+    let summary = Summary::new(&sim, &all);
+    Ended::Done(Arc::new(Outcome {
+        run,
+        summary,
+        revenue: all.revenue,
+        elapsed_ms: browser::now_ms() - started,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn planner_aims_at_the_target_time() {
+        let mut p = ChunkPlanner::new(25.0);
+        assert_eq!(p.size(), 250);
+        // 250 trials in 5 ms: 0.02 ms each, ideal 1250, but growth is capped at 4x.
+        assert_eq!(p.next(250, 5.0), 1000);
+        assert_eq!(p.next(1000, 20.0), 1250);
+        // Slow trials shrink the chunk.
+        assert_eq!(p.next(1250, 250.0), 125);
+        // Never below the minimum or above the maximum.
+        assert_eq!(p.next(125, 10_000.0), ChunkPlanner::MIN);
+        for _ in 0..10 {
+            p.next(p.size(), 0.0);
+        }
+        assert_eq!(p.size(), ChunkPlanner::MAX);
+    }
+
+    #[test]
+    fn chunked_runs_match_one_run() {
+        // What `simulate` does, without the browser: chunks of planner sizes,
+        // merged, give the very same summary as one call.
+        let scenario = crate::presets::default_preset().scenario();
+        let sim = Simulation::new(&scenario, 2_000, 7).unwrap();
+        let whole = Summary::new(&sim, &sim.run_all());
+        let mut chunks = Vec::new();
+        let mut done = 0;
+        for size in [250u64, 1000, 13, 400, 5000] {
+            let end = (done + size).min(2_000);
+            chunks.push(sim.run_chunk(done..end));
+            done = end;
+        }
+        chunks.reverse();
+        let merged = merge(chunks).unwrap();
+        assert_eq!(Summary::new(&sim, &merged), whole);
+    }
+}

@@ -1,0 +1,199 @@
+//! The scenario in the page's URL fragment (which browsers never send to a
+//! server): `#v=1&seed=S&trials=N&s=<base64url of the compact scenario JSON>`.
+
+use funnel_engine::Scenario;
+
+use crate::base64url;
+use crate::draft::{DEFAULT_SEED, DEFAULT_TRIALS, MAX_APP_TRIALS, Run};
+
+pub const LINK_VERSION: u32 = 1;
+
+/// The fragment for a run, starting with `#`.
+pub fn encode(run: &Run) -> String {
+    format!(
+        "#v={LINK_VERSION}&seed={}&trials={}&s={}",
+        run.seed,
+        run.trials,
+        base64url::encode(run.scenario.to_json().as_bytes())
+    )
+}
+
+/// Why a link could not be read: one line per problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkError(pub Vec<String>);
+
+impl std::fmt::Display for LinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("; "))
+    }
+}
+
+/// Reads a fragment (with or without its `#`). `Ok(None)` when the fragment
+/// holds no scenario at all (a plain visit).
+pub fn decode(fragment: &str) -> Result<Option<Run>, LinkError> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    if fragment.trim().is_empty() {
+        return Ok(None);
+    }
+    let mut version = None;
+    let mut seed = None;
+    let mut trials = None;
+    let mut data = None;
+    for pair in fragment.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "v" => version = Some(value),
+            "seed" => seed = Some(value),
+            "trials" => trials = Some(value),
+            "s" => data = Some(value),
+            _ => {}
+        }
+    }
+    let mut problems = Vec::new();
+    if version.is_none() && data.is_none() {
+        return Ok(None);
+    }
+    match version {
+        Some(v) if v == LINK_VERSION.to_string() => {}
+        Some(v) => problems.push(format!(
+            "it was made by a different version of this app (v={v})"
+        )),
+        None => problems.push("it has no version (v=1)".into()),
+    }
+    let seed = match seed {
+        None => DEFAULT_SEED,
+        Some(s) => s.parse::<u64>().unwrap_or_else(|_| {
+            problems.push(format!("the seed \"{s}\" is not a whole number"));
+            DEFAULT_SEED
+        }),
+    };
+    let trials = match trials {
+        None => DEFAULT_TRIALS,
+        Some(t) => match t.parse::<u64>() {
+            Ok(n) if (1..=MAX_APP_TRIALS).contains(&n) => n,
+            _ => {
+                problems.push(format!(
+                    "the number of trials \"{t}\" is not from 1 to 200,000"
+                ));
+                DEFAULT_TRIALS
+            }
+        },
+    };
+    let scenario = match data {
+        None => {
+            problems.push("it holds no scenario (s=...)".into());
+            None
+        }
+        Some(s) => match base64url::decode(s) {
+            Err(e) => {
+                problems.push(format!(
+                    "the scenario data is damaged ({e}); was the link cut short?"
+                ));
+                None
+            }
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Err(_) => {
+                    problems.push(
+                        "the scenario data is damaged (not text); was the link cut short?".into(),
+                    );
+                    None
+                }
+                Ok(json) => match Scenario::from_json(&json) {
+                    Ok(s) => Some(s),
+                    Err(errors) => {
+                        problems.extend(errors.0.iter().map(|e| format!("scenario {e}")));
+                        None
+                    }
+                },
+            },
+        },
+    };
+    match scenario {
+        Some(scenario) if problems.is_empty() => Ok(Some(Run {
+            scenario,
+            trials,
+            seed,
+        })),
+        _ => Err(LinkError(problems)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run() -> Run {
+        Run {
+            scenario: Scenario::from_json(include_str!("../scenarios/reference.json")).unwrap(),
+            trials: 12_345,
+            seed: 987_654_321_012,
+        }
+    }
+
+    #[test]
+    fn round_trips_exactly() {
+        let r = run();
+        let link = encode(&r);
+        assert!(link.starts_with("#v=1&seed=987654321012&trials=12345&s="));
+        assert!(
+            link.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"#=&-_".contains(&b))
+        );
+        assert_eq!(decode(&link).unwrap().unwrap(), r);
+        assert_eq!(decode(&link[1..]).unwrap().unwrap(), r);
+        for p in &crate::presets::PRESETS {
+            let r = Run {
+                scenario: p.scenario(),
+                trials: p.trials,
+                seed: p.seed,
+            };
+            assert_eq!(decode(&encode(&r)).unwrap().unwrap(), r);
+        }
+    }
+
+    #[test]
+    fn empty_fragment_is_no_link() {
+        assert_eq!(decode(""), Ok(None));
+        assert_eq!(decode("#"), Ok(None));
+        assert_eq!(decode("#results"), Ok(None));
+    }
+
+    #[test]
+    fn defaults_for_missing_seed_and_trials() {
+        let r = run();
+        let s = base64url::encode(r.scenario.to_json().as_bytes());
+        let decoded = decode(&format!("#v=1&s={s}")).unwrap().unwrap();
+        assert_eq!((decoded.trials, decoded.seed), (10_000, 1));
+    }
+
+    #[test]
+    fn bad_links_say_what_is_wrong() {
+        let link = encode(&run());
+        let cut = &link[..link.len() - 7];
+        let err = decode(cut).unwrap_err();
+        assert!(
+            err.to_string().contains("cut short") || err.to_string().contains("scenario"),
+            "{err}"
+        );
+
+        assert!(
+            decode("#v=2&s=e30")
+                .unwrap_err()
+                .to_string()
+                .contains("different version")
+        );
+        assert!(
+            decode("#v=1&s=!!")
+                .unwrap_err()
+                .to_string()
+                .contains("damaged")
+        );
+
+        let s = base64url::encode(br#"{"version":1,"horizon_months":12}"#);
+        let err = decode(&format!("#v=1&s={s}")).unwrap_err();
+        assert!(err.0.iter().any(|m| m.contains("leads")), "{err}");
+
+        let good = encode(&run()).replace("trials=12345", "trials=999999");
+        assert!(decode(&good).unwrap_err().to_string().contains("trials"));
+    }
+}

@@ -1,0 +1,122 @@
+//! Form controls: a labelled text field with its unit and its error message,
+//! and a labelled select. Each reads and writes the shared `Draft`.
+
+use leptos::prelude::*;
+
+use crate::draft::{Draft, field_id, field_label};
+use crate::ui::state::use_ctx;
+
+/// A text input bound to a field of the draft.
+///
+/// The input's id comes from the field path (`f-stages-2-days`), its error
+/// message's id adds `-error`; `aria-describedby` ties them, and the message
+/// names the field so it reads well on its own.
+#[component]
+pub fn TextField(
+    /// MODEL.md path of the field, e.g. `stages[2].days` (reactive: stages move).
+    #[prop(into)]
+    path: Signal<String>,
+    #[prop(into)] label: Signal<String>,
+    /// Unit shown beside the label, e.g. "%" or "days".
+    #[prop(optional)]
+    unit: Option<&'static str>,
+    #[prop(into)] value: Signal<String>,
+    on_input: Callback<String>,
+    /// "decimal", "numeric" or "text".
+    #[prop(default = "decimal")]
+    inputmode: &'static str,
+    /// A short hint under the input.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(default = "")] class: &'static str,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let id = Memo::new(move |_| path.with(|p| field_id(p)));
+    let error = Memo::new(move |_| path.with(|p| ctx.error_at(p)));
+    let message = move || {
+        error.get().map(|m| {
+            let label = path.with(|p| ctx.draft.with(|d| field_label(p, d)));
+            format!("{label}: {m}")
+        })
+    };
+    let describedby = move || {
+        let id = id.get();
+        let mut ids = Vec::new();
+        if error.with(Option::is_some) {
+            ids.push(format!("{id}-error"));
+        }
+        if hint.is_some() {
+            ids.push(format!("{id}-hint"));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
+    view! {
+        <div class=format!("field {class}") class:invalid=move || error.with(Option::is_some)>
+            <label for=move || id.get()>
+                <span class="label-text">{label}</span>
+                {unit.map(|u| view! { <span class="unit">{format!("({u})")}</span> })}
+            </label>
+            <input
+                type="text"
+                id=move || id.get()
+                inputmode=inputmode
+                autocomplete="off"
+                spellcheck="false"
+                placeholder=placeholder
+                prop:value=move || value.get()
+                on:input:target=move |ev| on_input.run(ev.target().value())
+                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                aria-describedby=describedby
+            />
+            {hint.map(|h| view! { <p class="hint" id=move || format!("{}-hint", id.get())>{h}</p> })}
+            <p class="error" id=move || format!("{}-error", id.get()) hidden=move || error.with(Option::is_none)>
+                {message}
+            </p>
+        </div>
+    }
+}
+
+/// A select bound to a field of the draft.
+#[component]
+pub fn SelectField(
+    #[prop(into)] id: Signal<String>,
+    #[prop(into)] label: Signal<String>,
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(into)] value: Signal<String>,
+    on_change: Callback<String>,
+    #[prop(default = "")] class: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class=format!("field {class}")>
+            <label for=move || id.get()>
+                <span class="label-text">{label}</span>
+            </label>
+            <select id=move || id.get() on:change:target=move |ev| on_change.run(ev.target().value())>
+                {options
+                    .into_iter()
+                    .map(|(v, text)| {
+                        view! {
+                            <option value=v prop:selected=move || value.with(|x| x == v)>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// A signal of one text field of the draft, and a callback that sets it.
+pub fn bind(
+    get: impl Fn(&Draft) -> String + Send + Sync + 'static,
+    set: impl Fn(&mut Draft, String) + Send + Sync + 'static,
+) -> (Signal<String>, Callback<String>) {
+    let ctx = use_ctx();
+    let draft = ctx.draft;
+    (
+        Signal::derive(move || draft.with(&get)),
+        Callback::new(move |v: String| draft.update(|d| set(d, v))),
+    )
+}

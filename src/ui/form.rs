@@ -1,0 +1,194 @@
+//! The scenario form: what the funnel looks like, in the user's words.
+
+use funnel_engine::Noise;
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::ui::fields::{SelectField, TextField, bind};
+use crate::ui::stages::StageEditor;
+use crate::ui::state::use_ctx;
+
+#[component]
+pub fn ScenarioForm() -> impl IntoView {
+    let ctx = use_ctx();
+
+    let (name, set_name) = bind(|d| d.name.clone(), |d, v| d.name = v);
+    let (horizon, set_horizon) = bind(|d| d.horizon_months.clone(), |d, v| d.horizon_months = v);
+    let (leads, set_leads) = bind(|d| d.leads_per_month.clone(), |d, v| d.leads_per_month = v);
+    let (growth, set_growth) = bind(|d| d.growth.clone(), |d, v| d.growth = v);
+    let (uncertainty, set_uncertainty) = bind(|d| d.uncertainty.clone(), |d, v| d.uncertainty = v);
+    let (noise, set_noise) = bind(
+        |d| d.noise.as_str().to_owned(),
+        |d, v| {
+            d.noise = if v == "fixed" {
+                Noise::Fixed
+            } else {
+                Noise::Poisson
+            }
+        },
+    );
+    let (currency, set_currency) = bind(|d| d.currency.clone(), |d, v| d.currency = v);
+    let (median, set_median) = bind(|d| d.deal_median.clone(), |d, v| d.deal_median = v);
+    let (p90, set_p90) = bind(|d| d.deal_p90.clone(), |d, v| d.deal_p90 = v);
+    let (target, set_target) = bind(|d| d.target.clone(), |d, v| d.target = v);
+    let (trials, set_trials) = bind(|d| d.trials.clone(), |d, v| d.trials = v);
+    let (seed, set_seed) = bind(|d| d.seed.clone(), |d, v| d.seed = v);
+
+    let currency_unit = Signal::derive(move || {
+        let c = currency.get();
+        let c = c.trim();
+        if c.is_empty() {
+            "USD".to_owned()
+        } else {
+            c.to_owned()
+        }
+    });
+    let money_label = move |what: &'static str| {
+        Signal::derive(move || format!("{what} ({})", currency_unit.get()))
+    };
+
+    view! {
+        <form class="scenario-form" on:submit=|ev| ev.prevent_default() novalidate>
+            <fieldset>
+                <legend>"Scenario"</legend>
+                <div class="row">
+                    <TextField
+                        path="name"
+                        label="Scenario name"
+                        value=name
+                        on_input=set_name
+                        inputmode="text"
+                        class="wide"
+                    />
+                    <TextField
+                        path="horizon_months"
+                        label="Horizon"
+                        unit="months"
+                        value=horizon
+                        on_input=set_horizon
+                        inputmode="numeric"
+                        hint="1 to 60"
+                    />
+                </div>
+            </fieldset>
+
+            <fieldset>
+                <legend>"New leads"</legend>
+                <div class="row">
+                    <TextField
+                        path="leads.per_month"
+                        label="Leads per month"
+                        unit="leads"
+                        value=leads
+                        on_input=set_leads
+                        hint="Expected in month 1"
+                    />
+                    <TextField
+                        path="leads.growth_per_month"
+                        label="Growth"
+                        unit="% per month"
+                        value=growth
+                        on_input=set_growth
+                        hint="2 means +2% a month"
+                    />
+                </div>
+                <div class="row">
+                    <SelectField
+                        id="f-leads-noise"
+                        label="Week-to-week noise"
+                        options=vec![("poisson", "Random (Poisson)"), ("fixed", "None (exact counts)")]
+                        value=noise
+                        on_change=set_noise
+                    />
+                    <TextField
+                        path="leads.uncertainty_cv"
+                        label="Volume uncertainty"
+                        unit="% CV"
+                        value=uncertainty
+                        on_input=set_uncertainty
+                        hint="How far the true volume may be off; 0 if known"
+                    />
+                </div>
+            </fieldset>
+
+            <StageEditor />
+
+            <fieldset>
+                <legend>"Deal size and target"</legend>
+                <div class="row">
+                    <TextField
+                        path="deal_size.median"
+                        label=money_label("Median deal")
+                        value=median
+                        on_input=set_median
+                        hint="Half of won deals are smaller"
+                    />
+                    <TextField
+                        path="deal_size.p90"
+                        label=money_label("Large deal (P90)")
+                        value=p90
+                        on_input=set_p90
+                        hint="9 in 10 won deals are at most this"
+                    />
+                </div>
+                <div class="row">
+                    <TextField
+                        path="target.revenue"
+                        label=money_label("Revenue target")
+                        value=target
+                        on_input=set_target
+                        hint="Over the horizon; leave empty for none"
+                        class="wide"
+                    />
+                    <TextField
+                        path="currency"
+                        label="Currency"
+                        unit="code"
+                        value=currency
+                        on_input=set_currency
+                        inputmode="text"
+                        placeholder="USD"
+                        class="narrow"
+                    />
+                </div>
+            </fieldset>
+
+            <fieldset>
+                <legend>"Simulation"</legend>
+                <div class="row">
+                    <TextField
+                        path="trials"
+                        label="Trials"
+                        unit="simulated futures"
+                        value=trials
+                        on_input=set_trials
+                        inputmode="numeric"
+                        hint="Up to 200,000; more trials, smaller error"
+                    />
+                    <div class="seed-group">
+                        <TextField
+                            path="seed"
+                            label="Seed"
+                            unit="whole number"
+                            value=seed
+                            on_input=set_seed
+                            inputmode="numeric"
+                            hint="Same seed, same numbers"
+                        />
+                        <button
+                            type="button"
+                            id="new-seed"
+                            class="secondary"
+                            on:click=move |_| {
+                                let s = browser::random_seed().to_string();
+                                ctx.draft.update(|d| d.seed = s);
+                            }
+                        >
+                            "New seed"
+                        </button>
+                    </div>
+                </div>
+            </fieldset>
+        </form>
+    }
+}

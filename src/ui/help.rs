@@ -1,0 +1,57 @@
+//! Plain-language help beside the results, one click away.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Help() -> impl IntoView {
+    view! {
+        <details class="panel help" id="help">
+            <summary>"How to read this forecast"</summary>
+            <h3>"Trials"</h3>
+            <p>
+                "The app plays out your funnel thousands of times, week by week. Each play is a "
+                <em>"trial"</em>
+                ": one possible future. The numbers describe all the trials together."
+            </p>
+            <h3>"P10, P50 and P90"</h3>
+            <p>
+                "These are percentiles of revenue over the trials. 10% of simulated outcomes lie at or below P10 "
+                "(a cautious case), half at or below P50 (the median), and 90% of simulated outcomes lie at or "
+                "below P90 (an optimistic case). So 8 in 10 trials land between P10 and P90."
+            </p>
+            <h3>"Chance of reaching the target"</h3>
+            <p>
+                "The share of trials whose revenue reaches the target. It is itself estimated from a finite "
+                "number of trials; the “± pts” is that estimate’s standard error in percentage points. "
+                "More trials make it smaller."
+            </p>
+            <h3>"Funnel view and pipeline view"</h3>
+            <p>
+                "The " <strong>"funnel"</strong> " adds up the whole horizon: how many deals entered each stage, "
+                "what share moved on and how many were lost. The lost value is what the lost deals would have "
+                "brought had they moved on, at the later stages’ average rates."
+            </p>
+            <p>
+                "The " <strong>"pipeline"</strong> " follows time: revenue won month by month, and the deals still "
+                "open when the horizon ends. Deals take time to move through the stages, so some of this "
+                "period’s leads only close after it."
+            </p>
+            <h3>"Uncertainty and noise"</h3>
+            <p>
+                <strong>"Uncertainty"</strong> " is what you do not know: the true conversion rate or lead volume. "
+                "It is drawn once per trial, so in one trial the rate might be 27% all year and in another 33%. "
+                "Enter it as a spread, as “won X of Y” history, or as the lead volume’s CV."
+            </p>
+            <p>
+                <strong>"Noise"</strong> " is chance even when the rates are known: which deals happen to close. "
+                "It is drawn every week. Uncertainty usually widens the range far more than noise."
+            </p>
+            <h3>"Seeds"</h3>
+            <p>
+                "The seed fixes the random numbers: the same scenario, trials and seed give the same results "
+                "on any computer, so a copied link shows exactly these numbers. “New seed” shows how much the "
+                "numbers move by chance alone."
+            </p>
+        </details>
+    }
+}

@@ -1,0 +1,53 @@
+//! The page's components. State and the run controller are in `state`.
+
+mod fields;
+mod form;
+mod help;
+mod results;
+mod stages;
+pub mod state;
+mod toolbar;
+
+use leptos::prelude::*;
+
+use crate::bench::{self, Bench};
+use crate::browser;
+use state::Ctx;
+
+/// The whole page: the benchmark when the URL asks for it, else the forecaster.
+#[component]
+pub fn App() -> impl IntoView {
+    match bench::requested(&browser::search()) {
+        Some(trials) => view! { <Bench trials=trials /> }.into_any(),
+        None => view! { <Forecaster /> }.into_any(),
+    }
+}
+
+#[component]
+fn Forecaster() -> impl IntoView {
+    let ctx = Ctx::start();
+    provide_context(ctx);
+    view! {
+        <a class="skip-link" href="#results-title" on:click=|ev| {
+            ev.prevent_default();
+            browser::focus("results-title");
+        }>"Skip to the forecast"</a>
+        <header class="page-header">
+            <h1>"Sales funnel forecast"</h1>
+            <p class="intro">
+                "Describe your funnel: leads, stages and deal sizes. "
+                "The forecast below simulates thousands of possible futures and updates as you type. "
+                "Nothing leaves your browser."
+            </p>
+        </header>
+        <main class="layout">
+            <div class="inputs">
+                <toolbar::Toolbar />
+                <form::ScenarioForm />
+            </div>
+            <div class="outputs">
+                <results::Results />
+            </div>
+        </main>
+    }
+}

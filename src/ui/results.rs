@@ -1,0 +1,426 @@
+//! The results: plain words first, then the charts, then the statistics one
+//! click away. Old results stay on screen, marked, while new ones compute or
+//! while the inputs have errors.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::charts::{FunnelChart, FunnelRow, MonthBand, PipelineChart, RevenueHistogram};
+use crate::draft::field_label;
+use crate::format::{count, money, money_compact, percent};
+use crate::insights;
+use crate::job::Outcome;
+use crate::ui::help::Help;
+use crate::ui::state::{Phase, use_ctx};
+
+#[component]
+pub fn Results() -> impl IntoView {
+    let ctx = use_ctx();
+    // Results are "current" when they were computed from exactly the inputs shown.
+    let current = Memo::new(move |_| {
+        ctx.results.with(
+            |r| match (r, ctx.parsed.with(|p| p.as_ref().ok().cloned())) {
+                (Some(o), Some(run)) => o.run == run,
+                _ => false,
+            },
+        )
+    });
+    let invalid = Memo::new(move |_| ctx.parsed.with(Result::is_err));
+    let stale = move || !current.get() && ctx.results.with(Option::is_some);
+    let kind = Memo::new(move |_| phase_name(&ctx.phase.get()));
+
+    view! {
+        <section class="results" aria-labelledby="results-title">
+            <div class="results-head">
+                <h2 id="results-title" tabindex="-1">"Forecast"</h2>
+                <Status />
+            </div>
+            <Help />
+            <p class="sr-only" role="status" aria-live="polite" id="announce">
+                {move || ctx.announce.get()}
+            </p>
+            <div
+                id="results"
+                class="results-body"
+                class:stale=stale
+                class:invalid=move || invalid.get()
+                aria-busy=move || if matches!(kind.get(), "running" | "waiting") { "true" } else { "false" }
+            >
+                {move || match ctx.results.get() {
+                    None => view! { <p class="placeholder">"Running the first simulation…"</p> }.into_any(),
+                    Some(outcome) => view! { <ResultsBody outcome=outcome /> }.into_any(),
+                }}
+            </div>
+        </section>
+    }
+}
+
+/// Progress, Stop, and what the results on screen are for.
+#[component]
+fn Status() -> impl IntoView {
+    let ctx = use_ctx();
+    let problems = Memo::new(move |_| {
+        let errors = ctx.errors.get();
+        ctx.draft.with(|d| {
+            errors
+                .iter()
+                .map(|e| {
+                    (
+                        crate::draft::field_id(&e.path),
+                        format!("{}: {}", field_label(&e.path, d), e.message),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let has_results = move || ctx.results.with(Option::is_some);
+    // What is shown changes with the kind of phase only; progress updates in place
+    // (rebuilding the Stop button on every chunk would lose its focus).
+    let kind = Memo::new(move |_| phase_name(&ctx.phase.get()));
+    let progress = Memo::new(move |_| match ctx.phase.get() {
+        Phase::Running { done, total } => (done, total),
+        _ => (0, 0),
+    });
+    let share = move || {
+        let (done, total) = progress.get();
+        if total == 0 { 0.0 } else { done as f64 / total as f64 }
+    };
+
+    view! {
+        <div class="status" id="status" data-phase=move || kind.get()>
+            {move || match kind.get() {
+                "running" => {
+                    view! {
+                        <div class="progress-row">
+                            <label for="progress">
+                                {move || {
+                                    let (done, total) = progress.get();
+                                    format!("Simulating… {} of {} trials", count(done as f64), count(total as f64))
+                                }}
+                            </label>
+                            <progress id="progress" max="1" prop:value=share>{move || percent(share(), 0)}</progress>
+                            <button type="button" id="stop" class="secondary" on:click=move |_| ctx.stop()>
+                                "Stop"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                "waiting" => view! { <p class="muted">"Updating in a moment…"</p> }.into_any(),
+                "stopped" => view! {
+                    <div class="progress-row">
+                        <p>"Stopped. The results below are for earlier inputs."</p>
+                        <button type="button" id="run" on:click=move |_| ctx.run_now()>
+                            "Run now"
+                        </button>
+                    </div>
+                }
+                    .into_any(),
+                "invalid" | "failed" => view! {
+                    <div class="stale-note" id="stale-note">
+                        <p>
+                            <strong>
+                                {move || if has_results() {
+                                    "These results are for your last valid inputs."
+                                } else {
+                                    "Fix the inputs below to see results."
+                                }}
+                            </strong>
+                            {move || {
+                                let n = problems.with(Vec::len);
+                                if n == 1 { " One field needs attention:".to_owned() } else { format!(" {n} fields need attention:") }
+                            }}
+                        </p>
+                        <ul class="problems">
+                            {move || {
+                                problems
+                                    .get()
+                                    .into_iter()
+                                    .map(|(id, text)| {
+                                        let target = id.clone();
+                                        view! {
+                                            <li>
+                                                <button type="button" class="link" on:click=move |_| crate::browser::focus(&target)>
+                                                    {text}
+                                                </button>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </ul>
+                    </div>
+                }
+                    .into_any(),
+                _ => view! {
+                    <p class="muted" id="done-note">
+                        {move || ctx.results.with(|r| r.as_ref().map(|o| {
+                            format!(
+                                "{} trials, seed {}, in {:.1} s.",
+                                count(o.summary.trials as f64),
+                                o.summary.seed,
+                                o.elapsed_ms / 1000.0
+                            )
+                        }))}
+                    </p>
+                }
+                    .into_any(),
+            }}
+        </div>
+    }
+}
+
+fn phase_name(phase: &Phase) -> &'static str {
+    match phase {
+        Phase::Idle => "done",
+        Phase::Waiting => "waiting",
+        Phase::Running { .. } => "running",
+        Phase::Stopped => "stopped",
+        Phase::Invalid => "invalid",
+        Phase::Failed => "failed",
+    }
+}
+
+#[component]
+fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
+    let s = &outcome.summary;
+    let c = s.currency.clone();
+    let target = s.target.clone();
+    let leak = insights::biggest_leak(s);
+    let rows: Vec<FunnelRow> = s
+        .stages
+        .iter()
+        .map(|st| FunnelRow {
+            name: st.name.clone(),
+            entered: st.entered.mean,
+            advanced: st.advanced.mean,
+            lost: st.lost.mean,
+            conversion: if st.conversion.is_finite() {
+                st.conversion
+            } else {
+                0.0
+            },
+            lost_value: st.lost_value,
+        })
+        .collect();
+    let months: Vec<MonthBand> = s
+        .months
+        .iter()
+        .map(|m| MonthBand {
+            month: m.month,
+            p10: m.cumulative.p10,
+            p50: m.cumulative.p50,
+            p90: m.cumulative.p90,
+            mean: m.cumulative.mean,
+        })
+        .collect();
+    let (open_rows, open_total) = insights::open_pipeline(s);
+    let horizon = insights::horizon_words(s.horizon_months);
+    let target_revenue = target.as_ref().map(|t| t.revenue);
+
+    view! {
+        <div class="headline" id="headline">
+            <p class="lead">
+                "Expected revenue " {horizon.clone()} ": "
+                <strong id="mean-revenue">{money(s.revenue.mean, &c)}</strong>
+                " on average; half the trials land above "
+                <strong id="median-revenue">{money(s.revenue.p50, &c)}</strong> "."
+            </p>
+            <ul class="key-figures">
+                <li class="figure">
+                    <span class="figure-label">"Likely range (P10 to P90)"</span>
+                    <span class="figure-value" id="range">
+                        {format!("{} – {}", money_compact(s.revenue.p10, &c), money_compact(s.revenue.p90, &c))}
+                    </span>
+                    <span class="figure-note" id="range-sentence">{insights::range_sentence(s)}</span>
+                </li>
+                {target.as_ref().map(|t| view! {
+                    <li class="figure">
+                        <span class="figure-label">{format!("Chance of reaching {}", money(t.revenue, &c))}</span>
+                        <span class="figure-value" id="target-chance">{insights::chance(t)}</span>
+                        <span class="figure-note" id="target-error">
+                            {format!("{} (Monte Carlo error)", insights::chance_error(t))}
+                        </span>
+                    </li>
+                })}
+                <li class="figure">
+                    <span class="figure-label">"Deals won"</span>
+                    <span class="figure-value" id="deals-won">{insights::deal_count(s.won.mean)}</span>
+                    <span class="figure-note">
+                        {format!("expected, {}; each worth {} on average", horizon, money(s.deal_value_mean, &c))}
+                    </span>
+                </li>
+            </ul>
+        </div>
+
+        <section class="panel" aria-labelledby="dist-title">
+            <h3 id="dist-title">"How revenue could turn out"</h3>
+            <p class="muted">
+                "Each bar counts the trials that ended with that much revenue. "
+                "The middle line is the median (P50); the outer lines are P10 and P90."
+            </p>
+            <RevenueHistogram
+                revenue=outcome.revenue.clone()
+                target=target_revenue
+                p10=s.revenue.p10
+                p50=s.revenue.p50
+                p90=s.revenue.p90
+                currency=c.clone()
+            />
+        </section>
+
+        <section class="panel" aria-labelledby="funnel-title">
+            <h3 id="funnel-title">"The funnel: where deals go"</h3>
+            <p class="leak" id="leak-sentence">
+                {insights::leak_sentence(s).unwrap_or_else(|| "No stage loses deals in this scenario.".into())}
+            </p>
+            <FunnelChart rows=rows leak=leak currency=c.clone() />
+        </section>
+
+        <section class="panel" aria-labelledby="pipeline-title">
+            <h3 id="pipeline-title">"The pipeline over time"</h3>
+            <p class="muted">
+                "Revenue won so far, month by month. The line is the median; the band holds 8 in 10 trials"
+                {target_revenue.map(|t| format!("; the dashed line is the {} target", money_compact(t, &c)))}
+                "."
+            </p>
+            <PipelineChart months=months target=target_revenue currency=c.clone() />
+            <div class="table-wrap">
+                <table id="open-pipeline">
+                    <caption>{format!("Open pipeline at the end of month {}", s.horizon_months)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Stage"</th>
+                            <th scope="col" class="num">"Open deals"</th>
+                            <th scope="col" class="num">"Value"</th>
+                            <th scope="col" class="num">"Weighted value"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {open_rows
+                            .into_iter()
+                            .map(|r| view! {
+                                <tr>
+                                    <th scope="row">{r.stage}</th>
+                                    <td class="num">{r.deals}</td>
+                                    <td class="num">{r.value}</td>
+                                    <td class="num">{r.weighted}</td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                    <tfoot>
+                        <tr>
+                            <th scope="row">{open_total.stage}</th>
+                            <td class="num">{open_total.deals}</td>
+                            <td class="num">{open_total.value}</td>
+                            <td class="num">{open_total.weighted}</td>
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
+            <p class="muted small">
+                "Value: open deals at the average deal size. Weighted: times the chance of winning them from their stage."
+            </p>
+        </section>
+
+        <details class="panel stats" id="statistics">
+            <summary>"All statistics"</summary>
+            <StatsTable outcome=outcome.clone() />
+        </details>
+    }
+}
+
+#[component]
+fn StatsTable(outcome: Arc<Outcome>) -> impl IntoView {
+    let s = &outcome.summary;
+    let c = s.currency.clone();
+    let r = &s.revenue;
+    let w = &s.won;
+    let rows: Vec<(&str, String, String)> = vec![
+        ("Mean", money(r.mean, &c), format!("{:.1}", w.mean)),
+        (
+            "Standard error of the mean",
+            money(r.mean_se, &c),
+            format!("{:.2}", w.mean_se),
+        ),
+        (
+            "Standard deviation",
+            money(r.sd, &c),
+            format!("{:.1}", w.sd),
+        ),
+        ("Minimum", money(r.min, &c), count(w.min)),
+        ("P5", money(r.p5, &c), count(w.p5)),
+        ("P10", money(r.p10, &c), count(w.p10)),
+        ("P25", money(r.p25, &c), count(w.p25)),
+        ("P50 (median)", money(r.p50, &c), count(w.p50)),
+        ("P75", money(r.p75, &c), count(w.p75)),
+        ("P90", money(r.p90, &c), count(w.p90)),
+        ("P95", money(r.p95, &c), count(w.p95)),
+        ("Maximum", money(r.max, &c), count(w.max)),
+    ];
+    view! {
+        <div class="table-wrap">
+            <table>
+                <caption>
+                    {format!(
+                        "Over {} trials (seed {}), {} weeks",
+                        count(s.trials as f64),
+                        s.seed,
+                        s.weeks
+                    )}
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Statistic"</th>
+                        <th scope="col" class="num">"Revenue"</th>
+                        <th scope="col" class="num">"Deals won"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|(name, rev, won)| view! {
+                            <tr>
+                                <th scope="row">{name}</th>
+                                <td class="num">{rev}</td>
+                                <td class="num">{won}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <div class="table-wrap">
+            <table>
+                <caption>"By stage (average per trial)"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Stage"</th>
+                        <th scope="col" class="num">"Entered"</th>
+                        <th scope="col" class="num">"Moved on"</th>
+                        <th scope="col" class="num">"Lost"</th>
+                        <th scope="col" class="num">"Conversion"</th>
+                        <th scope="col" class="num">"Lost value"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {s.stages
+                        .iter()
+                        .map(|st| view! {
+                            <tr>
+                                <th scope="row">{st.name.clone()}</th>
+                                <td class="num">{insights::deal_count(st.entered.mean)}</td>
+                                <td class="num">{insights::deal_count(st.advanced.mean)}</td>
+                                <td class="num">{insights::deal_count(st.lost.mean)}</td>
+                                <td class="num">{percent(st.conversion, 1)}</td>
+                                <td class="num">{money(st.lost_value, &c)}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
