@@ -141,13 +141,12 @@ pub fn focus(id: &str) {
     }
 }
 
-/// Whether the user asked the system for less motion.
-pub fn prefers_reduced_motion() -> bool {
-    window()
-        .and_then(|w| {
-            w.match_media("(prefers-reduced-motion: reduce)")
-                .ok()
-                .flatten()
-        })
-        .is_some_and(|m| m.matches())
+/// Scrolls the element with this id to the top of the view.
+pub fn scroll_into_view(id: &str) {
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        el.scroll_into_view();
+    }
 }

@@ -44,6 +44,7 @@ fn Forecaster() -> impl IntoView {
             <div class="inputs">
                 <toolbar::Toolbar />
                 <form::ScenarioForm />
+                <results::MiniSummary />
             </div>
             <div class="outputs">
                 <results::Results />

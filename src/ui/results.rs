@@ -84,7 +84,11 @@ fn Status() -> impl IntoView {
     });
     let share = move || {
         let (done, total) = progress.get();
-        if total == 0 { 0.0 } else { done as f64 / total as f64 }
+        if total == 0 {
+            0.0
+        } else {
+            done as f64 / total as f64
+        }
     };
 
     view! {
@@ -286,15 +290,15 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
                 "."
             </p>
             <PipelineChart months=months target=target_revenue currency=c.clone() />
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Open pipeline at the horizon, by stage">
                 <table id="open-pipeline">
                     <caption>{format!("Open pipeline at the end of month {}", s.horizon_months)}</caption>
                     <thead>
                         <tr>
                             <th scope="col">"Stage"</th>
-                            <th scope="col" class="num">"Open deals"</th>
+                            <th scope="col" class="num">"Deals"</th>
                             <th scope="col" class="num">"Value"</th>
-                            <th scope="col" class="num">"Weighted value"</th>
+                            <th scope="col" class="num">"Weighted"</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -321,7 +325,7 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
                 </table>
             </div>
             <p class="muted small">
-                "Value: open deals at the average deal size. Weighted: times the chance of winning them from their stage."
+                "Deals: open at the end, on average. Value: those deals at the average deal size. Weighted: value times the chance of winning them from their stage."
             </p>
         </section>
 
@@ -361,7 +365,7 @@ fn StatsTable(outcome: Arc<Outcome>) -> impl IntoView {
         ("Maximum", money(r.max, &c), count(w.max)),
     ];
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Revenue and deals won: statistics">
             <table>
                 <caption>
                     {format!(
@@ -392,7 +396,7 @@ fn StatsTable(outcome: Arc<Outcome>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Funnel by stage: statistics">
             <table>
                 <caption>"By stage (average per trial)"</caption>
                 <thead>
@@ -421,6 +425,49 @@ fn StatsTable(outcome: Arc<Outcome>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+        </div>
+    }
+}
+
+/// On narrow screens, where the forecast sits below the form: its headline
+/// stays in view at the bottom while the form scrolls, one tap from the rest.
+#[component]
+pub fn MiniSummary() -> impl IntoView {
+    let ctx = use_ctx();
+    let text = move || {
+        ctx.results.with(|r| {
+            r.as_ref().map(|o| {
+                let s = &o.summary;
+                let mut t = format!("{} average", money_compact(s.revenue.mean, &s.currency));
+                if let Some(target) = &s.target {
+                    t.push_str(&format!(" · {} to reach target", insights::chance(target)));
+                }
+                t
+            })
+        })
+    };
+    let note = move || match ctx.phase.get() {
+        Phase::Running { .. } | Phase::Waiting => "Updating…",
+        Phase::Invalid | Phase::Failed => "For your last valid inputs",
+        Phase::Stopped => "For earlier inputs",
+        Phase::Idle => "",
+    };
+    view! {
+        <div class="mini-summary" hidden=move || text().is_none()>
+            <p>
+                <span class="mini-figures">{text}</span>
+                <span class="mini-note">{note}</span>
+            </p>
+            <button
+                type="button"
+                class="secondary"
+                on:click=move |_| {
+                    crate::browser::focus("results-title");
+                    crate::browser::scroll_into_view("results-title");
+                }
+            >
+                "See forecast"
+            </button>
         </div>
     }
 }

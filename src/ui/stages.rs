@@ -272,10 +272,10 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
                     class="kind"
                 />
                 {conversion}
-                <TextField path=path("days") label="Average time in stage" unit="days" value=days on_input=set_days />
+                <TextField path=path("days") label="Time in stage" unit="days" value=days on_input=set_days />
                 <TextField
                     path=path("open")
-                    label="Open deals today"
+                    label="Open today"
                     unit="deals"
                     value=open
                     on_input=set_open

@@ -14,7 +14,10 @@ import { createServer } from 'node:http';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(process.env.DIST ?? join(here, '..', '..', 'dist'));
@@ -423,6 +426,30 @@ describe('page quality', () => {
     assert.ok((await width()) <= 375, `scrollWidth ${await width()} with errors and details open`);
     await shot(page, 'mobile-375-invalid');
   });
+
+  for (const scheme of ['light', 'dark']) {
+    test(`no WCAG 2.1 A/AA violations (axe-core), ${scheme} scheme, with an error and everything open`, async () => {
+      const page = await newPage({ colorScheme: scheme });
+      await page.goto(`${base}/`);
+      await settled(page);
+      await page.locator('#help summary').click();
+      await page.locator('#statistics summary').click();
+      const check = async (what) => {
+        await page.addScriptTag({ content: axeSource });
+        const result = await page.evaluate(() => axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        }));
+        const found = result.violations.map((v) =>
+          `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join('; ')}`).join('\n'));
+        assert.deepEqual(found, [], `${what}: axe-core found violations`);
+        assert.ok(result.passes.length > 10, `${what}: axe-core checked (${result.passes.length} rules passed)`);
+      };
+      await check('results');
+      await typeInto(page, '#f-stages-5-conversion', '150');
+      await page.waitForSelector('#status[data-phase="invalid"]');
+      await check('with an invalid field');
+    });
+  }
 
   test('dark scheme and reduced motion', async () => {
     const page = await newPage({ colorScheme: 'dark', reducedMotion: 'reduce' });
