@@ -155,6 +155,14 @@ impl Ctx {
                             return;
                         }
                         self.sync_url(&run);
+                        // Typed back to what is on screen: nothing to compute.
+                        if self
+                            .results
+                            .with_untracked(|r| r.as_ref().is_some_and(|o| o.run == run))
+                        {
+                            self.phase.set(Phase::Idle);
+                            return;
+                        }
                         self.run(run, g).await;
                     });
                 }
