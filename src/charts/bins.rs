@@ -151,6 +151,34 @@ fn single_value_bin(v: f64, values: &[f64]) -> Bin {
     }
 }
 
+/// Bin several series on shared nice edges: those [`histogram`] picks for
+/// all their finite values together. Returns one bin list per series, all
+/// with the same edges (no bins at all when no series has a finite value).
+pub fn histogram_shared(series: &[&[f64]], target: usize) -> Vec<Vec<Bin>> {
+    let all: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.iter().copied())
+        .filter(|v| v.is_finite())
+        .collect();
+    let edges = histogram(&all, target);
+    series
+        .iter()
+        .map(|s| {
+            let mut bins: Vec<Bin> = edges.iter().map(|b| Bin { count: 0, ..*b }).collect();
+            if bins.is_empty() {
+                return bins;
+            }
+            for v in s.iter().copied().filter(|v| v.is_finite()) {
+                // Last bin whose lower edge is at or below v; the edges cover
+                // every value, so only rounding can push v outside.
+                let i = edges.partition_point(|b| b.x0 <= v).saturating_sub(1);
+                bins[i.min(edges.len() - 1)].count += 1;
+            }
+            bins
+        })
+        .collect()
+}
+
 /// The largest bin count (0 when there are no bins).
 pub fn max_count(bins: &[Bin]) -> usize {
     bins.iter().map(|b| b.count).max().unwrap_or(0)
@@ -282,5 +310,34 @@ mod tests {
         assert_eq!(nice_bin_step(1.0, 1.0, 35), None);
         assert_eq!(nice_bin_step(0.0, 1.0, 0), None);
         assert_eq!(max_count(&[]), 0);
+    }
+
+    #[test]
+    fn shared_bins_use_common_edges() {
+        let a: Vec<f64> = (0..100).map(|i| i as f64).collect();
+        let b: Vec<f64> = (50..250).map(|i| i as f64).collect();
+        let c = [f64::NAN];
+        let out = histogram_shared(&[&a, &b, &c], 25);
+        assert_eq!(out.len(), 3);
+        let whole = histogram(&[a.clone(), b.clone()].concat(), 25);
+        for bins in &out {
+            assert_eq!(bins.len(), whole.len());
+            for (x, y) in bins.iter().zip(&whole) {
+                assert_eq!((x.x0, x.x1), (y.x0, y.x1));
+            }
+        }
+        assert_eq!(total(&out[0]), 100);
+        assert_eq!(total(&out[1]), 200);
+        assert_eq!(total(&out[2]), 0);
+        // Counts per bin add up to the joint histogram.
+        for (i, w) in whole.iter().enumerate() {
+            assert_eq!(out[0][i].count + out[1][i].count, w.count);
+        }
+        assert!(histogram_shared(&[], 25).is_empty());
+        let none = histogram_shared(&[&c], 25);
+        assert_eq!(none.len(), 1);
+        assert!(none[0].is_empty());
+        let same = histogram_shared(&[&[3.0, 3.0], &[3.0]], 25);
+        assert_eq!(total(&same[0]) + total(&same[1]), 3);
     }
 }

@@ -178,6 +178,56 @@ fn clamp_centre(x: f64, half: f64, min_x: f64, max_x: f64) -> f64 {
     }
 }
 
+/// Number of distinct series styles (colour + dash pattern) in
+/// `style/charts.css` (`.chart-series-1` … `.chart-series-5`).
+pub const SERIES_STYLES: usize = 5;
+
+/// CSS class giving series `i` its colour and dash pattern (cycles after
+/// [`SERIES_STYLES`]).
+pub fn series_class(i: usize) -> String {
+    format!("chart-series chart-series-{}", i % SERIES_STYLES + 1)
+}
+
+/// A share as a short percentage tick label: 0.25 → "25%", 0.005 → "0.5%".
+pub fn percent_tick(share: f64) -> String {
+    let s = crate::format::percent(share, 1);
+    match s.strip_suffix(".0%") {
+        Some(whole) => format!("{whole}%"),
+        None => s,
+    }
+}
+
+/// A legend entry placed by [`flow_legend`]: the swatch starts at `x`, the
+/// label at `x + swatch + 6`, on text row `row` (0 = first).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegendSlot {
+    pub x: f64,
+    pub row: usize,
+    /// The label, shortened when it could not fit a whole row.
+    pub label: String,
+}
+
+/// Lay legend entries (a `swatch`-wide symbol and a label) out left to right
+/// from `left`, wrapping to a new row when an entry would pass `right`
+/// (widths at phone font size).
+pub fn flow_legend(labels: &[String], swatch: f64, left: f64, right: f64) -> Vec<LegendSlot> {
+    const GAP: f64 = 18.0;
+    let room = (right - left - swatch - 6.0).max(0.0);
+    let mut out = Vec::with_capacity(labels.len());
+    let (mut x, mut row) = (left, 0);
+    for label in labels {
+        let label = fit_text(label, room);
+        let w = swatch + 6.0 + text_width(&label);
+        if x > left && x + w > right {
+            x = left;
+            row += 1;
+        }
+        out.push(LegendSlot { x, row, label });
+        x += w + GAP;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +364,37 @@ mod tests {
         );
         assert_eq!(p[0].x, 320.0);
         assert!(place_labels(&[], 0.0, 640.0).is_empty());
+    }
+    #[test]
+    fn legend_wraps_and_shortens() {
+        let labels: Vec<String> = ["Current plan", "Accelerator", "Flat 10%"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let wide = flow_legend(&labels, 28.0, 0.0, 2000.0);
+        assert!(wide.iter().all(|s| s.row == 0));
+        assert!(wide.windows(2).all(|w| w[1].x > w[0].x));
+        let narrow = flow_legend(&labels, 28.0, 10.0, 400.0);
+        assert_eq!(narrow[0].row, 0);
+        assert_eq!(narrow[0].x, 10.0);
+        assert!(narrow.iter().any(|s| s.row > 0));
+        for s in &narrow {
+            assert!(s.x + 34.0 + text_width(&s.label) <= 400.0 + 0.01, "{s:?}");
+        }
+        let long = vec!["x".repeat(200)];
+        let l = flow_legend(&long, 28.0, 0.0, 640.0);
+        assert!(l[0].label.ends_with('…'));
+        assert!(34.0 + text_width(&l[0].label) <= 640.0);
+        assert!(flow_legend(&[], 28.0, 0.0, 640.0).is_empty());
+    }
+
+    #[test]
+    fn series_classes_and_percent_ticks() {
+        assert_eq!(series_class(0), "chart-series chart-series-1");
+        assert_eq!(series_class(SERIES_STYLES), "chart-series chart-series-1");
+        assert_eq!(percent_tick(0.25), "25%");
+        assert_eq!(percent_tick(0.005), "0.5%");
+        assert_eq!(percent_tick(2.0), "200%");
+        assert_eq!(percent_tick(f64::NAN), "–");
     }
 }

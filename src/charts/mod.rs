@@ -9,15 +9,21 @@
 
 pub mod bins;
 pub mod common;
+pub mod distribution;
 pub mod funnel;
 pub mod histogram;
 pub mod path;
+pub mod payout;
 pub mod pipeline;
 pub mod scale;
+pub mod tornado;
 
+pub use distribution::{Distribution, DistributionChart};
 pub use funnel::{FunnelChart, FunnelRow};
 pub use histogram::RevenueHistogram;
-pub use pipeline::{MonthBand, PipelineChart};
+pub use payout::{PayoutCurve, PayoutCurveChart};
+pub use pipeline::{MilestoneMark, MonthBand, PipelineChart};
+pub use tornado::{TornadoChart, TornadoRow};
 
 /// WCAG contrast of the default palette in `style/charts.css`.
 #[cfg(test)]
@@ -131,6 +137,35 @@ mod contrast_tests {
                 ratio(get(p, "--chart-lost"), get(p, "--chart-open")) >= 3.0,
                 "{theme}"
             );
+            for line in [
+                "--chart-milestone",
+                "--chart-series-1",
+                "--chart-series-2",
+                "--chart-series-3",
+                "--chart-series-4",
+                "--chart-series-5",
+            ] {
+                let r = ratio(get(p, line), surface);
+                assert!(r >= 4.5, "{theme}: {line} on surface is {r:.2}");
+            }
+            for bg in ["--chart-surface", "--chart-select-bg", "--chart-hover-bg"] {
+                for bar in ["--chart-gain", "--chart-loss"] {
+                    let r = ratio(get(p, bar), get(p, bg));
+                    assert!(r >= 3.0, "{theme}: {bar} on {bg} is {r:.2}");
+                }
+            }
+            for bar in ["--chart-gain", "--chart-loss"] {
+                let r = ratio(get(p, "--chart-on-bar"), get(p, bar));
+                assert!(r >= 4.5, "{theme}: on-bar text on {bar} is {r:.2}");
+            }
+            for bg in ["--chart-select-bg", "--chart-hover-bg"] {
+                for text in ["--chart-text", "--chart-muted"] {
+                    let r = ratio(get(p, text), get(p, bg));
+                    assert!(r >= 4.5, "{theme}: {text} on {bg} is {r:.2}");
+                }
+            }
+            let r = ratio(get(p, "--chart-line"), get(p, "--chart-select-bg"));
+            assert!(r >= 3.0, "{theme}: selected outline is {r:.2}");
             // Bars above the target differ in lightness, not only in hue.
             let r = ratio(get(p, "--chart-bar"), get(p, "--chart-bar-above"));
             assert!(r >= 1.8, "{theme}: bar vs bar-above is {r:.2}");
@@ -153,9 +188,12 @@ mod contrast_tests {
 /// Odd inputs never panic and never leak NaN/infinity into the drawing.
 #[cfg(test)]
 mod robustness_tests {
+    use super::distribution::distribution_layout;
     use super::funnel::funnel_layout;
     use super::histogram::histogram_layout;
+    use super::payout::payout_layout;
     use super::pipeline::pipeline_layout;
+    use super::tornado::tornado_layout;
     use super::*;
 
     const SPECIAL: [f64; 12] = [
@@ -237,14 +275,91 @@ mod robustness_tests {
                     mean: x,
                 })
                 .collect();
-            let pl = pipeline_layout(&months, target, "CHF");
+            let marks: Vec<MilestoneMark> = v
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| MilestoneMark {
+                    month: i,
+                    revenue: x,
+                    probability: p[i % 4],
+                })
+                .collect();
+            let pl = pipeline_layout(&months, target, &marks, "CHF");
             for path in [&pl.band, &pl.upper, &pl.lower, &pl.median] {
                 clean(path);
             }
             assert!(pl.y_ticks.iter().all(|t| t.pos.is_finite()));
             assert!(pl.x_ticks.iter().all(|t| t.pos.is_finite()));
             assert!(pl.dots.iter().all(|d| d.x.is_finite() && d.y.is_finite()));
+            for m in &pl.milestones {
+                assert!(m.x.is_finite() && m.y.is_finite());
+                assert!(m.label_x.is_finite() && m.label_y.is_finite());
+            }
             clean(&pl.desc);
+
+            let levers: Vec<TornadoRow> = v
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| TornadoRow {
+                    lever: format!("L{i}"),
+                    change: "+1%".into(),
+                    delta: x,
+                    se: p[i % 4],
+                    probability_delta: target,
+                })
+                .collect();
+            let t = tornado_layout(&levers, Some(seed as usize % 5), "USD");
+            assert!(t.zero_x.is_finite() && t.height.is_finite());
+            for s in &t.levers {
+                assert!(s.bar_x.is_finite() && s.bar_width.is_finite() && s.bar_width >= 0.0);
+                assert!(s.value_x.is_finite());
+                if let Some((a, b)) = s.whisker {
+                    assert!(a.is_finite() && b.is_finite() && a <= b);
+                }
+            }
+            assert!(t.ticks.iter().all(|t| t.pos.is_finite()));
+            clean(&t.desc);
+
+            let curves: Vec<PayoutCurve> = (0..(seed as usize % 3))
+                .map(|k| PayoutCurve {
+                    name: format!("P{k}"),
+                    points: v
+                        .iter()
+                        .zip(&p)
+                        .map(|(&a, &b)| (a.abs().min(3.0), b))
+                        .collect(),
+                })
+                .collect();
+            let pc = payout_layout(&curves, p[0], "USD");
+            for c in &pc.curves {
+                clean(&c.path);
+                clean(&c.summary);
+            }
+            assert!(pc.y_ticks.iter().all(|t| t.pos.is_finite()));
+            clean(&pc.desc);
+
+            let series: Vec<Distribution> = (0..(seed as usize % 3))
+                .map(|k| Distribution {
+                    name: format!("S{k}"),
+                    values: picks(seed + k as u64 * 77, (seed % 7) as usize),
+                })
+                .collect();
+            let marker = (seed % 2 == 0).then_some((p[1], "Quota"));
+            let currency = (seed % 3 == 0).then_some("EUR");
+            let d = distribution_layout(&series, currency, marker, "X");
+            for s in &d.series {
+                clean(&s.outline);
+                clean(&s.area);
+            }
+            for h in &d.hovers {
+                assert!(h.x.is_finite() && h.width.is_finite() && h.width >= 0.0);
+            }
+            if let Some(m) = &d.marker {
+                assert!(m.x.is_finite() && m.label_x.is_finite());
+            }
+            assert!(d.y_ticks.iter().all(|t| t.pos.is_finite()));
+            assert!(d.x_ticks.iter().all(|t| t.pos.is_finite()));
+            clean(&d.desc);
         }
     }
 }

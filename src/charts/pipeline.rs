@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 
-use super::common::{CHAR_W_WIDE, ChartIds, LINE_H, Tick, WIDTH, fitted_ticks, text_width};
+use super::common::{
+    CHAR_W_WIDE, ChartIds, LINE_H, Tick, WIDTH, fitted_ticks, flow_legend, text_width,
+};
 use super::path::{band_path, line_path};
 use super::scale::{LinearScale, nice, round2};
-use crate::format::money_compact;
+use crate::format::{money_compact, percent};
 
 /// Cumulative revenue percentiles at the end of one month.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,7 +20,19 @@ pub struct MonthBand {
     pub mean: f64,
 }
 
+/// A revenue milestone: cumulative `revenue` by the end of `month`, and the
+/// chance (share 0..1) of being on track for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MilestoneMark {
+    /// Month number, from 1.
+    pub month: usize,
+    pub revenue: f64,
+    pub probability: f64,
+}
+
 const PLOT_H: f64 = 220.0;
+/// Half the width (and height) of a milestone diamond.
+const DIAMOND: f64 = 8.0;
 const SIDE: f64 = 26.0;
 /// Months above which per-month dots are not drawn.
 const MAX_DOTS: usize = 24;
@@ -26,10 +40,24 @@ const MAX_DOTS: usize = 24;
 /// A legend entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LegendItem {
-    /// "band", "line" or "target".
+    /// "band", "line", "target" or "milestone".
     pub kind: &'static str,
     pub x: f64,
+    /// Text baseline (legends wrap on phones).
+    pub y: f64,
     pub label: String,
+}
+
+/// A drawn milestone: a diamond at (`x`, `y`) and its "62% on track" label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MilestoneShape {
+    pub x: f64,
+    pub y: f64,
+    pub label: String,
+    pub label_x: f64,
+    /// Baseline of the label (centred on `label_x`).
+    pub label_y: f64,
+    pub tooltip: String,
 }
 
 /// A hoverable point on the median line.
@@ -56,6 +84,7 @@ pub struct PipelineLayout {
     pub lower: String,
     pub median: String,
     pub dots: Vec<Dot>,
+    pub milestones: Vec<MilestoneShape>,
     /// y position and label of the target line.
     pub target: Option<(f64, String)>,
     pub y_ticks: Vec<Tick>,
@@ -98,11 +127,73 @@ pub fn month_ticks(months: &[usize], x: &LinearScale) -> Vec<Tick> {
         .collect()
 }
 
+/// A text box for label collision checks: (x0, x1, top, bottom).
+type TextBox = (f64, f64, f64, f64);
+
+fn overlaps(a: &TextBox, b: &TextBox) -> bool {
+    a.0 < b.1 && b.0 < a.1 && a.2 < b.3 && b.2 < a.3
+}
+
+/// Box of a label of `width` centred on `x` with its baseline at `y`
+/// (phone font: 18 units above the baseline, 5 below).
+fn text_box(x: f64, y: f64, width: f64) -> TextBox {
+    (
+        x - width / 2.0 - 3.0,
+        x + width / 2.0 + 3.0,
+        y - 18.0,
+        y + 5.0,
+    )
+}
+
+/// Place milestone labels above their diamonds, else below, else higher up,
+/// avoiding each other and `obstacles`; centres are kept inside
+/// `[min_x, max_x]` and baselines inside `[min_y, max_y]`. Returns
+/// (label_x, baseline) per diamond.
+pub fn place_milestone_labels(
+    diamonds: &[(f64, f64, f64)],
+    obstacles: &[TextBox],
+    (min_x, max_x): (f64, f64),
+    (min_y, max_y): (f64, f64),
+) -> Vec<(f64, f64)> {
+    let mut taken: Vec<TextBox> = obstacles.to_vec();
+    let mut out = Vec::with_capacity(diamonds.len());
+    for &(x, y, width) in diamonds {
+        let half = width / 2.0;
+        let lx = if min_x + half > max_x - half {
+            (min_x + max_x) / 2.0
+        } else {
+            x.clamp(min_x + half, max_x - half)
+        };
+        let candidates = [
+            y - DIAMOND - 6.0,
+            y + DIAMOND + 22.0,
+            y - DIAMOND - 6.0 - LINE_H,
+            y + DIAMOND + 22.0 + LINE_H,
+        ];
+        let fits = |ly: f64| {
+            let b = text_box(lx, ly, width);
+            (min_y..=max_y).contains(&ly) && !taken.iter().any(|t| overlaps(t, &b))
+        };
+        let ly = candidates
+            .iter()
+            .copied()
+            .find(|&ly| fits(ly))
+            .unwrap_or_else(|| candidates[0].clamp(min_y, max_y.max(min_y)));
+        taken.push(text_box(lx, ly, width));
+        // The diamond itself is an obstacle for later labels.
+        taken.push((x - DIAMOND, x + DIAMOND, y - DIAMOND, y + DIAMOND));
+        out.push((lx, ly));
+    }
+    out
+}
+
 /// Compute the pipeline chart layout. Months are sorted and rows with a
-/// month of 0 or no finite median are dropped.
+/// month of 0 or no finite median are dropped; milestones outside the months
+/// shown or without a finite revenue are left out.
 pub fn pipeline_layout(
     months: &[MonthBand],
     target: Option<f64>,
+    milestones: &[MilestoneMark],
     currency: &str,
 ) -> PipelineLayout {
     let money = |v: f64| money_compact(v, currency);
@@ -116,26 +207,38 @@ pub fn pipeline_layout(
     rows.sort_by_key(|m| m.month);
     rows.dedup_by_key(|m| m.month);
 
-    let legend_y = 8.0 + LINE_H - 8.0;
-    // Legend row, then room for the top y label above the top grid line.
-    let plot_top = 8.0 + LINE_H + 10.0 + LINE_H;
-    let plot_bottom = plot_top + PLOT_H;
-    let (plot_left, plot_right) = (SIDE, WIDTH - SIDE);
-    let height = plot_bottom + LINE_H + 12.0;
+    let first_month = rows.first().map_or(0, |m| m.month);
+    let last_month = rows.last().map_or(0, |m| m.month);
+    let mut marks: Vec<MilestoneMark> = milestones
+        .iter()
+        .filter(|m| m.revenue.is_finite() && (first_month..=last_month).contains(&m.month))
+        .cloned()
+        .collect();
+    marks.sort_by_key(|m| m.month);
 
-    let mut legend = Vec::new();
-    let mut lx = plot_left;
-    for (kind, label) in [("band", "P10–P90 range"), ("line", "Median")]
+    let legend_y = 8.0 + LINE_H - 8.0;
+    let (plot_left, plot_right) = (SIDE, WIDTH - SIDE);
+    let kinds: Vec<(&'static str, &str)> = [("band", "P10–P90 range"), ("line", "Median")]
         .into_iter()
         .chain(target.map(|_| ("target", "Target")))
-    {
-        legend.push(LegendItem {
+        .chain((!marks.is_empty()).then_some(("milestone", "Milestone")))
+        .collect();
+    let labels: Vec<String> = kinds.iter().map(|(_, l)| l.to_string()).collect();
+    let legend: Vec<LegendItem> = kinds
+        .iter()
+        .zip(flow_legend(&labels, 20.0, plot_left, plot_right))
+        .map(|(&(kind, _), slot)| LegendItem {
             kind,
-            x: round2(lx),
-            label: label.to_string(),
-        });
-        lx += 26.0 + text_width(label) + 18.0;
-    }
+            x: round2(slot.x),
+            y: legend_y + slot.row as f64 * LINE_H,
+            label: slot.label,
+        })
+        .collect();
+    let legend_rows = legend.iter().map(|i| i.y).fold(legend_y, f64::max) - legend_y;
+    // Legend rows, then room for the top y label above the top grid line.
+    let plot_top = 8.0 + LINE_H + legend_rows + 10.0 + LINE_H;
+    let plot_bottom = plot_top + PLOT_H;
+    let height = plot_bottom + LINE_H + 12.0;
 
     if rows.is_empty() {
         return PipelineLayout {
@@ -152,6 +255,7 @@ pub fn pipeline_layout(
             lower: String::new(),
             median: String::new(),
             dots: Vec::new(),
+            milestones: Vec::new(),
             target: None,
             y_ticks: Vec::new(),
             x_ticks: Vec::new(),
@@ -168,7 +272,8 @@ pub fn pipeline_layout(
         .iter()
         .flat_map(|m| [finite(m.p10), finite(m.p50), finite(m.p90)])
         .flatten()
-        .chain(target);
+        .chain(target)
+        .chain(marks.iter().map(|m| m.revenue));
     let (mut lo, mut hi) = all.fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
     if hi <= lo {
         hi = lo + 1.0;
@@ -224,6 +329,9 @@ pub fn pipeline_layout(
     let months_list: Vec<usize> = rows.iter().map(|m| m.month).collect();
     let x_ticks = month_ticks(&months_list, &x);
 
+    let target_shape = target.map(|t| (round2(y.clamped(t)), format!("Target {}", money(t))));
+    let milestones = milestone_shapes(&marks, &x, &y, &y_ticks, target_shape.as_ref(), currency);
+
     PipelineLayout {
         width: WIDTH,
         height,
@@ -238,17 +346,82 @@ pub fn pipeline_layout(
         lower: line_path(&lower_pts),
         median: line_path(&median_pts),
         dots,
-        target: target.map(|t| (round2(y.clamped(t)), format!("Target {}", money(t)))),
+        milestones,
+        target: target_shape,
         y_ticks,
         x_ticks,
         x_label_y: plot_bottom + LINE_H,
         title,
-        desc: describe(&rows, target, currency),
+        desc: describe(&rows, target, &marks, currency),
         empty: false,
     }
 }
 
-fn describe(rows: &[MonthBand], target: Option<f64>, currency: &str) -> String {
+/// Diamonds and labels for the milestones (already filtered and sorted),
+/// labels kept clear of the y labels and the target label.
+fn milestone_shapes(
+    marks: &[MilestoneMark],
+    x: &LinearScale,
+    y: &LinearScale,
+    y_ticks: &[Tick],
+    target: Option<&(f64, String)>,
+    currency: &str,
+) -> Vec<MilestoneShape> {
+    let (plot_left, plot_right) = x.range;
+    let (plot_bottom, plot_top) = y.range;
+    let mut obstacles: Vec<TextBox> = y_ticks
+        .iter()
+        .filter(|t| !t.label.is_empty())
+        .map(|t| {
+            let w = text_width(&t.label);
+            text_box(plot_left + 2.0 + w / 2.0, t.pos - 5.0, w)
+        })
+        .collect();
+    if let Some((ty, label)) = target {
+        let w = text_width(label);
+        obstacles.push(text_box(plot_right - w / 2.0, ty - 7.0, w));
+    }
+    let labels: Vec<String> = marks
+        .iter()
+        .map(|m| format!("{} on track", percent(m.probability, 0)))
+        .collect();
+    let diamonds: Vec<(f64, f64, f64)> = marks
+        .iter()
+        .zip(&labels)
+        .map(|(m, l)| (x.apply(m.month as f64), y.clamped(m.revenue), text_width(l)))
+        .collect();
+    let placed = place_milestone_labels(
+        &diamonds,
+        &obstacles,
+        (0.0, WIDTH),
+        (plot_top - LINE_H + 14.0, plot_bottom - 4.0),
+    );
+    marks
+        .iter()
+        .zip(labels)
+        .zip(diamonds.iter().zip(placed))
+        .map(|((m, label), (&(dx, dy, _), (lx, ly)))| MilestoneShape {
+            x: round2(dx),
+            y: round2(dy),
+            tooltip: format!(
+                "M{} milestone {}: {} chance of being on track",
+                m.month,
+                money_compact(m.revenue, currency),
+                percent(m.probability, 0)
+            ),
+            label,
+            label_x: round2(lx),
+            label_y: round2(ly),
+        })
+        .collect()
+}
+
+fn describe(
+    rows: &[MonthBand],
+    target: Option<f64>,
+    marks: &[MilestoneMark],
+    currency: &str,
+) -> String {
     let money = |v: f64| money_compact(v, currency);
     let Some(end) = rows.last() else {
         return "No monthly revenue data yet.".to_string();
@@ -273,10 +446,41 @@ fn describe(rows: &[MonthBand], target: Option<f64>, currency: &str) -> String {
             None => s.push_str(&format!(" Target {}: the median stays below it.", money(t))),
         }
     }
+    if !marks.is_empty() {
+        let list: Vec<String> = marks
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} by M{}, {} on track",
+                    money(m.revenue),
+                    m.month,
+                    percent(m.probability, 0)
+                )
+            })
+            .collect();
+        s.push_str(&format!(" Milestones: {}.", list.join("; ")));
+    }
     s
 }
 
-/// Cumulative revenue by month with a P10–P90 band, median and target line.
+/// SVG path of a milestone diamond centred on (`x`, `y`).
+fn diamond(x: f64, y: f64) -> String {
+    use super::path::num;
+    format!(
+        "M{},{} L{},{} L{},{} L{},{} Z",
+        num(x),
+        num(y - DIAMOND),
+        num(x + DIAMOND),
+        num(y),
+        num(x),
+        num(y + DIAMOND),
+        num(x - DIAMOND),
+        num(y)
+    )
+}
+
+/// Cumulative revenue by month with a P10–P90 band, median, target line and
+/// optional milestone diamonds.
 #[component]
 pub fn PipelineChart(
     /// One entry per month, cumulative values.
@@ -288,8 +492,12 @@ pub fn PipelineChart(
     /// ISO currency code, e.g. "USD".
     #[prop(into)]
     currency: String,
+    /// Revenue milestones, drawn as diamonds labelled with the chance of
+    /// being on track.
+    #[prop(optional, into)]
+    milestones: Vec<MilestoneMark>,
 ) -> impl IntoView {
-    let l = pipeline_layout(&months, target, &currency);
+    let l = pipeline_layout(&months, target, &milestones, &currency);
     let ids = ChartIds::new("pipeline");
     let (width, height) = (l.width, round2(l.height));
 
@@ -302,11 +510,11 @@ pub fn PipelineChart(
         .into_any()
     } else {
         let (left, right, bottom) = (l.plot_left, l.plot_right, l.plot_bottom);
-        let legend_y = l.legend_y;
         let legend = l
             .legend
             .into_iter()
             .map(|item| {
+                let legend_y = item.y;
                 let swatch = match item.kind {
                     "band" => view! {
                         <rect class="chart-band" x=item.x y=legend_y - 12.0 width=20 height=14 />
@@ -314,6 +522,10 @@ pub fn PipelineChart(
                     .into_any(),
                     "line" => view! {
                         <line class="chart-median" x1=item.x x2=item.x + 20.0 y1=legend_y - 5.0 y2=legend_y - 5.0 />
+                    }
+                    .into_any(),
+                    "milestone" => view! {
+                        <path class="chart-milestone" d=diamond(item.x + 10.0, legend_y - 6.0) />
                     }
                     .into_any(),
                     _ => view! {
@@ -374,6 +586,21 @@ pub fn PipelineChart(
                 }
             })
             .collect_view();
+        let milestones = l
+            .milestones
+            .into_iter()
+            .map(|m| {
+                view! {
+                    <g class="chart-milestone-group">
+                        <title>{m.tooltip}</title>
+                        <path class="chart-milestone" d=diamond(m.x, m.y) />
+                        <text class="chart-milestone-label chart-halo" x=m.label_x y=m.label_y text-anchor="middle">
+                            {m.label}
+                        </text>
+                    </g>
+                }
+            })
+            .collect_view();
         view! {
             <g class="chart-legend">{legend}</g>
             <g class="chart-grid-lines">{grid}</g>
@@ -385,6 +612,7 @@ pub fn PipelineChart(
             {target}
             <path class="chart-median" d=l.median />
             <g class="chart-dots">{dots}</g>
+            <g class="chart-milestones">{milestones}</g>
         }
         .into_any()
     };
@@ -425,7 +653,7 @@ mod tests {
 
     #[test]
     fn empty_months() {
-        let l = pipeline_layout(&[], Some(1e6), "USD");
+        let l = pipeline_layout(&[], Some(1e6), &[], "USD");
         assert!(l.empty);
         assert!(l.band.is_empty() && l.median.is_empty());
         let bad = vec![MonthBand {
@@ -435,7 +663,7 @@ mod tests {
             p90: 1.0,
             mean: 1.0,
         }];
-        assert!(pipeline_layout(&bad, None, "USD").empty);
+        assert!(pipeline_layout(&bad, None, &[], "USD").empty);
         let nan = vec![MonthBand {
             month: 1,
             p10: 1.0,
@@ -443,12 +671,12 @@ mod tests {
             p90: 1.0,
             mean: 1.0,
         }];
-        assert!(pipeline_layout(&nan, None, "USD").empty);
+        assert!(pipeline_layout(&nan, None, &[], "USD").empty);
     }
 
     #[test]
     fn twelve_months() {
-        let l = pipeline_layout(&months(12), Some(4e6), "USD");
+        let l = pipeline_layout(&months(12), Some(4e6), &[], "USD");
         assert!(!l.empty);
         assert!(l.band.starts_with('M') && l.band.ends_with('Z'));
         assert_eq!(l.median.matches('L').count(), 11);
@@ -479,7 +707,7 @@ mod tests {
 
     #[test]
     fn sixty_months_thinned() {
-        let l = pipeline_layout(&months(60), None, "USD");
+        let l = pipeline_layout(&months(60), None, &[], "USD");
         assert!(l.dots.is_empty());
         let major: Vec<&Tick> = l.x_ticks.iter().filter(|t| !t.minor).collect();
         assert!(major.len() <= 12 && major.len() >= 5, "{}", major.len());
@@ -493,7 +721,7 @@ mod tests {
 
     #[test]
     fn target_above_data_fits_and_is_described() {
-        let l = pipeline_layout(&months(6), Some(1e8), "GBP");
+        let l = pipeline_layout(&months(6), Some(1e8), &[], "GBP");
         let (ty, _) = l.target.clone().unwrap();
         assert!(ty >= l.plot_top - 0.01);
         assert!(l.desc.contains("stays below it"));
@@ -509,7 +737,7 @@ mod tests {
             p90: 3.0,
             mean: 2.0,
         }];
-        let l = pipeline_layout(&one, None, "USD");
+        let l = pipeline_layout(&one, None, &[], "USD");
         assert!(!l.empty);
         assert_eq!(l.x_ticks.len(), 1);
         assert_eq!(l.x_ticks[0].pos, 320.0);
@@ -529,7 +757,7 @@ mod tests {
                 mean: 0.0,
             },
         ];
-        let l = pipeline_layout(&zeros, Some(f64::NAN), "USD");
+        let l = pipeline_layout(&zeros, Some(f64::NAN), &[], "USD");
         assert!(!l.empty && l.target.is_none());
         assert!(!l.median.contains("NaN") && !l.band.contains("NaN"));
     }
@@ -543,5 +771,109 @@ mod tests {
         assert_eq!(month_step(60, 588.0, 13.2), 6);
         assert_eq!(month_step(0, 588.0, 13.2), 1);
         assert_eq!(month_step(60, 0.0, 13.2), 24);
+    }
+
+    #[test]
+    fn milestones_are_drawn_labelled_and_described() {
+        let marks = vec![
+            MilestoneMark {
+                month: 6,
+                revenue: 2_400_000.0,
+                probability: 0.62,
+            },
+            MilestoneMark {
+                month: 3,
+                revenue: 1_200_000.0,
+                probability: 0.8,
+            },
+            MilestoneMark {
+                month: 12,
+                revenue: 9e6,
+                probability: 0.15,
+            },
+            // Outside the months shown, or unusable: left out.
+            MilestoneMark {
+                month: 30,
+                revenue: 1e6,
+                probability: 0.5,
+            },
+            MilestoneMark {
+                month: 4,
+                revenue: f64::NAN,
+                probability: 0.5,
+            },
+        ];
+        let l = pipeline_layout(&months(12), Some(5e6), &marks, "USD");
+        assert_eq!(l.milestones.len(), 3);
+        let m = &l.milestones;
+        // Sorted by month, at the right x.
+        let tick = |month: usize| {
+            l.x_ticks
+                .iter()
+                .find(|t| t.label == format!("M{month}"))
+                .unwrap()
+                .pos
+        };
+        assert_eq!(m[0].x, tick(3));
+        assert_eq!(m[1].x, tick(6));
+        assert_eq!(m[0].label, "80% on track");
+        assert_eq!(m[1].label, "62% on track");
+        assert!(m[1].tooltip.starts_with("M6 milestone $2.4M: 62% chance"));
+        // The y domain grows to include the highest milestone.
+        assert!(m[2].y >= l.plot_top - 0.01 && m[2].y < l.plot_top + 30.0);
+        for s in m {
+            assert!(s.y >= l.plot_top - 0.01 && s.y <= l.plot_bottom + 0.01);
+            // Labels next to their diamond, inside the chart.
+            assert!((s.label_y - s.y).abs() <= DIAMOND + 22.0 + LINE_H + 0.01);
+            let w = text_width(&s.label);
+            assert!(s.label_x - w / 2.0 >= -0.01 && s.label_x + w / 2.0 <= WIDTH + 0.01);
+        }
+        // Labels do not overlap each other.
+        for (i, a) in m.iter().enumerate() {
+            for b in &m[i + 1..] {
+                let ba = text_box(a.label_x, a.label_y, text_width(&a.label));
+                let bb = text_box(b.label_x, b.label_y, text_width(&b.label));
+                assert!(!overlaps(&ba, &bb), "{a:?} {b:?}");
+            }
+        }
+        assert_eq!(l.legend.len(), 4);
+        assert_eq!(l.legend[3].kind, "milestone");
+        // Four legend entries do not fit one phone-size row.
+        assert!(l.legend[3].y > l.legend[0].y);
+        assert!(l.plot_top >= l.legend[3].y + 10.0 + LINE_H);
+        assert!(l.desc.contains(
+            "Milestones: $1.2M by M3, 80% on track; $2.4M by M6, 62% on track; $9M by M12, 15% on track."
+        ));
+        // Without milestones nothing changes.
+        let plain = pipeline_layout(&months(12), Some(5e6), &[], "USD");
+        assert!(plain.milestones.is_empty() && !plain.desc.contains("Milestones"));
+        assert_eq!(plain.legend.len(), 3);
+    }
+
+    #[test]
+    fn crowded_milestone_labels_avoid_each_other() {
+        let diamonds: Vec<(f64, f64, f64)> = (0..4)
+            .map(|i| (300.0 + i as f64 * 20.0, 150.0, 150.0))
+            .collect();
+        let placed = place_milestone_labels(&diamonds, &[], (0.0, 640.0), (40.0, 300.0));
+        let boxes: Vec<TextBox> = placed.iter().map(|&(x, y)| text_box(x, y, 150.0)).collect();
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(!overlaps(a, b));
+            }
+        }
+        // An obstacle pushes the label below the diamond.
+        let obstacle = text_box(300.0, 150.0 - DIAMOND - 6.0, 200.0);
+        let p = place_milestone_labels(
+            &[(300.0, 150.0, 100.0)],
+            &[obstacle],
+            (0.0, 640.0),
+            (40.0, 300.0),
+        );
+        assert!(p[0].1 > 150.0);
+        // Clamped inside.
+        let p = place_milestone_labels(&[(5.0, 150.0, 100.0)], &[], (0.0, 640.0), (40.0, 300.0));
+        assert_eq!(p[0].0, 50.0);
+        assert!(place_milestone_labels(&[], &[], (0.0, 640.0), (40.0, 300.0)).is_empty());
     }
 }
