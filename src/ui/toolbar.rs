@@ -6,7 +6,6 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::draft::Run;
-use crate::link;
 use crate::presets::{self, PRESETS};
 use crate::ui::state::{Notice, use_ctx};
 
@@ -90,12 +89,9 @@ pub fn Toolbar() -> impl IntoView {
             )));
             return;
         };
+        // After this the address bar holds the run (in a fragment equal to ours).
         ctx.sync_url(&run);
         let url = browser::href();
-        let url = match url.split_once('#') {
-            Some((base, _)) => format!("{base}{}", link::encode(&run)),
-            None => format!("{url}{}", link::encode(&run)),
-        };
         leptos::task::spawn_local(async move {
             if browser::copy_text(&url).await {
                 set_share.set(Some(Ok(

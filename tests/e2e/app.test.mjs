@@ -385,6 +385,26 @@ describe('editing', () => {
     await settled(page);
   });
 
+  test('copy link: to the clipboard, or shown to copy by hand when the browser refuses', async () => {
+    const page = await newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
+    await page.goto(`${base}/`);
+    await settled(page);
+    await page.click('#copy-link');
+    await page.waitForSelector('.share-status[role=status]');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), page.url());
+
+    const refused = await newPage();
+    await refused.goto(`${base}/`);
+    await settled(refused);
+    await refused.evaluate(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+    });
+    await refused.click('#copy-link');
+    await refused.waitForSelector('#share-url');
+    assert.equal(await refused.inputValue('#share-url'), refused.url());
+    assert.equal(await refused.evaluate(() => document.activeElement.id), 'share-url');
+  });
+
   test('a long run shows progress and can be stopped; new seed changes the numbers', async () => {
     const page = await newPage();
     await page.goto(`${base}/`);
