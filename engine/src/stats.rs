@@ -103,14 +103,34 @@ pub struct Band {
 impl Band {
     pub fn of(values: &[f64]) -> Band {
         let (mean, _) = mean_sd(values);
-        let s = sorted(values);
+        // Selection instead of a full sort: a summary computes two bands per
+        // month, and this is most of its time for long horizons.
+        let mut work = values.to_vec();
         Band {
             mean,
-            p10: percentile(&s, 0.10),
-            p50: percentile(&s, 0.50),
-            p90: percentile(&s, 0.90),
+            p10: select_percentile(&mut work, 0.10),
+            p50: select_percentile(&mut work, 0.50),
+            p90: select_percentile(&mut work, 0.90),
         }
     }
+}
+
+/// `percentile` of unsorted values, reordering them; the same result as
+/// sorting first, since order statistics do not depend on the method.
+pub fn select_percentile(values: &mut [f64], q: f64) -> f64 {
+    let n = values.len();
+    if n < 2 {
+        return values.first().copied().unwrap_or(f64::NAN);
+    }
+    let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+    let lo = h as usize;
+    let (_, &mut at_lo, right) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    let at_hi = right
+        .iter()
+        .copied()
+        .min_by(f64::total_cmp)
+        .unwrap_or(at_lo);
+    at_lo + (h - lo as f64) * (at_hi - at_lo)
 }
 
 #[cfg(test)]
@@ -124,6 +144,18 @@ mod tests {
         assert_eq!(percentile(&s, 0.0), 1.0);
         assert_eq!(percentile(&s, 1.0), 4.0);
         assert!((percentile(&s, 0.1) - 1.3).abs() < 1e-12);
+    }
+
+    #[test]
+    fn selection_matches_sorting() {
+        let values: Vec<f64> = (0..1001)
+            .map(|i| ((i * 7919) % 1001) as f64 * 0.37)
+            .collect();
+        let s = sorted(&values);
+        for q in [0.0, 0.1, 0.25, 0.5, 0.9, 0.999, 1.0] {
+            let mut work = values.clone();
+            assert_eq!(select_percentile(&mut work, q), percentile(&s, q), "q={q}");
+        }
     }
 
     #[test]

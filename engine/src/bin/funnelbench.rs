@@ -62,6 +62,9 @@ fn main() {
     let all = sim.run_all();
     let _ = Summary::new(&sim, &all);
     let with_summary = t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    let levers = funnel_engine::levers::sensitivity(&scenario, &all, trials, 1).map(|e| e.len());
+    let sensitivity_secs = t0.elapsed().as_secs_f64();
     println!(
         "native: {} trials of \"{}\" ({:?} method): best of {repeat} {:.1} ms = {:.0} trials/s; with summary {:.1} ms; mean revenue {:.0}",
         trials,
@@ -72,4 +75,10 @@ fn main() {
         with_summary * 1e3,
         checksum
     );
+    if let Ok(n) = levers {
+        println!(
+            "native: sensitivity, {n} levers x {trials} trials on the same seed: {:.0} ms",
+            sensitivity_secs * 1e3
+        );
+    }
 }
