@@ -10,6 +10,12 @@
 use funnel_engine::scenario::{FORMAT_VERSION, MAX_HORIZON_MONTHS, MAX_STAGES};
 use funnel_engine::{Conversion, FieldError, Noise, Scenario, Stage, Target};
 
+mod plans;
+pub use plans::{
+    BandDraft, MAX_BANDS, MAX_PLANS, PlanDraft, TeamDraft, UpliftDraft, parse_tiers, plan_at,
+    plan_title, tiers_explained, tiers_str,
+};
+
 /// The most trials the app runs (the engine allows more; a browser tab should not).
 pub const MAX_APP_TRIALS: u64 = 200_000;
 pub const DEFAULT_TRIALS: u64 = funnel_engine::DEFAULT_TRIALS;
@@ -95,9 +101,13 @@ pub struct Draft {
     pub target: String,
     pub trials: String,
     pub seed: String,
+    /// The sales team; off means no team and no plans in the scenario.
+    pub team: TeamDraft,
+    /// Incentive plans (see `draft/plans.rs`).
+    pub plans: Vec<PlanDraft>,
     next_id: u32,
     /// The scenario the form was loaded from: what the form does not edit
-    /// (team, plans, and any field a later format adds) is kept from it.
+    /// (any field a later format adds) is kept from it.
     base: Scenario,
 }
 
@@ -136,6 +146,8 @@ impl Draft {
                 .unwrap_or_default(),
             trials: trials.to_string(),
             seed: seed.to_string(),
+            team: TeamDraft::default(),
+            plans: Vec::new(),
             next_id: 0,
             base: scenario.clone(),
         };
@@ -143,6 +155,7 @@ impl Draft {
             let id = draft.take_id();
             draft.stages.push(StageDraft::from_stage(id, stage));
         }
+        draft.load_team_and_plans(scenario);
         draft
     }
 
@@ -274,6 +287,7 @@ impl Draft {
             Some(median),
             Some(p90),
             Some(target),
+            Some((team, plans)),
         ) = (
             horizon_months,
             per_month,
@@ -283,6 +297,7 @@ impl Draft {
             median,
             p90,
             target,
+            self.team_and_plans(&mut e),
         )
         else {
             return Err(errors);
@@ -292,7 +307,7 @@ impl Draft {
         }
 
         // Start from the loaded scenario, so that what the form does not edit
-        // (team, plans, fields a later format adds) is kept.
+        // (fields a later format adds) is kept.
         let mut scenario = self.base.clone();
         let currency = self.currency.trim();
         scenario.version = FORMAT_VERSION;
@@ -311,6 +326,8 @@ impl Draft {
         scenario.deal_size.median = median;
         scenario.deal_size.p90 = p90;
         scenario.target = target;
+        scenario.team = team;
+        scenario.plans = plans;
         match scenario.validate() {
             Ok(()) => Ok(scenario),
             Err(engine) => Err(engine.0.iter().map(|err| self.reword(err)).collect()),
@@ -357,6 +374,9 @@ impl Draft {
 
     /// An engine error in the form's words: percent fields in percent.
     pub fn reword(&self, err: &FieldError) -> FieldError {
+        if let Some(reworded) = self.reword_plan(err) {
+            return reworded;
+        }
         let path = err.path.as_str();
         let message = if path.ends_with(".conversion") || path.ends_with(".conversion.mean") {
             if err.message.contains("rate from 0 to 1") {
@@ -756,6 +776,9 @@ pub fn field_label(path: &str, draft: &Draft) -> String {
     };
     if !fixed.is_empty() {
         return fixed.to_owned();
+    }
+    if let Some(label) = plans::plan_label(path, draft) {
+        return label;
     }
     if let Some(i) = stage_at(path) {
         let stage = stage_title(

@@ -16,8 +16,38 @@ pub struct Outcome {
     pub summary: Summary,
     /// Revenue of each trial, in trial order (for the histogram).
     pub revenue: Vec<f64>,
+    /// Per incentive plan: per-trial comp cost and rep attainment (for its charts).
+    pub plans: Vec<PlanSamples>,
     /// Wall time of the whole job.
     pub elapsed_ms: f64,
+}
+
+/// One plan's per-trial results, kept for the distribution charts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanSamples {
+    /// Comp cost of each trial, in trial order.
+    pub comp_cost: Vec<f64>,
+    /// Attainment of every rep, trial-major, for the first trials only: at
+    /// most `MAX_ATTAINMENT_SAMPLES` values (whole trials), which draw the
+    /// same histogram as all of them and keep memory small with many reps.
+    pub attainment: Vec<f64>,
+}
+
+pub const MAX_ATTAINMENT_SAMPLES: usize = 200_000;
+
+impl PlanSamples {
+    pub fn from_chunk(plan: funnel_engine::outcome::PlanChunk, reps: usize) -> PlanSamples {
+        let mut attainment = plan.attainment;
+        let keep = MAX_ATTAINMENT_SAMPLES
+            .checked_div(reps)
+            .map_or(0, |trials| trials.max(1) * reps);
+        attainment.truncate(keep);
+        attainment.shrink_to_fit();
+        PlanSamples {
+            comp_cost: plan.comp_cost,
+            attainment,
+        }
+    }
 }
 
 /// How a job ended.
@@ -110,9 +140,16 @@ pub async fn simulate(
         Err(e) => return Ended::Refused(vec![FieldError::new("", e.to_string())]),
     };
     let summary = Summary::new(&sim, &all);
+    let reps = run.scenario.team.map_or(0, |t| t.reps as usize);
+    let plans = all
+        .plans
+        .into_iter()
+        .map(|p| PlanSamples::from_chunk(p, reps))
+        .collect();
     Ended::Done(Arc::new(Outcome {
         run,
         summary,
+        plans,
         revenue: all.revenue,
         elapsed_ms: browser::now_ms() - started,
     }))
@@ -137,6 +174,24 @@ mod tests {
             p.next(p.size(), 0.0);
         }
         assert_eq!(p.size(), ChunkPlanner::MAX);
+    }
+
+    #[test]
+    fn plan_samples_keep_whole_trials_of_attainment() {
+        let plan = funnel_engine::outcome::PlanChunk {
+            comp_cost: vec![1.0; 10_000],
+            attainment: vec![0.5; 10_000 * 30],
+            ..Default::default()
+        };
+        let samples = PlanSamples::from_chunk(plan, 30);
+        assert_eq!(samples.comp_cost.len(), 10_000);
+        // 6,666 whole trials of 30 reps.
+        assert_eq!(samples.attainment.len(), 6_666 * 30);
+        let small = funnel_engine::outcome::PlanChunk {
+            attainment: vec![1.0; 40],
+            ..Default::default()
+        };
+        assert_eq!(PlanSamples::from_chunk(small, 8).attainment.len(), 40);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod format;
 pub mod insights;
 pub mod job;
 pub mod link;
+pub mod plan_insights;
 pub mod presets;
 pub mod ui;
 

@@ -153,6 +153,9 @@ pub fn ScenarioForm() -> impl IntoView {
                 </div>
             </fieldset>
 
+            <crate::ui::team::TeamEditor />
+            <crate::ui::plans::PlanEditor />
+
             <fieldset>
                 <legend>"Simulation"</legend>
                 <div class="row">

@@ -3,9 +3,12 @@
 mod fields;
 mod form;
 mod help;
+mod plan_results;
+mod plans;
 mod results;
 mod stages;
 pub mod state;
+mod team;
 mod toolbar;
 
 use leptos::prelude::*;

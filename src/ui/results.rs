@@ -329,6 +329,8 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
             </p>
         </section>
 
+        <crate::ui::plan_results::PlanResults outcome=outcome.clone() />
+
         <details class="panel stats" id="statistics">
             <summary>"All statistics"</summary>
             <StatsTable outcome=outcome.clone() />
