@@ -42,54 +42,63 @@ pub struct Lever {
 }
 
 impl Lever {
+    fn new(kind: LeverKind, lever: String, change: &str, unit: &str) -> Lever {
+        Lever {
+            kind,
+            lever,
+            change: change.into(),
+            unit: unit.into(),
+        }
+    }
+
     /// Every lever the scenario offers, in a stable order.
     pub fn all(scenario: &Scenario) -> Vec<Lever> {
+        use LeverKind::*;
+        let stages = || scenario.stages.iter().enumerate();
         let mut levers = Vec::new();
-        for (i, s) in scenario.stages.iter().enumerate() {
-            levers.push(Lever {
-                kind: LeverKind::ConversionPoints { stage: i },
-                lever: format!("{} conversion", s.name),
-                change: "+5 pts".into(),
-                unit: "percentage points".into(),
-            });
-            levers.push(Lever {
-                kind: LeverKind::ConversionRelative { stage: i },
-                lever: format!("{} conversion", s.name),
-                change: "+10%".into(),
-                unit: "% of the rate".into(),
-            });
+        for (i, s) in stages() {
+            let what = format!("{} conversion", s.name);
+            levers.push(Lever::new(
+                ConversionPoints { stage: i },
+                what.clone(),
+                "+5 pts",
+                "percentage points",
+            ));
+            levers.push(Lever::new(
+                ConversionRelative { stage: i },
+                what,
+                "+10%",
+                "% of the rate",
+            ));
         }
-        for (i, s) in scenario.stages.iter().enumerate() {
-            if s.days > 0.0 {
-                levers.push(Lever {
-                    kind: LeverKind::Days { stage: i },
-                    lever: format!("{} days", s.name),
-                    change: "-10%".into(),
-                    unit: "% of the days".into(),
-                });
-            }
+        for (i, s) in stages().filter(|(_, s)| s.days > 0.0) {
+            levers.push(Lever::new(
+                Days { stage: i },
+                format!("{} days", s.name),
+                "-10%",
+                "% of the days",
+            ));
         }
-        levers.push(Lever {
-            kind: LeverKind::Leads,
-            lever: "Lead volume".into(),
-            change: "+10%".into(),
-            unit: "% of leads".into(),
-        });
-        levers.push(Lever {
-            kind: LeverKind::DealSize,
-            lever: "Deal size".into(),
-            change: "+10%".into(),
-            unit: "% of deal value".into(),
-        });
-        for (i, s) in scenario.stages.iter().enumerate() {
-            if s.capacity_per_week.is_some() {
-                levers.push(Lever {
-                    kind: LeverKind::Capacity { stage: i },
-                    lever: format!("{} capacity", s.name),
-                    change: "+10%".into(),
-                    unit: "% of deals a week".into(),
-                });
-            }
+        levers.push(Lever::new(
+            Leads,
+            "Lead volume".into(),
+            "+10%",
+            "% of leads",
+        ));
+        levers.push(Lever::new(
+            DealSize,
+            "Deal size".into(),
+            "+10%",
+            "% of deal value",
+        ));
+        for (i, s) in stages().filter(|(_, s)| s.capacity_per_week.is_some()) {
+            let what = format!("{} capacity", s.name);
+            levers.push(Lever::new(
+                Capacity { stage: i },
+                what,
+                "+10%",
+                "% of deals a week",
+            ));
         }
         levers
     }
