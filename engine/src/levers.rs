@@ -111,13 +111,17 @@ impl Lever {
         seed: u64,
     ) -> Result<Simulation, ScenarioErrors> {
         let mut adjustment = Adjustment::none(scenario.stages.len());
+        // Plans do not change the headline (each reruns the funnel on its own),
+        // so a lever's run leaves them out; the team stays, so deal values are
+        // drawn the same way as in the baseline.
         let mut changed = scenario.clone();
+        changed.plans.clear();
         match self.kind {
             LeverKind::ConversionPoints { stage } => adjustment.rate_add[stage] = 0.05,
             LeverKind::ConversionRelative { stage } => adjustment.rate_scale[stage] = 1.1,
             LeverKind::Leads => adjustment.leads_scale = 1.1,
             LeverKind::Days { .. } | LeverKind::DealSize | LeverKind::Capacity { .. } => {
-                changed = self.apply(scenario);
+                changed = self.apply(&changed);
             }
         }
         Ok(Simulation::new(&changed, trials, seed)?.with_adjustment(adjustment))

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::outcome::Chunk;
 use crate::sim::Simulation;
-use crate::stats::{Band, Stats, percentile, sorted};
+use crate::stats::{Band, Stats, select_percentile};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
@@ -420,7 +420,8 @@ fn plan_summaries(sim: &Simulation, all: &Chunk) -> Vec<PlanSummary> {
             let n = c.revenue.len().max(1) as f64;
             let at_quota: f64 =
                 c.at_quota.iter().map(|&k| k as f64).sum::<f64>() / (n * team.reps as f64);
-            let attainment = sorted(&c.attainment);
+            // Selection, not a sort: there are trials x reps values.
+            let mut attainment = c.attainment.clone();
             let (mean_attainment, _) = crate::stats::mean_sd(&c.attainment);
             let (spif, _) = crate::stats::mean_sd(&c.spif);
             let delta = match first {
@@ -449,9 +450,9 @@ fn plan_summaries(sim: &Simulation, all: &Chunk) -> Vec<PlanSummary> {
                 },
                 reps_at_quota: Mean { mean: at_quota },
                 attainment: Spread {
-                    p10: percentile(&attainment, 0.10),
-                    p50: percentile(&attainment, 0.50),
-                    p90: percentile(&attainment, 0.90),
+                    p10: select_percentile(&mut attainment, 0.10),
+                    p50: select_percentile(&mut attainment, 0.50),
+                    p90: select_percentile(&mut attainment, 0.90),
                 },
                 spif: Mean { mean: spif },
                 delta_vs_first: delta,

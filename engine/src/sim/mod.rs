@@ -229,8 +229,10 @@ impl Simulation {
         }
         self.run_funnel(trial, multiplier, out, scratch);
 
-        for (k, plan) in self.plans.iter().enumerate() {
-            let result = if plan.has_effect() {
+        // Taken out so each plan can fill its result while `out` is read.
+        let mut results = std::mem::take(&mut out.plans);
+        for (plan, result) in self.plans.iter().zip(results.iter_mut()) {
+            if plan.has_effect() {
                 let mut plan_out = scratch
                     .plan_out
                     .take()
@@ -244,14 +246,13 @@ impl Simulation {
                     &mut plan_out,
                     scratch,
                 );
-                let result = plan.evaluate(&plan_out);
+                plan.evaluate(&plan_out, result);
                 scratch.plan_out = Some(plan_out);
-                result
             } else {
-                plan.evaluate(out)
-            };
-            out.plans[k] = result;
+                plan.evaluate(out, result);
+            }
         }
+        out.plans = results;
     }
 
     /// Moves deals through the funnel with the given rates (in `out.rates`)

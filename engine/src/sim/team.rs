@@ -139,29 +139,27 @@ impl PlanModel {
         }
     }
 
-    pub fn evaluate(&self, run: &TrialOut) -> PlanTrial {
+    /// Fills `result` (reusing its buffer) with what the plan earns and costs in `run`.
+    pub fn evaluate(&self, run: &TrialOut, result: &mut PlanTrial) {
         let mut revenue = 0.0;
         for &r in &run.month_revenue {
             revenue += r;
         }
         let mut comp_cost = 0.0;
         let mut at_quota = 0;
-        let mut attainment = Vec::with_capacity(run.bookings.len());
+        result.attainment.clear();
         for &b in &run.bookings {
             comp_cost += payout(&self.plan, self.quota, b);
             at_quota += u32::from(b >= self.quota);
-            attainment.push(b / self.quota);
+            result.attainment.push(b / self.quota);
         }
         let spif = match (&self.plan.spif, self.spif_stage) {
             (Some(s), Some(stage)) => s.per_deal * run.advanced[stage] as f64,
             _ => 0.0,
         };
-        PlanTrial {
-            revenue,
-            comp_cost: comp_cost + spif,
-            spif,
-            at_quota,
-            attainment,
-        }
+        result.revenue = revenue;
+        result.comp_cost = comp_cost + spif;
+        result.spif = spif;
+        result.at_quota = at_quota;
     }
 }
