@@ -278,7 +278,19 @@ pub fn tornado_layout(
             };
             let name = fit_text(&name, WIDTH - 2.0 * SIDE - chance_w);
 
-            let mut label = row_sentence(r, currency);
+            // The accessible name starts with the row's visible text, in the
+            // order drawn (name, change on the bar, value, chance), so that
+            // what is seen is what a voice user says (WCAG 2.5.3); the full
+            // sentence follows.
+            let mut seen = vec![name.trim_start_matches("✓ ").to_string()];
+            if let Some((_, change)) = &change_on_bar {
+                seen.push(change.clone());
+            }
+            seen.push(values[i].clone());
+            if !chance.is_empty() {
+                seen.push(chance.clone());
+            }
+            let mut label = format!("{}. {}", seen.join(", "), row_sentence(r, currency));
             label.push_str(if is_selected {
                 ". Applied as a what-if."
             } else {
@@ -479,14 +491,19 @@ pub fn TornadoChart(
                         <title>{s.label}</title>
                         <rect class="chart-row-bg" x=2 y=s.y width=width - 4.0 height=band_h rx=6 />
                         <rect class="chart-focus-ring" x=0.5 y=s.y - 1.5 width=width - 1.0 height=band_h + 3.0 rx=7 />
+                        // The texts in the order the accessible name reads them, with
+                        // spaces between (not drawn) so their words stay apart.
                         <text class="chart-label chart-lever-name" x=SIDE y=s.name_y>{s.name}</text>
-                        <text class="chart-label chart-muted" x=width - SIDE y=s.name_y text-anchor="end">{s.chance}</text>
+                        " "
                         <rect class=bar_class x=s.bar_x y=s.bar_y width=s.bar_width height=BAR_H />
                         {on_bar}
+                        " "
                         {whisker}
                         <text class="chart-label chart-lever-value" x=s.value_x y=text_y text-anchor=s.value_anchor>
                             {s.value}
                         </text>
+                        " "
+                        <text class="chart-label chart-muted" x=width - SIDE y=s.name_y text-anchor="end">{s.chance}</text>
                     </g>
                 }
             })
@@ -669,8 +686,14 @@ mod tests {
         assert!(l.levers[1].name.starts_with("✓ Deal size"));
         assert!(l.levers[1].label.ends_with("Applied as a what-if."));
         assert!(l.levers[0].label.starts_with(
-            "Proposal conversion +5 pts: mean revenue +$753K (±$80K at 2 standard errors), chance of target +6.2 pts"
-        ));
+            "Proposal conversion, +5 pts, +$753K, chance +6.2 pts. Proposal conversion +5 pts: mean revenue +$753K (±$80K at 2 standard errors), chance of target +6.2 pts"
+        ), "{}", l.levers[0].label);
+        // The selected row's name starts with its visible name, without the tick.
+        assert!(
+            l.levers[1].label.starts_with("Deal size"),
+            "{}",
+            l.levers[1].label
+        );
         assert!(l.desc.starts_with("Effect of 4 levers on mean revenue"));
         assert!(l.desc.contains(
             "Top lever: Proposal conversion +5 pts adds $753K to mean revenue (±$80K) and changes the chance of reaching the target by +6.2 pts."
