@@ -10,7 +10,9 @@
 use funnel_engine::scenario::{FORMAT_VERSION, MAX_HORIZON_MONTHS, MAX_STAGES};
 use funnel_engine::{Conversion, FieldError, Noise, Scenario, Stage, Target};
 
+mod milestones;
 mod plans;
+pub use milestones::{MAX_MILESTONES, MSG_CAPACITY, MilestoneDraft, milestone_at};
 pub use plans::{
     BandDraft, MAX_BANDS, MAX_PLANS, PlanDraft, TeamDraft, UpliftDraft, parse_tiers, plan_at,
     plan_title, tiers_explained, tiers_str,
@@ -78,6 +80,8 @@ pub struct StageDraft {
     pub of: String,
     pub days: String,
     pub open: String,
+    /// Deals that can leave the stage in a week; empty means no limit.
+    pub capacity: String,
     /// The stage as loaded: fields the form does not edit are kept from it.
     base: Stage,
 }
@@ -105,6 +109,8 @@ pub struct Draft {
     pub team: TeamDraft,
     /// Incentive plans (see `draft/plans.rs`).
     pub plans: Vec<PlanDraft>,
+    /// Cumulative revenue milestones (see `draft/milestones.rs`).
+    pub milestones: Vec<MilestoneDraft>,
     next_id: u32,
     /// The scenario the form was loaded from: what the form does not edit
     /// (any field a later format adds) is kept from it.
@@ -148,6 +154,7 @@ impl Draft {
             seed: seed.to_string(),
             team: TeamDraft::default(),
             plans: Vec::new(),
+            milestones: Vec::new(),
             next_id: 0,
             base: scenario.clone(),
         };
@@ -156,6 +163,7 @@ impl Draft {
             draft.stages.push(StageDraft::from_stage(id, stage));
         }
         draft.load_team_and_plans(scenario);
+        draft.load_milestones(scenario);
         draft
     }
 
@@ -271,12 +279,14 @@ impl Draft {
                 |x| x >= 0.0,
             )
             .map(|revenue| {
-                // Keep what else the loaded target says (e.g. milestones).
+                // Keep what else the loaded target says (milestones are set below).
                 let mut target = self.base.target.clone().unwrap_or_else(new_target);
                 target.revenue = revenue;
                 Some(target)
             })
         };
+
+        let milestones = self.read_milestones(&mut e);
 
         let (
             Some(horizon_months),
@@ -326,6 +336,9 @@ impl Draft {
         scenario.deal_size.median = median;
         scenario.deal_size.p90 = p90;
         scenario.target = target;
+        if let Some(t) = scenario.target.as_mut() {
+            t.milestones = milestones;
+        }
         scenario.team = team;
         scenario.plans = plans;
         match scenario.validate() {
@@ -374,6 +387,9 @@ impl Draft {
 
     /// An engine error in the form's words: percent fields in percent.
     pub fn reword(&self, err: &FieldError) -> FieldError {
+        if let Some(reworded) = self.reword_milestone(err) {
+            return reworded;
+        }
         if let Some(reworded) = self.reword_plan(err) {
             return reworded;
         }
@@ -456,6 +472,10 @@ impl StageDraft {
             of,
             days: num(stage.days),
             open: stage.open.to_string(),
+            capacity: stage
+                .capacity_per_week
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
             base: stage.clone(),
         }
     }
@@ -525,6 +545,17 @@ impl StageDraft {
             "Enter a whole number of deals, 0 or more",
             |_| true,
         );
+        let capacity = if self.capacity.trim().is_empty() {
+            Some(None)
+        } else {
+            e.whole(
+                &self.capacity,
+                &at("capacity_per_week"),
+                MSG_CAPACITY,
+                |n| n >= 1,
+            )
+            .map(Some)
+        };
         if name.is_empty() {
             return None;
         }
@@ -533,6 +564,7 @@ impl StageDraft {
         stage.conversion = conversion?;
         stage.days = days?;
         stage.open = open?;
+        stage.capacity_per_week = capacity?;
         Some(stage)
     }
 }
@@ -777,6 +809,9 @@ pub fn field_label(path: &str, draft: &Draft) -> String {
     if !fixed.is_empty() {
         return fixed.to_owned();
     }
+    if let Some(label) = milestones::milestone_label(path) {
+        return label;
+    }
     if let Some(label) = plans::plan_label(path, draft) {
         return label;
     }
@@ -795,6 +830,7 @@ pub fn field_label(path: &str, draft: &Draft) -> String {
             "conversion.of" => "deals decided",
             "days" => "average days",
             "open" => "open deals today",
+            "capacity_per_week" => "capacity",
             _ => return stage,
         };
         return format!("{stage}: {what}");
