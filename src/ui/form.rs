@@ -151,6 +151,7 @@ pub fn ScenarioForm() -> impl IntoView {
                         class="narrow"
                     />
                 </div>
+                <crate::ui::milestones::MilestoneEditor />
             </fieldset>
 
             <crate::ui::team::TeamEditor />

@@ -1,8 +1,12 @@
 //! The page's components. State and the run controller are in `state`.
 
+mod capacity;
 mod fields;
 mod form;
+mod goal;
 mod help;
+pub mod levers;
+mod milestones;
 mod plan_results;
 mod plans;
 mod results;
@@ -10,6 +14,7 @@ mod stages;
 pub mod state;
 mod team;
 mod toolbar;
+mod velocity;
 
 use leptos::prelude::*;
 
@@ -30,6 +35,7 @@ pub fn App() -> impl IntoView {
 fn Forecaster() -> impl IntoView {
     let ctx = Ctx::start();
     provide_context(ctx);
+    provide_context(levers::Levers::start(ctx));
     view! {
         <a class="skip-link" href="#results-title" on:click=|ev| {
             ev.prevent_default();
@@ -51,6 +57,8 @@ fn Forecaster() -> impl IntoView {
             </div>
             <div class="outputs">
                 <results::Results />
+                <levers::LeversPanel />
+                <goal::GoalPanel />
             </div>
         </main>
     }

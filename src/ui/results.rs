@@ -276,10 +276,13 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
 
         <section class="panel" aria-labelledby="funnel-title">
             <h3 id="funnel-title">"The funnel: where deals go"</h3>
+            <crate::ui::capacity::BottleneckSentence outcome=outcome.clone() />
             <p class="leak" id="leak-sentence">
                 {insights::leak_sentence(s).unwrap_or_else(|| "No stage loses deals in this scenario.".into())}
             </p>
             <FunnelChart rows=rows leak=leak currency=c.clone() />
+            <crate::ui::capacity::CapacityTable outcome=outcome.clone() />
+            <crate::ui::capacity::DropoffTable outcome=outcome.clone() />
         </section>
 
         <section class="panel" aria-labelledby="pipeline-title">
@@ -289,7 +292,13 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
                 {target_revenue.map(|t| format!("; the dashed line is the {} target", money_compact(t, &c)))}
                 "."
             </p>
-            <PipelineChart months=months target=target_revenue currency=c.clone() />
+            <PipelineChart
+                months=months
+                target=target_revenue
+                currency=c.clone()
+                milestones=crate::lever_insights::milestone_marks(s)
+            />
+            <crate::ui::milestones::MilestoneTable outcome=outcome.clone() />
             <div class="table-wrap" tabindex="0" role="region" aria-label="Open pipeline at the horizon, by stage">
                 <table id="open-pipeline">
                     <caption>{format!("Open pipeline at the end of month {}", s.horizon_months)}</caption>
@@ -328,6 +337,8 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
                 "Deals: open at the end, on average. Value: those deals at the average deal size. Weighted: value times the chance of winning them from their stage."
             </p>
         </section>
+
+        <crate::ui::velocity::PipelineHealth outcome=outcome.clone() />
 
         <crate::ui::plan_results::PlanResults outcome=outcome.clone() />
 

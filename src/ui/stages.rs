@@ -121,6 +121,7 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
     let (of, set_of) = stage_text(draft, id, |s| &s.of, |s, v| s.of = v);
     let (days, set_days) = stage_text(draft, id, |s| &s.days, |s, v| s.days = v);
     let (open, set_open) = stage_text(draft, id, |s| &s.open, |s, v| s.open = v);
+    let (capacity, set_capacity) = stage_text(draft, id, |s| &s.capacity, |s, v| s.capacity = v);
 
     let kind = Memo::new(move |_| {
         draft.with(|d| {
@@ -280,6 +281,16 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
                     value=open
                     on_input=set_open
                     inputmode="numeric"
+                />
+                <TextField
+                    path=path("capacity_per_week")
+                    label="Capacity"
+                    unit="deals/week"
+                    value=capacity
+                    on_input=set_capacity
+                    inputmode="numeric"
+                    placeholder="No limit"
+                    hint="Empty: no limit"
                 />
             </div>
         </li>

@@ -132,8 +132,15 @@ impl Ctx {
         g
     }
 
-    fn is_current(&self, g: u64) -> bool {
+    /// Whether job `g` is still the current one (no edit or Stop since).
+    pub fn is_current(&self, g: u64) -> bool {
         self.generation.try_get_value() == Some(g)
+    }
+
+    /// The current job's number: background work started now (levers,
+    /// goals) runs while `is_current` says so, so any edit cancels it.
+    pub fn generation(&self) -> u64 {
+        self.generation.get_value()
     }
 
     /// Every change of the parsed form cancels what runs and, once the

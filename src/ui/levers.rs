@@ -1,0 +1,423 @@
+//! The levers panel: once the headline is on screen, every lever is tested in
+//! the background (`levers_job`), then drawn as a tornado ranked by effect.
+//! Selecting a lever applies it as a what-if: the form is replaced by the
+//! changed scenario (the URL follows, so Back undoes it), and "Undo what-if"
+//! restores the form as it was.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::charts::TornadoChart;
+use crate::draft::{Draft, Run};
+use crate::job::Outcome;
+use crate::lever_insights as words;
+use crate::levers_job::{self, LeverResults, SweepEnded};
+use crate::ui::state::{Ctx, Phase, use_ctx};
+
+/// Where the lever job stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LeverPhase {
+    /// Nothing running (no forecast yet, or the levers shown are done).
+    Idle,
+    Running {
+        done: usize,
+        total: usize,
+        fraction: f64,
+    },
+    /// The user pressed Stop.
+    Stopped,
+    Failed(String),
+}
+
+/// Which panel applied a what-if.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WhatIfSource {
+    /// Lever `index` of the levers computed for `run`.
+    Lever {
+        index: usize,
+        run: Arc<Run>,
+    },
+    Goal,
+}
+
+/// A what-if the user applied, and how to take it back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhatIf {
+    /// The form before the what-if, restored by "Undo what-if".
+    pub before: Draft,
+    /// What that form read as (when Back returns to it, the what-if is gone).
+    pub before_run: Option<Run>,
+    pub label: String,
+    pub source: WhatIfSource,
+}
+
+/// The levers' state, shared through context (the goal panel applies its
+/// answers as what-ifs through it too).
+#[derive(Clone, Copy)]
+pub struct Levers {
+    pub results: RwSignal<Option<Arc<LeverResults>>>,
+    pub phase: RwSignal<LeverPhase>,
+    /// What-ifs applied, the latest last.
+    pub what_ifs: RwSignal<Vec<WhatIf>>,
+    /// The headline run the last job was started for, and the forecast job
+    /// it belongs to.
+    job: StoredValue<Option<(Run, u64)>>,
+    /// Bumped by Stop and by every new lever job.
+    token: StoredValue<u64>,
+}
+
+pub fn use_levers() -> Levers {
+    expect_context::<Levers>()
+}
+
+impl Levers {
+    /// Sets up the state and starts testing levers whenever a forecast is
+    /// on screen whose levers are not.
+    pub fn start(ctx: Ctx) -> Levers {
+        let levers = Levers {
+            results: RwSignal::new(None),
+            phase: RwSignal::new(LeverPhase::Idle),
+            what_ifs: RwSignal::new(Vec::new()),
+            job: StoredValue::new(None),
+            token: StoredValue::new(0),
+        };
+        Effect::new(move |_| {
+            let idle = ctx.phase.with(|p| *p == Phase::Idle);
+            let outcome = ctx.results.get();
+            if !idle {
+                return;
+            }
+            if let Some(outcome) = outcome {
+                levers.maybe_launch(ctx, outcome);
+            }
+        });
+        // Back (or any change) that returns the form to what it was before a
+        // what-if takes that what-if away.
+        Effect::new(move |_| {
+            let parsed = ctx.parsed.with(|p| p.as_ref().ok().cloned());
+            let back = levers.what_ifs.with_untracked(|w| {
+                w.last()
+                    .is_some_and(|w| w.before_run.is_some() && w.before_run == parsed)
+            });
+            if back {
+                levers.what_ifs.update(|w| {
+                    w.pop();
+                });
+            }
+        });
+        levers
+    }
+
+    fn maybe_launch(self, ctx: Ctx, outcome: Arc<Outcome>) {
+        let run = &outcome.run;
+        if self
+            .results
+            .with_untracked(|r| r.as_ref().is_some_and(|r| &r.run == run))
+        {
+            return;
+        }
+        let same_job = self
+            .job
+            .with_value(|j| j.as_ref().map(|(r, g)| (r == run, *g)));
+        if let Some((true, g)) = same_job {
+            match self.phase.get_untracked() {
+                // Stopped by the user: wait to be asked again.
+                LeverPhase::Stopped | LeverPhase::Failed(_) => return,
+                LeverPhase::Running { .. } if ctx.is_current(g) => return,
+                _ => {}
+            }
+        }
+        self.launch(ctx, outcome);
+    }
+
+    /// Tests every lever of the forecast on screen, in the background.
+    pub fn launch(self, ctx: Ctx, outcome: Arc<Outcome>) {
+        let g = ctx.generation();
+        let t = self.token.get_value() + 1;
+        self.token.set_value(t);
+        self.job.set_value(Some((outcome.run.clone(), g)));
+        let current = move || ctx.is_current(g) && self.token.try_get_value() == Some(t);
+        self.phase.set(LeverPhase::Running {
+            done: 0,
+            total: 0,
+            fraction: 0.0,
+        });
+        leptos::task::spawn_local(async move {
+            let ended = levers_job::sweep(outcome, current, move |done, total, fraction| {
+                if current() {
+                    self.phase.set(LeverPhase::Running {
+                        done,
+                        total,
+                        fraction,
+                    });
+                }
+            })
+            .await;
+            // Stop, or a newer lever job, took over: they set the phase.
+            if self.token.try_get_value() != Some(t) {
+                return;
+            }
+            match ended {
+                // An edit cancelled it: the next forecast starts a new one.
+                SweepEnded::Cancelled => self.phase.set(LeverPhase::Idle),
+                SweepEnded::Done(_) if !ctx.is_current(g) => self.phase.set(LeverPhase::Idle),
+                SweepEnded::Done(results) => {
+                    ctx.announce.set(format!(
+                        "Levers tested. {}",
+                        words::biggest_lever_sentence(
+                            &results.effects,
+                            &results.run.scenario.currency
+                        )
+                        .unwrap_or_default()
+                    ));
+                    self.results.set(Some(results));
+                    self.phase.set(LeverPhase::Idle);
+                }
+                SweepEnded::Refused(errors) => {
+                    let text = errors
+                        .iter()
+                        .map(|e| e.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    self.phase.set(LeverPhase::Failed(text));
+                }
+            }
+        });
+    }
+
+    /// Stops the lever job; the levers shown (if any) stay.
+    pub fn stop(&self) {
+        self.token.set_value(self.token.get_value() + 1);
+        self.phase.set(LeverPhase::Stopped);
+    }
+
+    /// Applies `run` to the form as a what-if named `label`.
+    pub fn apply(&self, ctx: Ctx, run: Run, label: String, source: WhatIfSource) {
+        let before = ctx.draft.get_untracked();
+        let before_run = ctx.parsed.get_untracked().ok();
+        self.what_ifs.update(|w| {
+            w.push(WhatIf {
+                before,
+                before_run,
+                label: label.clone(),
+                source,
+            })
+        });
+        ctx.notice.set(None);
+        ctx.load(&run);
+        ctx.announce.set(format!(
+            "Applied “{label}” as a what-if; the forecast is updating. Undo it with the Undo what-if button or the browser's Back button."
+        ));
+    }
+
+    /// Applies lever `index` of the levers on screen.
+    pub fn apply_lever(&self, ctx: Ctx, index: usize) {
+        let Some(results) = self.results.get_untracked() else {
+            return;
+        };
+        let Some(effect) = results.effects.get(index) else {
+            return;
+        };
+        let run = Run {
+            scenario: levers_job::tidy(&effect.lever.apply(&results.run.scenario)),
+            trials: results.run.trials,
+            seed: results.run.seed,
+        };
+        self.apply(
+            ctx,
+            run,
+            words::what_if_label(&effect.lever),
+            WhatIfSource::Lever {
+                index,
+                run: Arc::new(results.run.clone()),
+            },
+        );
+    }
+
+    /// Restores the form as it was before the latest what-if.
+    pub fn undo(&self, ctx: Ctx) {
+        let mut last = None;
+        self.what_ifs.update(|w| last = w.pop());
+        if let Some(w) = last {
+            ctx.draft.set(w.before);
+            ctx.announce
+                .set(format!("Undid the what-if “{}”.", w.label));
+        }
+    }
+}
+
+/// The note under a panel that applied a what-if, with its Undo button.
+#[component]
+pub fn WhatIfNote(
+    /// Shown when the latest what-if came from the goal panel (else from levers).
+    goal: bool,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let levers = use_levers();
+    let label = Memo::new(move |_| {
+        levers.what_ifs.with(|w| {
+            w.last()
+                .filter(|w| matches!(w.source, WhatIfSource::Goal) == goal)
+                .map(|w| w.label.clone())
+        })
+    });
+    move || {
+        label.get().map(|label| {
+            view! {
+                <div class="what-if" id="what-if-note">
+                    <p>
+                        "What-if applied: " <strong>{label}</strong>
+                        ". The form now shows the changed scenario; the browser's Back button or Undo restores the one before."
+                    </p>
+                    <button type="button" id="undo-what-if" class="secondary" on:click=move |_| levers.undo(ctx)>
+                        "Undo what-if"
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+pub fn LeversPanel() -> impl IntoView {
+    let ctx = use_ctx();
+    let levers = use_levers();
+    let kind = Memo::new(move |_| match levers.phase.get() {
+        LeverPhase::Idle => "idle",
+        LeverPhase::Running { .. } => "running",
+        LeverPhase::Stopped => "stopped",
+        LeverPhase::Failed(_) => "failed",
+    });
+    let progress = Memo::new(move |_| match levers.phase.get() {
+        LeverPhase::Running {
+            done,
+            total,
+            fraction,
+        } => (done, total, fraction),
+        _ => (0, 0, 0.0),
+    });
+    // The levers shown are for the forecast on screen and its inputs.
+    let current = Memo::new(move |_| {
+        levers.results.with(|r| {
+            r.as_ref().is_some_and(|r| {
+                ctx.parsed
+                    .with(|p| p.as_ref().is_ok_and(|run| *run == r.run))
+            })
+        })
+    });
+    let restart = move |_| {
+        if let Some(outcome) = ctx.results.get_untracked() {
+            levers.launch(ctx, outcome);
+        }
+    };
+
+    let status = move || {
+        match kind.get() {
+        "running" => view! {
+            <div class="progress-row">
+                <label for="lever-progress">
+                    {move || {
+                        let (done, total, _) = progress.get();
+                        if total == 0 { "Testing levers…".to_owned() } else { words::levers_progress(done, total) }
+                    }}
+                </label>
+                <progress id="lever-progress" max="1" prop:value=move || progress.get().2></progress>
+                <button type="button" id="stop-levers" class="secondary" on:click=move |_| levers.stop()>
+                    "Stop"
+                </button>
+            </div>
+        }
+        .into_any(),
+        "stopped" => view! {
+            <div class="progress-row">
+                <p>"Stopped testing levers."</p>
+                <button type="button" id="run-levers" class="secondary" on:click=restart>
+                    "Test levers"
+                </button>
+            </div>
+        }
+        .into_any(),
+        "failed" => view! {
+            <p class="error" id="levers-error">
+                {move || match levers.phase.get() {
+                    LeverPhase::Failed(m) => format!("The levers could not be tested: {m}"),
+                    _ => String::new(),
+                }}
+            </p>
+        }
+        .into_any(),
+        _ => view! {
+            <p
+                class="muted"
+                id="levers-done"
+                data-elapsed-ms=move || {
+                    levers.results.with(|r| r.as_ref().map(|r| format!("{:.0}", r.elapsed_ms)))
+                }
+            >
+                {move || {
+                    levers.results.with(|r| match r {
+                        Some(r) if current.get() => {
+                            words::levers_done_note(r.effects.len(), r.run.trials, r.elapsed_ms)
+                        }
+                        _ => "Levers are tested once the forecast is ready.".to_owned(),
+                    })
+                }}
+            </p>
+        }
+        .into_any(),
+    }
+    };
+
+    let body = move || {
+        levers.results.get().map(|r| {
+            let currency = r.run.scenario.currency.clone();
+            let target = r.run.scenario.target.as_ref().map(|t| t.revenue);
+            let shown = r.run.clone();
+            let selected = Signal::derive(move || {
+                levers.what_ifs.with(|w| match w.last().map(|w| &w.source) {
+                    Some(WhatIfSource::Lever { index, run }) if **run == shown => Some(*index),
+                    _ => None,
+                })
+            });
+            let rows = words::tornado_rows(&r.effects);
+            let on_select = Callback::new(move |i: usize| levers.apply_lever(ctx, i));
+            view! {
+                <div class="levers-body" class:stale=move || !current.get()>
+                    <p class="lever-sentence" id="lever-sentence">
+                        {words::biggest_lever_sentence(&r.effects, &currency)}
+                    </p>
+                    <p class="muted small" id="lever-caption">
+                        {words::lever_caption(r.run.trials, target, &currency)}
+                    </p>
+                    {move || {
+                        view! {
+                            <TornadoChart
+                                rows=rows.clone()
+                                currency=currency.clone()
+                                selected=selected.get()
+                                on_select=on_select
+                            />
+                        }
+                    }}
+                    <p class="muted small">
+                        "Select a lever (click, or Tab to it and press Enter) to apply it to the form as a what-if."
+                    </p>
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <section class="panel levers-panel" id="levers" aria-labelledby="levers-title">
+            <h3 id="levers-title">"Levers: what moves revenue most"</h3>
+            <p class="muted">
+                "Each lever changes one thing by a small step (5 points of conversion, 10% of leads, deal size or days) "
+                "and reruns the forecast on the same random numbers."
+            </p>
+            <div class="lever-status" id="lever-status" data-phase=move || kind.get()>{status}</div>
+            <WhatIfNote goal=false />
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,181 @@
+//! Revenue milestones: their rows in the form (month and cumulative revenue,
+//! `target.milestones[i]`) and, in the results, the chance of being on track.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::draft::{Draft, MAX_MILESTONES, MilestoneDraft, field_id};
+use crate::job::Outcome;
+use crate::lever_insights as words;
+use crate::ui::fields::TextField;
+use crate::ui::state::use_ctx;
+
+/// The milestone rows of the form, with add and remove.
+#[component]
+pub fn MilestoneEditor() -> impl IntoView {
+    let ctx = use_ctx();
+    let draft = ctx.draft;
+    let ids =
+        Memo::new(move |_| draft.with(|d| d.milestones.iter().map(|m| m.id).collect::<Vec<_>>()));
+    let count = Memo::new(move |_| ids.with(Vec::len));
+    let add = move |_| {
+        let mut added = None;
+        draft.update(|d| added = d.add_milestone().map(|_| d.milestones.len() - 1));
+        if let Some(i) = added {
+            request_animation_frame(move || {
+                browser::focus(&field_id(&format!("target.milestones[{i}].month")))
+            });
+        }
+    };
+    view! {
+        <div class="milestones" role="group" aria-labelledby="milestones-title" aria-describedby="milestones-help">
+            <h3 class="sub-legend" id="milestones-title">"Milestones (optional)"</h3>
+            <p class="hint" id="milestones-help">
+                "Revenue you want booked by the end of a month, counted from the start; the forecast shows the chance of being on track."
+            </p>
+            <ol class="milestone-list">
+                <For each=move || ids.get() key=|id| *id let:id>
+                    <MilestoneRow id=id />
+                </For>
+            </ol>
+            <button
+                type="button"
+                id="add-milestone"
+                class="secondary"
+                on:click=add
+                disabled=move || { count.get() >= MAX_MILESTONES }
+            >
+                "+ Add milestone"
+            </button>
+        </div>
+    }
+}
+
+fn milestone_text(
+    draft: RwSignal<Draft>,
+    id: u32,
+    get: fn(&MilestoneDraft) -> &String,
+    set: fn(&mut MilestoneDraft, String),
+) -> (Signal<String>, Callback<String>) {
+    (
+        Signal::derive(move || {
+            draft.with(|d| {
+                d.milestones
+                    .iter()
+                    .find(|m| m.id == id)
+                    .map(|m| get(m).clone())
+                    .unwrap_or_default()
+            })
+        }),
+        Callback::new(move |v: String| {
+            draft.update(|d| {
+                if let Some(m) = d.milestone_mut(id) {
+                    set(m, v);
+                }
+            })
+        }),
+    )
+}
+
+#[component]
+fn MilestoneRow(id: u32) -> impl IntoView {
+    let ctx = use_ctx();
+    let draft = ctx.draft;
+    let index = Memo::new(move |_| draft.with(|d| d.milestone_index(id).unwrap_or(0)));
+    let path = move |field: &'static str| {
+        Signal::derive(move || format!("target.milestones[{}].{field}", index.get()))
+    };
+    let (month, set_month) = milestone_text(draft, id, |m| &m.month, |m, v| m.month = v);
+    let (revenue, set_revenue) = milestone_text(draft, id, |m| &m.revenue, |m, v| m.revenue = v);
+    let currency = Memo::new(move |_| {
+        draft.with(|d| {
+            let c = d.currency.trim();
+            if c.is_empty() {
+                "USD".to_owned()
+            } else {
+                c.to_owned()
+            }
+        })
+    });
+    let remove = move |_| {
+        let i = index.get_untracked();
+        draft.update(|d| d.remove_milestone(id));
+        ctx.announce.set(format!("Removed milestone {}.", i + 1));
+        request_animation_frame(move || {
+            let n = draft.with_untracked(|d| d.milestones.len());
+            if n == 0 {
+                browser::focus("add-milestone");
+            } else {
+                browser::focus(&field_id(&format!(
+                    "target.milestones[{}].month",
+                    i.min(n - 1)
+                )));
+            }
+        });
+    };
+    view! {
+        <li class="milestone-row" data-testid="milestone">
+            <TextField
+                path=path("month")
+                label="By the end of month"
+                value=month
+                on_input=set_month
+                inputmode="numeric"
+                class="narrow"
+            />
+            <TextField
+                path=path("revenue")
+                label=Signal::derive(move || format!("Revenue booked ({})", currency.get()))
+                value=revenue
+                on_input=set_revenue
+            />
+            <button
+                type="button"
+                class="icon danger"
+                id=format!("milestone-{id}-remove")
+                aria-label=move || format!("Remove milestone {}", index.get() + 1)
+                on:click=remove
+            >
+                "Remove"
+            </button>
+        </li>
+    }
+}
+
+/// The chance of being on track at each milestone.
+#[component]
+pub fn MilestoneTable(outcome: Arc<Outcome>) -> impl IntoView {
+    let rows = words::milestone_rows(&outcome.summary);
+    (!rows.is_empty()).then(|| {
+        view! {
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Milestones: chance of being on track">
+                <table id="milestone-table">
+                    <caption>"Milestones: chance of being on track"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"By"</th>
+                            <th scope="col" class="num">"Revenue booked"</th>
+                            <th scope="col" class="num">"Chance"</th>
+                            <th scope="col" class="num">"Monte Carlo error"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows
+                            .into_iter()
+                            .map(|r| view! {
+                                <tr>
+                                    <th scope="row">{r.month}</th>
+                                    <td class="num">{r.revenue}</td>
+                                    <td class="num">{r.chance}</td>
+                                    <td class="num">{r.error}</td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    })
+}
