@@ -4,142 +4,26 @@
 //   cd tests/e2e && node --test levers.test.mjs       (after `trunk build --release`)
 //   DIST=/tmp/levers-dist node --test levers.test.mjs
 //
-// The same harness as app.test.mjs: playwright-core drives Debian's Chromium, a tiny
+// The shared harness (harness.mjs): playwright-core drives Debian's Chromium, a tiny
 // static server serves the build, and every test fails on any console error, uncaught
 // page error, failed request or HTTP error. Screenshots go to tests/e2e/screenshots/.
 
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  axeSource, base, browser, newPage, root, settled, shot, shots, typeInto, useHarness,
+} from './harness.mjs';
 
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const dist = resolve(process.env.DIST ?? join(root, 'dist'));
-const shots = join(here, 'screenshots');
-const TIMEOUT = 180_000;
-
-const types = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-};
-
-function serve(dir) {
-  const server = createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url, 'http://x');
-      let file = normalize(join(dir, decodeURIComponent(url.pathname)));
-      if (file !== dir && !file.startsWith(dir + sep)) return void res.writeHead(403).end();
-      let info = await stat(file).catch(() => null);
-      if (info?.isDirectory()) {
-        file = join(file, 'index.html');
-        info = await stat(file).catch(() => null);
-      }
-      if (!info) return void res.writeHead(404).end('not found');
-      res.writeHead(200, {
-        'content-type': types[extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
-      });
-      res.end(await readFile(file));
-    } catch (e) {
-      res.writeHead(500).end(String(e));
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
-let server;
-let base;
-let browser;
-
-before(async () => {
-  const index = await stat(join(dist, 'index.html')).catch(() => null);
-  assert.ok(index, `${dist}/index.html not found: run \`trunk build\` first`);
-  await mkdir(shots, { recursive: true });
-  server = await serve(dist);
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-let contexts = [];
-let problems = [];
-
-/** A fresh page (own context) that records every problem. */
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning' && /panicked|RuntimeError/.test(m.text())) {
-      problems.push(`console ${m.type()}: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
-  });
-  return page;
-}
-
-beforeEach(() => {
-  problems = [];
-});
-
-afterEach(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  contexts = [];
-  const found = problems;
-  problems = [];
-  assert.deepEqual(found, [], 'no console errors, page errors or failed requests');
-});
-
-// ---------- helpers ----------
-
-/** Waits until the results on screen are for the inputs on screen. */
-async function settled(page) {
-  await page.waitForSelector('#status[data-phase="done"]');
-  await page.waitForSelector('#mean-revenue');
-  await page.waitForFunction(() => !document.querySelector('#results')?.classList.contains('stale'));
-}
+// The lever sweep on a loaded machine can take a while.
+useHarness({ timeout: 180_000 });
 
 /** Waits until the levers shown are for the forecast on screen. */
 async function leversDone(page) {
   await settled(page);
   await page.waitForSelector('#lever-status[data-phase="idle"] #levers-done[data-elapsed-ms]');
   await page.waitForSelector('.levers-body:not(.stale) svg.chart-tornado');
-}
-
-async function shot(page, name, fullPage = true) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
-}
-
-async function typeInto(page, selector, text) {
-  const field = page.locator(selector);
-  await field.click();
-  await field.press('ControlOrMeta+a');
-  await field.pressSequentially(text);
 }
 
 /** The app's link for a scenario: `#v=1&seed=S&trials=N&s=<base64url JSON>`. */
@@ -456,3 +340,4 @@ describe('page quality with the new panels', () => {
     });
   }
 });
+

@@ -2,131 +2,19 @@
 //
 //   cd tests/e2e && DIST=/path/to/dist npm test
 //
-// The same harness as app.test.mjs: playwright-core drives Debian's Chromium, a tiny static
+// The shared harness (harness.mjs): playwright-core drives Debian's Chromium, a tiny static
 // server on 127.0.0.1 serves the build, and every test fails on any console error, uncaught
 // page error, failed request or HTTP error. Screenshots go to tests/e2e/screenshots/.
 
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  axeSource, base, newPage, root, settled, shot, shots, typeInto, useHarness,
+} from './harness.mjs';
 
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const dist = resolve(process.env.DIST ?? join(root, 'dist'));
-const shots = join(here, 'screenshots');
-const TIMEOUT = 120_000;
-
-const types = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-};
-
-function serve(dir) {
-  const server = createServer(async (req, res) => {
-    try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-      let file = normalize(join(dir, path));
-      if (file !== dir && !file.startsWith(dir + sep)) return void res.writeHead(403).end();
-      let info = await stat(file).catch(() => null);
-      if (info?.isDirectory()) {
-        file = join(file, 'index.html');
-        info = await stat(file).catch(() => null);
-      }
-      if (!info) return void res.writeHead(404).end('not found');
-      res.writeHead(200, {
-        'content-type': types[extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
-      });
-      res.end(await readFile(file));
-    } catch (e) {
-      res.writeHead(500).end(String(e));
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
-let server;
-let base;
-let browser;
-
-before(async () => {
-  const index = await stat(join(dist, 'index.html')).catch(() => null);
-  assert.ok(index, `${dist}/index.html not found: run \`trunk build\` first`);
-  await mkdir(shots, { recursive: true });
-  server = await serve(dist);
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-// ---------- per-test page with problem collection ----------
-
-let contexts = [];
-let problems = [];
-
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning' && /panicked|RuntimeError/.test(m.text())) {
-      problems.push(`console ${m.type()}: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
-  });
-  return page;
-}
-
-beforeEach(() => {
-  problems = [];
-});
-
-afterEach(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  contexts = [];
-  const found = problems;
-  problems = [];
-  assert.deepEqual(found, [], 'no console errors, page errors or failed requests');
-});
-
-// ---------- helpers ----------
-
-async function settled(page) {
-  await page.waitForSelector('#status[data-phase="done"]');
-  await page.waitForSelector('#mean-revenue');
-  await page.waitForFunction(() => !document.querySelector('#results')?.classList.contains('stale'));
-}
-
-async function shot(page, name, fullPage = true) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
-}
+useHarness();
 
 /** The plan comparison, whole: on wide screens the forecast column scrolls on its own, so
  * the viewport first grows to hold it. */
@@ -135,13 +23,6 @@ async function shotPlans(page, name) {
   const height = await page.evaluate(() => document.querySelector('.outputs').scrollHeight);
   await page.setViewportSize({ width, height: Math.min(Math.max(height + 40, 900), 12000) });
   await page.locator('#plan-comparison').screenshot({ path: join(shots, `${name}.png`) });
-}
-
-async function typeInto(page, selector, text) {
-  const field = page.locator(selector);
-  await field.click();
-  await field.press('ControlOrMeta+a');
-  await field.pressSequentially(text);
 }
 
 /** The verdict sentences, in plan order. */
@@ -418,3 +299,4 @@ describe('plans: page quality and speed', () => {
     assert.ok(best < 3000, `the best of three runs in the app took ${best} ms`);
   });
 });
+

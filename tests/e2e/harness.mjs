@@ -1,0 +1,151 @@
+// The harness every browser test file shares: a tiny static server on 127.0.0.1 for the
+// build (dist/ at the repository root, or DIST=...), playwright-core driving Debian's
+// Chromium, and pages that record every console error, uncaught page error, failed request
+// and HTTP error, so that each test fails on any of them. Screenshots go to
+// tests/e2e/screenshots/ (not committed) for a person to look at.
+
+import { after, afterEach, before, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+export const axeSource = await readFile(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+export const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, '..', '..');
+export const dist = resolve(process.env.DIST ?? join(root, 'dist'));
+export const shots = join(here, 'screenshots');
+
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+};
+
+// The app inside an iframe of another page, as a blog or wiki would embed it.
+const framePage = (src) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Embedded</title><link rel="icon" href="data:,"></head>
+<body style="margin:0"><h1 style="font:16px sans-serif">Host page</h1>
+<iframe id="app" title="Sales funnel forecast" src="${src}" style="width:420px;height:900px;border:1px solid #888"></iframe>
+</body></html>`;
+
+function serve(dir) {
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://x');
+      if (url.pathname === '/__frame.html') {
+        res.writeHead(200, { 'content-type': types['.html'] });
+        res.end(framePage(url.searchParams.get('src') ?? '/'));
+        return;
+      }
+      // The app served from a sub-path: public_url = "./" must make that work.
+      const path = decodeURIComponent(url.pathname).replace(/^\/sub\/path\//, '/');
+      let file = normalize(join(dir, path));
+      if (file !== dir && !file.startsWith(dir + sep)) return void res.writeHead(403).end();
+      let info = await stat(file).catch(() => null);
+      if (info?.isDirectory()) {
+        file = join(file, 'index.html');
+        info = await stat(file).catch(() => null);
+      }
+      if (!info) return void res.writeHead(404).end('not found');
+      res.writeHead(200, {
+        'content-type': types[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
+      res.end(await readFile(file));
+    } catch (e) {
+      res.writeHead(500).end(String(e));
+    }
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+/** The server's address, e.g. `http://127.0.0.1:41234` (set once the harness starts). */
+export let base;
+export let browser;
+let server;
+let timeout = 120_000;
+let contexts = [];
+let problems = [];
+
+/** Registers the file's hooks: server and browser around all tests, problem checks around each. */
+export function useHarness({ timeout: ms = 120_000 } = {}) {
+  timeout = ms;
+  before(async () => {
+    const index = await stat(join(dist, 'index.html')).catch(() => null);
+    assert.ok(index, `${dist}/index.html not found: run \`trunk build\` first`);
+    await mkdir(shots, { recursive: true });
+    server = await serve(dist);
+    base = `http://127.0.0.1:${server.address().port}`;
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+      ],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+  beforeEach(() => {
+    problems = [];
+  });
+  afterEach(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    contexts = [];
+    const found = problems;
+    problems = [];
+    assert.deepEqual(found, [], 'no console errors, page errors or failed requests');
+  });
+}
+
+/** A fresh page (own context: own history, storage) that records every problem. */
+export async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning' && /panicked|RuntimeError/.test(m.text())) {
+      problems.push(`console ${m.type()}: ${m.text()}`);
+    }
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+  });
+  return page;
+}
+
+/** Waits until the results on screen are for the inputs on screen. */
+export async function settled(page) {
+  await page.waitForSelector('#status[data-phase="done"]');
+  await page.waitForSelector('#mean-revenue');
+  await page.waitForFunction(() => !document.querySelector('#results')?.classList.contains('stale'));
+}
+
+export async function shot(page, name, fullPage = true) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
+}
+
+/** Types into a field like a person: select all, type, and let the change settle. */
+export async function typeInto(page, selector, text) {
+  const field = page.locator(selector);
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await field.pressSequentially(text);
+}
