@@ -61,13 +61,6 @@ pub struct Simulation {
 impl Simulation {
     /// Validates the scenario and the run settings and prepares the tables.
     pub fn new(scenario: &Scenario, trials: u64, seed: u64) -> Result<Simulation, ScenarioErrors> {
-        scenario.validate()?;
-        if !(1..=MAX_TRIALS).contains(&trials) {
-            return Err(ScenarioErrors(vec![FieldError::new(
-                "trials",
-                format!("must be from 1 to {MAX_TRIALS}"),
-            )]));
-        }
         // Thinning needs deals whose paths do not interact: no fixed counts, no queues.
         let capacity = scenario
             .stages
@@ -88,6 +81,12 @@ impl Simulation {
         method: Method,
     ) -> Result<Simulation, ScenarioErrors> {
         scenario.validate()?;
+        if !(1..=MAX_TRIALS).contains(&trials) {
+            return Err(ScenarioErrors(vec![FieldError::new(
+                "trials",
+                format!("must be from 1 to {MAX_TRIALS}"),
+            )]));
+        }
         let dist_error = |path: String, e: crate::dist::DistError| {
             ScenarioErrors(vec![FieldError::new(path, e.to_string())])
         };
