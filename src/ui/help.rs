@@ -46,6 +46,27 @@ pub fn Help() -> impl IntoView {
                 <strong>"Noise"</strong> " is chance even when the rates are known: which deals happen to close. "
                 "It is drawn every week. Uncertainty usually widens the range far more than noise."
             </p>
+            <h3>"Levers"</h3>
+            <p>
+                "Each lever changes one thing by a small step (5 points or 10% of a stage’s conversion, 10% "
+                "fewer days in a stage, 10% more leads, deals 10% larger) and replays the same trials with "
+                "the same random numbers. The bar is the change in average revenue; “chance” is the change "
+                "in the chance of reaching the target. Because only the lever differs, even small effects are "
+                "real, not luck. The lowest conversion rate is often not the biggest lever."
+            </p>
+            <h3>"Bottlenecks"</h3>
+            <p>
+                "A stage with a weekly capacity that is full most weeks holds everything behind it back, "
+                "whatever its conversion rate: it is named as the bottleneck. Otherwise the stage losing the "
+                "most would-be revenue is."
+            </p>
+            <h3>"Incentive plans"</h3>
+            <p>
+                "Each plan is played out on the same trials as the others, so the difference between two "
+                "plans comes from the plans, not from chance. A plan changes revenue only through the effect "
+                "you assume for it. Payouts bend upward above quota, so paying everyone for the average "
+                "attainment is not what the plan costs on average; the comparison shows both."
+            </p>
             <h3>"Seeds"</h3>
             <p>
                 "The seed fixes the random numbers: the same scenario, trials and seed give the same results "
