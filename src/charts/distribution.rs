@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::draw;
+
 use super::bins::histogram_shared;
 use super::common::{
     ChartIds, LINE_H, LabelRequest, LegendSlot, Tick, WIDTH, fitted_ticks, flow_legend,
@@ -384,48 +386,19 @@ pub fn DistributionChart(
     let (width, height) = (l.width, round2(l.height));
 
     let body = if l.empty {
-        view! {
-            <text class="chart-label chart-empty" x=width / 2.0 y=height / 2.0 + 6.0 text-anchor="middle">
-                "No results yet"
-            </text>
-        }
-        .into_any()
+        draw::empty_message(width, height, "No results yet")
     } else {
         let (left, right, top, bottom) = (l.plot_left, l.plot_right, l.plot_top, l.plot_bottom);
         let legend = l
             .series
             .iter()
             .map(|s| {
-                let (lx, ly) = (s.legend.x, s.legend_y);
-                view! {
-                    <g class="chart-legend-item">
-                        <line class=s.class.clone() x1=lx x2=lx + SWATCH y1=ly - 6.0 y2=ly - 6.0 />
-                        <text class="chart-label" x=lx + SWATCH + 6.0 y=ly>{s.legend.label.clone()}</text>
-                    </g>
-                }
+                let (x, y) = (s.legend.x, s.legend_y);
+                draw::line_legend_item(s.class.clone(), x, y, SWATCH, s.legend.label.clone())
             })
             .collect_view();
-        let grid = l
-            .y_ticks
-            .into_iter()
-            .map(|t| {
-                view! {
-                    <line class="chart-grid" x1=left x2=right y1=t.pos y2=t.pos />
-                    <text class="chart-label chart-halo" x=left + 2.0 y=t.pos - 5.0>{t.label}</text>
-                }
-            })
-            .collect_view();
-        let x_tick_y = l.x_tick_y;
-        let x_ticks = l
-            .x_ticks
-            .into_iter()
-            .map(|t| {
-                view! {
-                    <line class="chart-tick" x1=t.pos x2=t.pos y1=bottom y2=bottom + 5.0 />
-                    <text class="chart-label" x=t.pos y=x_tick_y text-anchor="middle">{t.label}</text>
-                }
-            })
-            .collect_view();
+        let grid = draw::y_grid(l.y_ticks, left, right);
+        let x_ticks = draw::x_ticks(l.x_ticks, bottom, l.x_tick_y);
         let areas = l
             .series
             .iter()

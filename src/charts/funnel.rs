@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::draw;
+
 use super::common::{ChartIds, LINE_H, WIDTH, fit_text, text_width};
 use super::scale::round2;
 use crate::format::{count, money_compact, percent};
@@ -260,12 +262,7 @@ pub fn FunnelChart(
     let leak_fill = format!("url(#{})", ids.sub("leak"));
 
     let body = if l.empty {
-        view! {
-            <text class="chart-label chart-empty" x=width / 2.0 y=height / 2.0 + 6.0 text-anchor="middle">
-                "No results yet"
-            </text>
-        }
-        .into_any()
+        draw::empty_message(width, height, "No results yet")
     } else {
         let legend_y = l.legend_y;
         let legend = l

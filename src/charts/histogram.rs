@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::draw;
+
 use super::bins::{histogram, max_count};
 use super::common::{
     ChartIds, LINE_H, LabelRequest, Tick, WIDTH, fitted_ticks, place_labels, text_width,
@@ -316,12 +318,7 @@ pub fn RevenueHistogram(
     } = layout;
 
     let body = if empty {
-        view! {
-            <text class="chart-label chart-empty" x=width / 2.0 y=height / 2.0 + 6.0 text-anchor="middle">
-                "No results yet"
-            </text>
-        }
-        .into_any()
+        draw::empty_message(width, height, "No results yet")
     } else {
         let bars = bars
             .into_iter()

@@ -10,6 +10,7 @@
 pub mod bins;
 pub mod common;
 pub mod distribution;
+pub mod draw;
 pub mod funnel;
 pub mod histogram;
 pub mod path;

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::draw;
+
 use super::common::{
     ChartIds, LINE_H, LegendSlot, Tick, WIDTH, fitted_ticks, flow_legend, series_class,
 };
@@ -312,53 +314,19 @@ pub fn PayoutCurveChart(
     let (width, height) = (l.width, round2(l.height));
 
     let body = if l.empty {
-        view! {
-            <text class="chart-label chart-empty" x=width / 2.0 y=height / 2.0 + 6.0 text-anchor="middle">
-                "No plans yet"
-            </text>
-        }
-        .into_any()
+        draw::empty_message(width, height, "No plans yet")
     } else {
         let (left, right, top, bottom) = (l.plot_left, l.plot_right, l.plot_top, l.plot_bottom);
         let legend = l
             .curves
             .iter()
             .map(|c| {
-                let (lx, ly) = (c.legend.x, c.legend_y);
-                view! {
-                    <g class="chart-legend-item">
-                        <line class=c.class.clone() x1=lx x2=lx + SWATCH y1=ly - 6.0 y2=ly - 6.0 />
-                        <text class="chart-label" x=lx + SWATCH + 6.0 y=ly>{c.legend.label.clone()}</text>
-                    </g>
-                }
+                let (x, y) = (c.legend.x, c.legend_y);
+                draw::line_legend_item(c.class.clone(), x, y, SWATCH, c.legend.label.clone())
             })
             .collect_view();
-        let grid = l
-            .y_ticks
-            .into_iter()
-            .map(|t| {
-                view! {
-                    <line class="chart-grid" x1=left x2=right y1=t.pos y2=t.pos />
-                    <text class="chart-label chart-halo" x=left + 2.0 y=t.pos - 5.0>{t.label}</text>
-                }
-            })
-            .collect_view();
-        let x_label_y = l.x_label_y;
-        let x_ticks = l
-            .x_ticks
-            .into_iter()
-            .map(|t| {
-                let class = if t.minor {
-                    "chart-label chart-minor"
-                } else {
-                    "chart-label"
-                };
-                view! {
-                    <line class="chart-tick" x1=t.pos x2=t.pos y1=bottom y2=bottom + 5.0 />
-                    <text class=class x=t.pos y=x_label_y text-anchor="middle">{t.label}</text>
-                }
-            })
-            .collect_view();
+        let grid = draw::y_grid(l.y_ticks, left, right);
+        let x_ticks = draw::x_ticks(l.x_ticks, bottom, l.x_label_y);
         let lines = l
             .curves
             .into_iter()

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::draw;
+
 use super::common::{
     CHAR_W_WIDE, ChartIds, LINE_H, Tick, WIDTH, fitted_ticks, flow_legend, text_width,
 };
@@ -502,12 +504,7 @@ pub fn PipelineChart(
     let (width, height) = (l.width, round2(l.height));
 
     let body = if l.empty {
-        view! {
-            <text class="chart-label chart-empty" x=width / 2.0 y=height / 2.0 + 6.0 text-anchor="middle">
-                "No results yet"
-            </text>
-        }
-        .into_any()
+        draw::empty_message(width, height, "No results yet")
     } else {
         let (left, right, bottom) = (l.plot_left, l.plot_right, l.plot_bottom);
         let legend = l
@@ -541,32 +538,8 @@ pub fn PipelineChart(
                 }
             })
             .collect_view();
-        let grid = l
-            .y_ticks
-            .into_iter()
-            .map(|t| {
-                view! {
-                    <line class="chart-grid" x1=left x2=right y1=t.pos y2=t.pos />
-                    <text class="chart-label chart-halo" x=left + 2.0 y=t.pos - 5.0>{t.label}</text>
-                }
-            })
-            .collect_view();
-        let x_label_y = l.x_label_y;
-        let x_ticks = l
-            .x_ticks
-            .into_iter()
-            .map(|t| {
-                let class = if t.minor {
-                    "chart-label chart-minor"
-                } else {
-                    "chart-label"
-                };
-                view! {
-                    <line class="chart-tick" x1=t.pos x2=t.pos y1=bottom y2=bottom + 5.0 />
-                    <text class=class x=t.pos y=x_label_y text-anchor="middle">{t.label}</text>
-                }
-            })
-            .collect_view();
+        let grid = draw::y_grid(l.y_ticks, left, right);
+        let x_ticks = draw::x_ticks(l.x_ticks, bottom, l.x_label_y);
         let target = l.target.map(|(ty, label)| {
             view! {
                 <g class="chart-target-group">

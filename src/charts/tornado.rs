@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use super::draw;
+
 use super::common::{ChartIds, LINE_H, Tick, WIDTH, fit_text, fitted_ticks, text_width};
 use super::scale::{LinearScale, nice, round2};
 use crate::format::money_compact;
@@ -425,12 +427,7 @@ pub fn TornadoChart(
     let (width, height) = (l.width, round2(l.height));
 
     let body = if l.empty {
-        view! {
-            <text class="chart-label chart-empty" x=width / 2.0 y=height / 2.0 + 6.0 text-anchor="middle">
-                "No levers yet"
-            </text>
-        }
-        .into_any()
+        draw::empty_message(width, height, "No levers yet")
     } else {
         let (zero_x, axis_y, tick_label_y) = (l.zero_x, l.axis_y, l.tick_label_y);
         let zero = l
