@@ -8,6 +8,8 @@ use serde::Serialize;
 pub const FORMAT_VERSION: u32 = 1;
 pub const MAX_STAGES: usize = 20;
 pub const MAX_HORIZON_MONTHS: u32 = 60;
+/// Expected leads in any month of the horizon may not exceed this (MODEL.md, "Bounds").
+pub const MAX_LEADS_PER_MONTH: f64 = 1.0e12;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
@@ -196,6 +198,20 @@ impl Scenario {
     /// The scenario in its file format, on one line (for links).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// How much the expected lead volume grows from month 1 to its largest month
+    /// (at least 1): `per_month` times this must stay within `MAX_LEADS_PER_MONTH`.
+    /// Measured over `horizon_months` steps of growth, one more than the horizon
+    /// has, so that the bound holds with room to spare.
+    pub fn peak_lead_factor(&self) -> f64 {
+        let months = self.horizon_months.min(MAX_HORIZON_MONTHS) as f64;
+        libm::pow(1.0 + self.leads.growth_per_month, months).max(1.0)
+    }
+
+    /// The largest `leads.per_month` this scenario's growth allows.
+    pub fn max_leads_per_month(&self) -> f64 {
+        MAX_LEADS_PER_MONTH / self.peak_lead_factor()
     }
 
     /// Weeks in the horizon: `round(horizon_months * 52 / 12)`.
