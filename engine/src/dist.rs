@@ -98,10 +98,12 @@ impl LeadMultiplier {
         if !(cv.is_finite() && (0.0..=2.0).contains(&cv)) {
             return Err(DistError::CvOutOfRange);
         }
-        if cv == 0.0 {
+        let v = cv * cv;
+        // Below this the Gamma's spread is under one part in 1e16 of its mean:
+        // every draw would round to 1, and 1/cv^2 could overflow (cv = 1e-320).
+        if v < 1.0e-32 {
             return Ok(LeadMultiplier(None));
         }
-        let v = cv * cv;
         Gamma::new(1.0 / v, v)
             .map(|g| LeadMultiplier(Some(g)))
             .map_err(|_| DistError::CvOutOfRange)
@@ -204,17 +206,37 @@ impl DealValue {
     }
 }
 
+/// Largest Poisson mean the engine asks for. Validation keeps expected leads
+/// within 1e12 a month over at most 60 months (plan effects included), so a
+/// mean past this needs a lead multiplier above 16,000, which a Gamma with a CV
+/// of at most 2 draws with a chance below e^-4000; it is also well inside
+/// what `rand_distr::Poisson` accepts (1.8e19).
+pub const MAX_POISSON_MEAN: f64 = 1.0e18;
+
 /// Poisson count with mean `lambda` (0 for a mean of 0 or less).
+///
+/// A mean past `MAX_POISSON_MEAN` is a bug upstream (validation should have
+/// refused the scenario): debug builds stop on it; release builds, rather than
+/// turn it into 0 deals, draw the normal approximation, which is what a
+/// Poisson of that size is to every digit the summary shows.
 pub fn poisson<R: Rng + ?Sized>(lambda: f64, rng: &mut R) -> u64 {
     if !(lambda > 0.0) {
         return 0;
     }
+    debug_assert!(
+        lambda <= MAX_POISSON_MEAN,
+        "Poisson mean {lambda} past the validated range"
+    );
     match rand_distr::Poisson::new(lambda) {
-        Ok(d) => {
+        Ok(d) if lambda <= MAX_POISSON_MEAN => {
             let x: f64 = d.sample(rng);
             x as u64
         }
-        Err(_) => 0,
+        _ => {
+            let z: f64 = StandardNormal.sample(rng);
+            // `as` saturates: infinity becomes u64::MAX, never a wrap.
+            (lambda + libm::sqrt(lambda) * z).max(0.0) as u64
+        }
     }
 }
 
@@ -226,10 +248,17 @@ pub fn binomial<R: Rng + ?Sized>(n: u64, p: f64, rng: &mut R) -> u64 {
     if p >= 1.0 {
         return n;
     }
+    // `p` is in (0, 1) here, the only thing `Binomial::new` checks.
     match rand_distr::Binomial::new(n, p) {
         Ok(d) => d.sample(rng),
-        Err(_) => 0,
+        Err(_) => unreachable_binomial(n, p),
     }
+}
+
+#[cold]
+fn unreachable_binomial(n: u64, p: f64) -> u64 {
+    debug_assert!(false, "Binomial({n}, {p}) refused");
+    libm::round(n as f64 * p) as u64
 }
 
 #[cfg(test)]

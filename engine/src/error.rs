@@ -12,12 +12,38 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// The message's control characters are escaped here, once, so that no
+    /// consumer (terminal, page) ever receives a raw ANSI escape or a newline
+    /// that could forge a line of its own. The path is kept as given, so the app
+    /// can match it to its fields; `Display` escapes it.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             path: path.into(),
-            message: message.into(),
+            message: escape_control(&message.into()),
         }
     }
+}
+
+/// `name` in double quotes, with quotes, backslashes and control characters
+/// escaped: how every message shows a user's name or key.
+pub fn quote(name: &str) -> String {
+    format!("\"{}\"", name.escape_debug())
+}
+
+/// `text` with every control character written as `\u{..}`.
+pub fn escape_control(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl fmt::Display for FieldError {
@@ -25,7 +51,7 @@ impl fmt::Display for FieldError {
         if self.path.is_empty() {
             f.write_str(&self.message)
         } else {
-            write!(f, "{}: {}", self.path, self.message)
+            write!(f, "{}: {}", escape_control(&self.path), self.message)
         }
     }
 }

@@ -100,7 +100,19 @@ impl Lever {
                 "% of deals a week",
             ));
         }
+        // A lever that would carry the scenario past the model's bounds (a deal
+        // size above 1e9, leads above a trillion a month) is not offered: its
+        // run would be refused, and no answer is better than a wrong one.
+        levers.retain(|l| l.within_bounds(scenario));
         levers
+    }
+
+    fn within_bounds(&self, scenario: &Scenario) -> bool {
+        match self.kind {
+            LeverKind::Leads => scenario.leads.per_month * 1.1 <= scenario.max_leads_per_month(),
+            LeverKind::ConversionPoints { .. } | LeverKind::ConversionRelative { .. } => true,
+            _ => self.apply(scenario).validate().is_ok(),
+        }
     }
 
     /// The baseline's simulation with this lever pulled, on the same seed.

@@ -20,6 +20,7 @@ pub mod dist;
 mod error;
 pub mod fastexp;
 pub mod goal;
+pub mod histogram;
 pub mod levers;
 pub mod outcome;
 mod parse;

@@ -4,7 +4,18 @@
 //! them do not depend on how the run was split: floating-point sums are not
 //! associative, so merging partial sums would change the last bits.
 
+use crate::histogram::LogHistogram;
 use crate::scenario::Scenario;
+
+/// Attainment values kept per plan, trial by trial from trial 0, for drawing
+/// their distribution: every rep of the first `100,000 / reps` trials (at
+/// least one trial). Percentiles come from the histogram of all of them.
+pub const ATTAINMENT_SAMPLE_VALUES: usize = 100_000;
+
+/// Trials whose attainment values are kept with `reps` reps.
+pub fn attainment_sample_trials(reps: usize) -> u64 {
+    (ATTAINMENT_SAMPLE_VALUES / reps.max(1)).max(1) as u64
+}
 
 /// The outcome of one trial, in buffers reused from trial to trial.
 #[derive(Clone, Debug)]
@@ -29,6 +40,9 @@ pub struct TrialOut {
     pub bookings: Vec<f64>,
     /// Per plan: what it earned and cost in this trial.
     pub plans: Vec<PlanTrial>,
+    /// Words of randomness the trial took, over all its streams: its cost,
+    /// which tests bound whatever the volumes.
+    pub draws: u64,
 }
 
 /// One plan in one trial.
@@ -62,11 +76,13 @@ impl TrialOut {
             pipeline_weighted: 0.0,
             bookings: Vec::new(),
             plans: vec![PlanTrial::default(); scenario.plans.len()],
+            draws: 0,
         }
     }
 
     pub fn clear(&mut self) {
         self.leads = 0;
+        self.draws = 0;
         self.month_won.fill(0);
         self.month_revenue.fill(0.0);
         self.entered.fill(0);
@@ -140,17 +156,25 @@ pub struct PlanChunk {
     pub comp_cost: Vec<f64>,
     pub spif: Vec<f64>,
     pub at_quota: Vec<u32>,
-    /// `len * reps` values, trial-major.
+    /// Every rep's attainment, trial-major, for the trials before
+    /// `attainment_sample_trials(reps)` only: a bounded sample for charts.
     pub attainment: Vec<f64>,
+    /// Every rep's attainment in every trial, as counts (for percentiles).
+    pub attainment_histogram: LogHistogram,
 }
 
 impl PlanChunk {
-    fn push(&mut self, t: &PlanTrial) {
+    fn push(&mut self, trial: u64, t: &PlanTrial) {
         self.revenue.push(t.revenue);
         self.comp_cost.push(t.comp_cost);
         self.spif.push(t.spif);
         self.at_quota.push(t.at_quota);
-        self.attainment.extend_from_slice(&t.attainment);
+        if trial < attainment_sample_trials(t.attainment.len()) {
+            self.attainment.extend_from_slice(&t.attainment);
+        }
+        for &a in &t.attainment {
+            self.attainment_histogram.push(a);
+        }
     }
 
     fn append(&mut self, next: PlanChunk) {
@@ -159,6 +183,7 @@ impl PlanChunk {
         self.spif.extend(next.spif);
         self.at_quota.extend(next.at_quota);
         self.attainment.extend(next.attainment);
+        self.attainment_histogram.merge(&next.attainment_histogram);
     }
 }
 
@@ -193,6 +218,7 @@ impl Chunk {
     }
 
     pub fn push(&mut self, t: &TrialOut) {
+        let trial = self.end();
         // Summed month by month in order, so the total is the same bits as the
         // cumulative revenue at the last month.
         let mut revenue = 0.0;
@@ -215,7 +241,7 @@ impl Chunk {
             totals.waiting += t.waiting[s] as u128;
         }
         for (plan, result) in self.plans.iter_mut().zip(&t.plans) {
-            plan.push(result);
+            plan.push(trial, result);
         }
     }
 

@@ -5,8 +5,8 @@
 use serde_json::{Map, Value};
 
 use crate::scenario::{
-    CommissionBand, Conversion, DealSize, Effect, Leads, Milestone, Noise, Plan, Scenario, Spif,
-    Stage, Target, Team, Tiers,
+    CommissionBand, Conversion, DealSize, Effect, Leads, MAX_BANDS, MAX_MILESTONES, MAX_PLANS,
+    MAX_STAGES, Milestone, Noise, Plan, Scenario, Spif, Stage, Target, Team, Tiers,
 };
 use crate::{FieldError, ScenarioErrors};
 
@@ -23,7 +23,10 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioErrors> {
 
 fn scenario(value: &Value, errors: &mut Vec<FieldError>) -> Option<Scenario> {
     let mut o = Obj::new(value, String::new(), errors)?;
-    let version = o.req("version", count).map(|v| v as u32);
+    // Out of u32's range is not version 1 either: saturate, and validation refuses it.
+    let version = o
+        .req("version", count)
+        .map(|v| u32::try_from(v).unwrap_or(u32::MAX));
     let name = o.opt("name", text).unwrap_or_default();
     let currency = o.opt("currency", text).unwrap_or_else(|| "USD".into());
     let horizon_months = o
@@ -66,7 +69,14 @@ fn leads(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Lead
 }
 
 fn stages(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Vec<Stage>> {
-    list(value, path, errors, "must be a list of stages", stage)
+    list(
+        value,
+        path,
+        errors,
+        "must be a list of stages",
+        MAX_STAGES,
+        stage,
+    )
 }
 
 fn stage(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Stage> {
@@ -137,6 +147,7 @@ fn target(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Tar
                 p,
                 e,
                 "must be a list of {\"month\", \"revenue\"}",
+                MAX_MILESTONES,
                 milestone,
             )
         })
@@ -173,20 +184,34 @@ fn team(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Team>
 }
 
 fn plans(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Vec<Plan>> {
-    list(value, path, errors, "must be a list of plans", plan)
+    list(
+        value,
+        path,
+        errors,
+        "must be a list of plans",
+        MAX_PLANS,
+        plan,
+    )
 }
 
+/// A list of at most `max` items. A longer one is refused whole, before any
+/// item is read: one message, and no work that grows with the surplus.
 fn list<T>(
     value: &Value,
     path: &str,
     errors: &mut Vec<FieldError>,
     message: &str,
+    max: usize,
     read: Reader<T>,
 ) -> Option<Vec<T>> {
     let Value::Array(items) = value else {
         errors.push(FieldError::new(path, message));
         return None;
     };
+    if items.len() > max {
+        errors.push(too_many(path, items.len(), max));
+        return None;
+    }
     let parsed: Vec<Option<T>> = items
         .iter()
         .enumerate()
@@ -204,6 +229,7 @@ fn plan(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Plan>
             p,
             e,
             "must be a list of bands [{\"from\", \"rate\"}, ...]",
+            MAX_BANDS,
             band,
         )
     });
@@ -277,6 +303,11 @@ fn uplifts(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Ve
         ));
         return None;
     };
+    // One uplift per stage at most: a longer map names a stage twice or a stage that is not there.
+    if map.len() > MAX_STAGES {
+        errors.push(too_many(path, map.len(), MAX_STAGES));
+        return None;
+    }
     let pairs: Vec<Option<(String, f64)>> = map
         .iter()
         .map(|(k, v)| number(v, &format!("{path}.{k}"), errors).map(|x| (k.clone(), x)))
@@ -327,6 +358,13 @@ fn text(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Strin
             None
         }
     }
+}
+
+pub(crate) fn too_many(path: &str, len: usize, max: usize) -> FieldError {
+    FieldError::new(
+        path,
+        format!("has {len} entries; at most {max} are allowed"),
+    )
 }
 
 type Reader<T> = fn(&Value, &str, &mut Vec<FieldError>) -> Option<T>;

@@ -1,14 +1,54 @@
 //! Random streams. Trial `t` of seed `s` owns its own streams, so results do
 //! not depend on how trials are split into chunks or in what order chunks run.
 //!
-//! Each trial has one stream per purpose. Keeping purposes apart means that a
-//! change which adds a won deal does not shift the draws of the conversion
-//! rates, which keeps comparisons on common random numbers tight.
+//! Each trial has one stream per purpose, and purposes whose draws vary in
+//! number have one stream per outcome (`outcome_rng`). Keeping them apart
+//! means that a change which adds a won deal, or moves one Poisson mean, does
+//! not shift the draws of anything else, which keeps comparisons on common
+//! random numbers as tight as the change allows.
 
-use rand::SeedableRng;
+use std::convert::Infallible;
+
+use rand::{SeedableRng, TryRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-pub type TrialRng = Xoshiro256PlusPlus;
+/// Xoshiro256++ that counts its draws, so tests can bound the cost of a trial
+/// in draws rather than in time (the count is a register add; it costs nothing
+/// measurable and changes no output).
+#[derive(Clone, Debug)]
+pub struct TrialRng {
+    inner: Xoshiro256PlusPlus,
+    draws: u64,
+}
+
+impl TrialRng {
+    /// Words of randomness taken so far.
+    pub fn draws(&self) -> u64 {
+        self.draws
+    }
+}
+
+impl TryRng for TrialRng {
+    type Error = Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        self.draws += 1;
+        self.inner.try_next_u32()
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        self.draws += 1;
+        self.inner.try_next_u64()
+    }
+
+    #[inline]
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        self.draws += dst.len().div_ceil(8) as u64;
+        self.inner.try_fill_bytes(dst)
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]
@@ -23,6 +63,8 @@ pub enum Stream {
     Team = 4,
     /// Which rep each won deal goes to.
     Assign = 5,
+    /// Where the deals open today end up, one stream per starting stage.
+    OpenDeals = 6,
 }
 
 /// SplitMix64's output function: a bijection on u64 with good avalanche.
@@ -32,18 +74,69 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The generator for `(seed, trial, stream)`.
-pub fn trial_rng(seed: u64, trial: u64, stream: Stream) -> TrialRng {
-    const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
-    // Mixing each coordinate separately before combining keeps (seed, trial)
-    // pairs that differ in one bit from sharing a state.
-    let key =
-        mix(seed ^ mix(trial.wrapping_add(GOLDEN)) ^ mix((stream as u64).wrapping_mul(GOLDEN)));
+const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
+
+fn from_key(key: u64) -> TrialRng {
     let mut bytes = [0u8; 32];
     let mut state = key;
     for chunk in bytes.chunks_exact_mut(8) {
         state = state.wrapping_add(GOLDEN);
         chunk.copy_from_slice(&mix(state).to_le_bytes());
     }
-    Xoshiro256PlusPlus::from_seed(bytes)
+    TrialRng {
+        inner: Xoshiro256PlusPlus::from_seed(bytes),
+        draws: 0,
+    }
+}
+
+fn trial_key(seed: u64, trial: u64, stream: Stream) -> u64 {
+    // Mixing each coordinate separately before combining keeps (seed, trial)
+    // pairs that differ in one bit from sharing a state.
+    mix(seed ^ mix(trial.wrapping_add(GOLDEN)) ^ mix((stream as u64).wrapping_mul(GOLDEN)))
+}
+
+/// The generator for `(seed, trial, stream)`.
+pub fn trial_rng(seed: u64, trial: u64, stream: Stream) -> TrialRng {
+    from_key(trial_key(seed, trial, stream))
+}
+
+/// The generator for one outcome (a stage's lost count, a month's won count,
+/// a month's deal values) of `(seed, trial, stream)`.
+pub fn outcome_rng(seed: u64, trial: u64, stream: Stream, outcome: u64) -> TrialRng {
+    // An odd multiplier other than GOLDEN keeps outcome 0 apart from `trial_rng`.
+    const OUTCOME: u64 = 0xd6e8_feb8_6659_fd93;
+    from_key(mix(
+        trial_key(seed, trial, stream) ^ mix((outcome + 1).wrapping_mul(OUTCOME))
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn counts_every_word_and_keeps_the_stream() {
+        let mut counted = trial_rng(3, 4, Stream::Counts);
+        let mut plain = counted.inner.clone();
+        assert_eq!(counted.next_u64(), plain.next_u64());
+        assert_eq!(counted.next_u32(), plain.next_u32());
+        let mut bytes = [0u8; 9];
+        counted.fill_bytes(&mut bytes);
+        assert_eq!(counted.draws(), 4);
+    }
+
+    #[test]
+    fn outcome_streams_differ_from_each_other_and_from_the_trial_stream() {
+        let first = |mut r: TrialRng| r.next_u64();
+        let base = first(trial_rng(1, 0, Stream::Counts));
+        let outcomes: Vec<u64> = (0..64)
+            .map(|k| first(outcome_rng(1, 0, Stream::Counts, k)))
+            .collect();
+        assert!(!outcomes.contains(&base));
+        let mut unique = outcomes.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), outcomes.len());
+    }
 }

@@ -7,6 +7,22 @@ use serde::Serialize;
 
 pub const FORMAT_VERSION: u32 = 1;
 pub const MAX_STAGES: usize = 20;
+pub const MAX_PLANS: usize = 10;
+/// Commission bands in one plan.
+pub const MAX_BANDS: usize = 20;
+pub const MAX_MILESTONES: usize = 60;
+/// Largest median deal size; with `p90` at most `MAX_DEAL_SPREAD` times it, every
+/// sum the summary forms stays far inside f64's range (MODEL.md, "Bounds").
+pub const MAX_DEAL_MEDIAN: f64 = 1.0e9;
+pub const MAX_DEAL_SPREAD: f64 = 1000.0;
+/// Largest revenue target or milestone.
+pub const MAX_REVENUE_GOAL: f64 = 1.0e15;
+/// Quota of one rep: from 1 to this.
+pub const MAX_QUOTA: f64 = 1.0e12;
+/// Largest quota bonus and SPIF per deal.
+pub const MAX_PAYMENT: f64 = 1.0e9;
+/// Deals open today in one stage.
+pub const MAX_OPEN: u64 = 1_000_000_000;
 pub const MAX_HORIZON_MONTHS: u32 = 60;
 /// Expected leads in any month of the horizon may not exceed this (MODEL.md, "Bounds").
 pub const MAX_LEADS_PER_MONTH: f64 = 1.0e12;

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::outcome::Chunk;
 use crate::sim::Simulation;
-use crate::stats::{Band, Stats, select_percentile};
+use crate::stats::{Band, Stats};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
@@ -81,11 +81,13 @@ pub struct PlanSummary {
     pub comp_cost: Stats,
     /// revenue - comp_cost, trial by trial.
     pub net_revenue: Stats,
-    /// Mean over trials with revenue of comp_cost / revenue.
-    pub cost_of_sales: Mean,
+    /// Mean over trials with revenue of comp_cost / revenue; `null` when no
+    /// trial had revenue.
+    pub cost_of_sales: MaybeMean,
     /// Mean share of reps with attainment >= 1.
     pub reps_at_quota: Mean,
-    /// Attainment percentiles over all reps and trials.
+    /// Attainment percentiles over all reps and trials, from a histogram whose
+    /// buckets are 1/256 of their value wide (within 0.2%; see `histogram`).
     pub attainment: Spread,
     pub spif: Mean,
     /// This plan minus the first plan, trial by trial (zero for the first).
@@ -148,6 +150,12 @@ pub struct Mean {
     pub mean: f64,
 }
 
+/// A mean that may not apply (`null` in the JSON), e.g. a ratio with nothing to divide by.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MaybeMean {
+    pub mean: Option<f64>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StageSummary {
     pub name: String,
@@ -155,8 +163,9 @@ pub struct StageSummary {
     pub advanced: Mean,
     pub lost: Mean,
     pub open_end: Mean,
-    /// advanced / (advanced + lost): the share of deals that left and moved on.
-    pub conversion: f64,
+    /// advanced / (advanced + lost): the share of deals that left and moved on;
+    /// `null` when no deal left the stage in any trial.
+    pub conversion: Option<f64>,
     /// Expected revenue the deals lost here would have brought had they moved
     /// on: mean lost x the later stages' mean conversion x mean deal value.
     pub lost_value: f64,
@@ -283,11 +292,7 @@ impl Summary {
                     },
                     lost: Mean { mean: lost },
                     open_end: Mean { mean: open_end },
-                    conversion: if left == 0 {
-                        f64::NAN
-                    } else {
-                        t.advanced as f64 / left as f64
-                    },
+                    conversion: (left > 0).then(|| t.advanced as f64 / left as f64),
                     lost_value: lost * downstream * deal_mean,
                     open_end_value: open_end * deal_mean,
                     open_end_weighted_value: open_end * win_from(s) * deal_mean,
@@ -420,9 +425,10 @@ fn plan_summaries(sim: &Simulation, all: &Chunk) -> Vec<PlanSummary> {
             let n = c.revenue.len().max(1) as f64;
             let at_quota: f64 =
                 c.at_quota.iter().map(|&k| k as f64).sum::<f64>() / (n * team.reps as f64);
-            // Selection, not a sort: there are trials x reps values.
-            let mut attainment = c.attainment.clone();
-            let (mean_attainment, _) = crate::stats::mean_sd(&c.attainment);
+            let attainment = |q: f64| c.attainment_histogram.percentile(q).unwrap_or(0.0);
+            // All bookings over all quotas: the plan's revenue is its reps' bookings.
+            let (revenue_mean, _) = crate::stats::mean_sd(&c.revenue);
+            let mean_attainment = revenue_mean / (team.quota * team.reps as f64);
             let (spif, _) = crate::stats::mean_sd(&c.spif);
             let delta = match first {
                 Some(f) => {
@@ -445,14 +451,14 @@ fn plan_summaries(sim: &Simulation, all: &Chunk) -> Vec<PlanSummary> {
                 revenue: Stats::of(&c.revenue),
                 comp_cost: Stats::of(&c.comp_cost),
                 net_revenue: Stats::of(&net),
-                cost_of_sales: Mean {
-                    mean: crate::stats::mean_sd(&ratios).0,
+                cost_of_sales: MaybeMean {
+                    mean: (!ratios.is_empty()).then(|| crate::stats::mean_sd(&ratios).0),
                 },
                 reps_at_quota: Mean { mean: at_quota },
                 attainment: Spread {
-                    p10: select_percentile(&mut attainment, 0.10),
-                    p50: select_percentile(&mut attainment, 0.50),
-                    p90: select_percentile(&mut attainment, 0.90),
+                    p10: attainment(0.10),
+                    p50: attainment(0.50),
+                    p90: attainment(0.90),
                 },
                 spif: Mean { mean: spif },
                 delta_vs_first: delta,

@@ -1,303 +1,384 @@
-//! Range checks on a parsed scenario (MODEL.md's "valid" column).
+//! Range checks on a parsed scenario (MODEL.md's "valid" column and its
+//! "Bounds, so that every result is a number").
 //!
 //! The app builds scenarios from its form, so these checks run on the typed
 //! scenario rather than on JSON; the messages still name the file's field path.
+//! Lists are checked against their limits before their items, so an over-long
+//! list costs one message and no work per item; names are made unique with a
+//! set, never by comparing pairs.
 
+use std::collections::HashSet;
+
+use crate::error::quote;
+use crate::parse::too_many;
 use crate::scenario::{
-    Conversion, FORMAT_VERSION, MAX_HORIZON_MONTHS, MAX_REPS, MAX_STAGES, Plan, Scenario,
+    Conversion, FORMAT_VERSION, MAX_BANDS, MAX_DEAL_MEDIAN, MAX_DEAL_SPREAD, MAX_HORIZON_MONTHS,
+    MAX_LEADS_PER_MONTH, MAX_MILESTONES, MAX_OPEN, MAX_PAYMENT, MAX_PLANS, MAX_QUOTA, MAX_REPS,
+    MAX_REVENUE_GOAL, MAX_STAGES, Plan, Scenario,
 };
 use crate::{FieldError, ScenarioErrors};
 
+/// Collects problems; `check` adds one when a condition fails.
+struct Problems(Vec<FieldError>);
+
+impl Problems {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::new(path, message));
+    }
+
+    fn check(&mut self, ok: bool, path: impl Into<String>, message: impl Into<String>) {
+        if !ok {
+            self.add(path, message);
+        }
+    }
+
+    /// `x` finite and within `lo..=hi`.
+    fn range(&mut self, x: f64, lo: f64, hi: f64, path: impl Into<String>, message: &str) {
+        self.check(x.is_finite() && (lo..=hi).contains(&x), path, message);
+    }
+}
+
+/// A plain number for messages: `1e12` rather than `1000000000000`.
+fn big(x: f64) -> String {
+    if x >= 1.0e6 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 impl Scenario {
     pub fn validate(&self) -> Result<(), ScenarioErrors> {
-        let mut errors = Vec::new();
-        let mut check = |ok: bool, path: &str, message: &str| {
-            if !ok {
-                errors.push(FieldError::new(path, message));
-            }
-        };
-        check(
+        let mut p = Problems(Vec::new());
+        p.check(
             self.version == FORMAT_VERSION,
             "version",
             "must be 1 (this program reads format version 1)",
         );
-        check(
+        p.check(
             (1..=MAX_HORIZON_MONTHS).contains(&self.horizon_months),
             "horizon_months",
             "must be a whole number of months from 1 to 60",
         );
+        self.validate_leads(&mut p);
+        self.validate_stages(&mut p);
 
+        let d = &self.deal_size;
+        if !(d.median.is_finite() && d.median > 0.0) {
+            p.add("deal_size.median", "must be above 0");
+        } else if d.median > MAX_DEAL_MEDIAN {
+            p.add(
+                "deal_size.median",
+                format!("must be at most {}", big(MAX_DEAL_MEDIAN)),
+            );
+        } else if !(d.p90.is_finite() && d.p90 >= d.median) {
+            p.add(
+                "deal_size.p90",
+                "must be at least the median (equal means every deal is the same size)",
+            );
+        } else if d.p90 / d.median > MAX_DEAL_SPREAD {
+            p.add("deal_size.p90", "must be at most 1000 times the median");
+        }
+        self.validate_target(&mut p);
+        self.validate_team(&mut p);
+
+        if p.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioErrors(p.0))
+        }
+    }
+
+    fn validate_leads(&self, p: &mut Problems) {
         let leads = &self.leads;
-        check(
+        p.check(
             leads.per_month.is_finite() && leads.per_month >= 0.0,
             "leads.per_month",
             "must be 0 or more",
         );
-        check(
+        p.check(
             leads.growth_per_month.is_finite() && leads.growth_per_month > -1.0,
             "leads.growth_per_month",
             "must be above -1 (-100% a month)",
         );
-        check(
-            leads.uncertainty_cv.is_finite() && (0.0..=2.0).contains(&leads.uncertainty_cv),
+        p.range(
+            leads.uncertainty_cv,
+            0.0,
+            2.0,
             "leads.uncertainty_cv",
             "must be from 0 to 2",
         );
-        // Expected leads over the horizon must stay a count the engine can hold.
-        let months = self.horizon_months.min(MAX_HORIZON_MONTHS) as i32;
-        let last_month = leads.per_month * libm::pow(1.0 + leads.growth_per_month, months as f64);
-        check(
-            !(last_month > 1.0e12),
-            "leads.growth_per_month",
-            "grows leads beyond a trillion a month within the horizon",
-        );
-        check(
-            !(leads.per_month > 1.0e12),
-            "leads.per_month",
-            "must be at most a trillion leads a month",
-        );
+        // The month-1 volume is the user's own number: name it first. Only a
+        // volume that is fine on its own but grows past the limit is growth's fault.
+        if leads.per_month > MAX_LEADS_PER_MONTH {
+            p.add(
+                "leads.per_month",
+                "must be at most a trillion (1e12) leads a month",
+            );
+        } else if !(leads.per_month <= self.max_leads_per_month()) && leads.per_month > 0.0 {
+            p.add(
+                "leads.growth_per_month",
+                "grows leads beyond a trillion a month within the horizon",
+            );
+        }
+    }
 
+    fn validate_stages(&self, p: &mut Problems) {
         if self.stages.is_empty() {
-            errors.push(FieldError::new("stages", "needs at least one stage"));
+            p.add("stages", "needs at least one stage");
+            return;
         }
         if self.stages.len() > MAX_STAGES {
-            errors.push(FieldError::new("stages", "can have at most 20 stages"));
+            p.0.push(too_many("stages", self.stages.len(), MAX_STAGES));
+            return;
         }
+        let mut names = HashSet::new();
         for (i, stage) in self.stages.iter().enumerate() {
             let at = |field: &str| format!("stages[{i}].{field}");
             if stage.name.trim().is_empty() {
-                errors.push(FieldError::new(at("name"), "must not be empty"));
-            } else if self.stages[..i].iter().any(|s| s.name == stage.name) {
-                errors.push(FieldError::new(
+                p.add(at("name"), "must not be empty");
+            } else if !names.insert(stage.name.as_str()) {
+                p.add(
                     at("name"),
                     format!(
-                        "\"{}\" is used by an earlier stage; names must be unique",
-                        stage.name
+                        "{} is used by an earlier stage; names must be unique",
+                        quote(&stage.name)
                     ),
-                ));
+                );
             }
-            conversion(&stage.conversion, &at("conversion"), &mut errors);
+            conversion(&stage.conversion, &at("conversion"), p);
             if !(stage.days.is_finite() && stage.days >= 0.0) {
-                errors.push(FieldError::new(at("days"), "must be 0 or more"));
+                p.add(at("days"), "must be 0 or more");
             } else if stage.days > 3650.0 {
-                errors.push(FieldError::new(
-                    at("days"),
-                    "must be at most 3650 (ten years)",
-                ));
+                p.add(at("days"), "must be at most 3650 (ten years)");
             }
-            if stage.capacity_per_week == Some(0) {
-                errors.push(FieldError::new(
-                    at("capacity_per_week"),
-                    "must be at least 1 deal a week (leave it out for no limit)",
-                ));
-            }
-            if stage.open > 1_000_000_000 {
-                errors.push(FieldError::new(
-                    at("open"),
-                    "must be at most 1,000,000,000 deals",
-                ));
-            }
+            p.check(
+                stage.capacity_per_week != Some(0),
+                at("capacity_per_week"),
+                "must be at least 1 deal a week (leave it out for no limit)",
+            );
+            p.check(
+                stage.open <= MAX_OPEN,
+                at("open"),
+                "must be at most 1,000,000,000 deals",
+            );
         }
+    }
 
-        let d = &self.deal_size;
-        if !(d.median.is_finite() && d.median > 0.0) {
-            errors.push(FieldError::new("deal_size.median", "must be above 0"));
-        } else if !(d.p90.is_finite() && d.p90 >= d.median) {
-            errors.push(FieldError::new(
-                "deal_size.p90",
-                "must be at least the median (equal means every deal is the same size)",
+    fn validate_target(&self, p: &mut Problems) {
+        let Some(t) = &self.target else { return };
+        let goal = format!("must be from 0 to {}", big(MAX_REVENUE_GOAL));
+        p.range(t.revenue, 0.0, MAX_REVENUE_GOAL, "target.revenue", &goal);
+        if t.milestones.len() > MAX_MILESTONES {
+            p.0.push(too_many(
+                "target.milestones",
+                t.milestones.len(),
+                MAX_MILESTONES,
             ));
-        } else if d.p90 / d.median > 1000.0 {
-            errors.push(FieldError::new(
-                "deal_size.p90",
-                "must be at most 1000 times the median",
-            ));
+            return;
         }
-        if let Some(t) = &self.target {
-            if !(t.revenue.is_finite() && t.revenue >= 0.0) {
-                errors.push(FieldError::new("target.revenue", "must be 0 or more"));
+        let mut months = HashSet::new();
+        for (i, m) in t.milestones.iter().enumerate() {
+            let at = |field: &str| format!("target.milestones[{i}].{field}");
+            if !(1..=self.horizon_months).contains(&m.month) {
+                p.add(
+                    at("month"),
+                    format!(
+                        "must be a month of the horizon, 1 to {}",
+                        self.horizon_months
+                    ),
+                );
+            } else if !months.insert(m.month) {
+                p.add(at("month"), "has a milestone already");
             }
-            for (i, m) in t.milestones.iter().enumerate() {
-                if !(1..=self.horizon_months).contains(&m.month) {
-                    errors.push(FieldError::new(
-                        format!("target.milestones[{i}].month"),
-                        format!(
-                            "must be a month of the horizon, 1 to {}",
-                            self.horizon_months
-                        ),
-                    ));
-                } else if t.milestones[..i].iter().any(|e| e.month == m.month) {
-                    errors.push(FieldError::new(
-                        format!("target.milestones[{i}].month"),
-                        "has a milestone already",
-                    ));
-                }
-                if !(m.revenue.is_finite() && m.revenue >= 0.0) {
-                    errors.push(FieldError::new(
-                        format!("target.milestones[{i}].revenue"),
-                        "must be 0 or more",
-                    ));
-                }
-            }
+            p.range(m.revenue, 0.0, MAX_REVENUE_GOAL, at("revenue"), &goal);
         }
+    }
 
+    fn validate_team(&self, p: &mut Problems) {
         if let Some(team) = &self.team {
-            if !(1..=MAX_REPS).contains(&team.reps) {
-                errors.push(FieldError::new(
-                    "team.reps",
-                    "must be a whole number from 1 to 500",
-                ));
-            }
-            if !(team.quota.is_finite() && team.quota > 0.0) {
-                errors.push(FieldError::new("team.quota", "must be above 0"));
-            }
-            if !(team.skill_sd.is_finite() && (0.0..=2.0).contains(&team.skill_sd)) {
-                errors.push(FieldError::new("team.skill_sd", "must be from 0 to 2"));
-            }
+            p.check(
+                (1..=MAX_REPS).contains(&team.reps),
+                "team.reps",
+                "must be a whole number from 1 to 500",
+            );
+            p.range(
+                team.quota,
+                1.0,
+                MAX_QUOTA,
+                "team.quota",
+                "must be from 1 to 1e12",
+            );
+            p.range(
+                team.skill_sd,
+                0.0,
+                2.0,
+                "team.skill_sd",
+                "must be from 0 to 2",
+            );
         }
-        if !self.plans.is_empty() && self.team.is_none() {
-            errors.push(FieldError::new(
+        if self.plans.is_empty() {
+            return;
+        }
+        if self.team.is_none() {
+            p.add(
                 "plans",
                 "need a team: add \"team\": {\"reps\", \"quota\"} so commissions have someone to pay",
-            ));
+            );
         }
+        if self.plans.len() > MAX_PLANS {
+            p.0.push(too_many("plans", self.plans.len(), MAX_PLANS));
+            return;
+        }
+        let mut names = HashSet::new();
         for (k, plan) in self.plans.iter().enumerate() {
             let at = format!("plans[{k}]");
             if plan.name.trim().is_empty() {
-                errors.push(FieldError::new(format!("{at}.name"), "must not be empty"));
-            } else if self.plans[..k].iter().any(|p| p.name == plan.name) {
-                errors.push(FieldError::new(
+                p.add(format!("{at}.name"), "must not be empty");
+            } else if !names.insert(plan.name.as_str()) {
+                p.add(
                     format!("{at}.name"),
                     format!(
-                        "\"{}\" is used by an earlier plan; names must be unique",
-                        plan.name
+                        "{} is used by an earlier plan; names must be unique",
+                        quote(&plan.name)
                     ),
-                ));
+                );
             }
-            self.validate_plan(plan, &at, &mut errors);
-        }
-
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ScenarioErrors(errors))
+            self.validate_plan(plan, &at, p);
         }
     }
-}
 
-impl Scenario {
-    fn validate_plan(&self, plan: &Plan, at: &str, errors: &mut Vec<FieldError>) {
+    fn validate_plan(&self, plan: &Plan, at: &str, p: &mut Problems) {
         let bands = &plan.commission;
         if bands.is_empty() {
-            errors.push(FieldError::new(
-                format!("{at}.commission"),
-                "needs at least one band",
+            p.add(format!("{at}.commission"), "needs at least one band");
+        } else if bands.len() > MAX_BANDS {
+            p.0.push(too_many(
+                &format!("{at}.commission"),
+                bands.len(),
+                MAX_BANDS,
             ));
-        }
-        for (b, band) in bands.iter().enumerate() {
-            let path = format!("{at}.commission[{b}]");
-            if b == 0 && band.from != 0.0 {
-                errors.push(FieldError::new(
-                    format!("{path}.from"),
-                    "the first band must start at 0",
-                ));
-            } else if b > 0 && !(band.from > bands[b - 1].from) {
-                errors.push(FieldError::new(
-                    format!("{path}.from"),
-                    format!(
-                        "must be above the previous band's `from` ({}): bands are ordered and do not overlap",
-                        bands[b - 1].from
-                    ),
-                ));
-            } else if !band.from.is_finite() {
-                errors.push(FieldError::new(format!("{path}.from"), "must be a number"));
-            }
-            if !(band.rate.is_finite() && (0.0..=1.0).contains(&band.rate)) {
-                errors.push(FieldError::new(
+        } else {
+            for (b, band) in bands.iter().enumerate() {
+                let path = format!("{at}.commission[{b}]");
+                if !band.from.is_finite() {
+                    p.add(format!("{path}.from"), "must be a number");
+                } else if b == 0 && band.from != 0.0 {
+                    p.add(format!("{path}.from"), "the first band must start at 0");
+                } else if b > 0 && !(band.from > bands[b - 1].from) {
+                    p.add(
+                        format!("{path}.from"),
+                        format!(
+                            "must be above the previous band's `from` ({}): bands are ordered and do not overlap",
+                            bands[b - 1].from
+                        ),
+                    );
+                }
+                p.range(
+                    band.rate,
+                    0.0,
+                    1.0,
                     format!("{path}.rate"),
                     "must be a rate from 0 to 1",
-                ));
+                );
             }
         }
-        if !(plan.quota_bonus.is_finite() && plan.quota_bonus >= 0.0) {
-            errors.push(FieldError::new(
-                format!("{at}.quota_bonus"),
-                "must be 0 or more",
-            ));
-        }
+        let payment = format!("must be from 0 to {}", big(MAX_PAYMENT));
+        p.range(
+            plan.quota_bonus,
+            0.0,
+            MAX_PAYMENT,
+            format!("{at}.quota_bonus"),
+            &payment,
+        );
         if let Some(cap) = plan.cap {
-            if !(cap.is_finite() && cap >= 1.0) {
-                errors.push(FieldError::new(
-                    format!("{at}.cap"),
-                    "must be at least 1 (a cap below quota would stop commission before quota)",
-                ));
-            }
+            p.check(
+                cap.is_finite() && cap >= 1.0,
+                format!("{at}.cap"),
+                "must be at least 1 (a cap below quota would stop commission before quota)",
+            );
         }
         if let Some(spif) = &plan.spif {
-            if !self.stages.iter().any(|s| s.name == spif.stage) {
-                errors.push(FieldError::new(
-                    format!("{at}.spif.stage"),
-                    format!("\"{}\" is not a stage of this funnel", spif.stage),
-                ));
-            }
-            if !(spif.per_deal.is_finite() && spif.per_deal >= 0.0) {
-                errors.push(FieldError::new(
-                    format!("{at}.spif.per_deal"),
-                    "must be 0 or more",
-                ));
-            }
+            p.check(
+                self.stages.iter().any(|s| s.name == spif.stage),
+                format!("{at}.spif.stage"),
+                format!("{} is not a stage of this funnel", quote(&spif.stage)),
+            );
+            p.range(
+                spif.per_deal,
+                0.0,
+                MAX_PAYMENT,
+                format!("{at}.spif.per_deal"),
+                &payment,
+            );
         }
-        for (name, uplift) in &plan.effect.conversion {
-            let path = format!("{at}.effect.conversion.{name}");
-            if !self.stages.iter().any(|s| &s.name == name) {
-                errors.push(FieldError::new(
-                    path,
-                    format!("\"{name}\" is not a stage of this funnel"),
-                ));
-            } else if !(uplift.is_finite() && *uplift > -1.0) {
-                errors.push(FieldError::new(path, "must be above -1 (-100%)"));
-            }
-        }
-        if !(plan.effect.leads.is_finite() && plan.effect.leads > -1.0) {
-            errors.push(FieldError::new(
-                format!("{at}.effect.leads"),
-                "must be above -1 (-100%)",
+        let uplifts = &plan.effect.conversion;
+        if uplifts.len() > MAX_STAGES {
+            p.0.push(too_many(
+                &format!("{at}.effect.conversion"),
+                uplifts.len(),
+                MAX_STAGES,
             ));
+        } else {
+            for (name, uplift) in uplifts {
+                let path = format!("{at}.effect.conversion.{name}");
+                if !self.stages.iter().any(|s| &s.name == name) {
+                    p.add(
+                        path,
+                        format!("{} is not a stage of this funnel", quote(name)),
+                    );
+                } else {
+                    p.check(
+                        uplift.is_finite() && *uplift > -1.0,
+                        path,
+                        "must be above -1 (-100%)",
+                    );
+                }
+            }
+        }
+        let leads = plan.effect.leads;
+        let path = format!("{at}.effect.leads");
+        if !(leads.is_finite() && leads > -1.0) {
+            p.add(path, "must be above -1 (-100%)");
+        } else {
+            // The plan's lead volume obeys the headline's limit: past it a Poisson
+            // mean would leave the range any sampler can draw from.
+            let limit = self.max_leads_per_month();
+            let volume = self.leads.per_month * (1.0 + leads);
+            if self.leads.per_month <= limit && !(volume <= limit) {
+                p.add(
+                    path,
+                    format!(
+                        "takes leads beyond a trillion a month within the horizon (at most {} here)",
+                        big(libm::floor((limit / self.leads.per_month - 1.0) * 1e4) / 1e4)
+                    ),
+                );
+            }
         }
     }
 }
 
-fn conversion(c: &Conversion, path: &str, errors: &mut Vec<FieldError>) {
-    let rate_ok = |p: f64| p.is_finite() && (0.0..=1.0).contains(&p);
+fn conversion(c: &Conversion, path: &str, p: &mut Problems) {
+    let rate_ok = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
     match *c {
-        Conversion::Fixed(p) => {
-            if !rate_ok(p) {
-                errors.push(FieldError::new(path, "must be a rate from 0 to 1"));
-            }
-        }
+        Conversion::Fixed(x) => p.check(rate_ok(x), path, "must be a rate from 0 to 1"),
         Conversion::Estimate { mean, sd } => {
             if !rate_ok(mean) {
-                errors.push(FieldError::new(
-                    format!("{path}.mean"),
-                    "must be a rate from 0 to 1",
-                ));
+                p.add(format!("{path}.mean"), "must be a rate from 0 to 1");
             } else if !(sd.is_finite() && sd >= 0.0) {
-                errors.push(FieldError::new(format!("{path}.sd"), "must be 0 or more"));
+                p.add(format!("{path}.sd"), "must be 0 or more");
             } else if sd > 0.0 && !(sd * sd < mean * (1.0 - mean)) {
                 let limit = libm::sqrt(mean * (1.0 - mean));
-                errors.push(FieldError::new(
+                p.add(
                     format!("{path}.sd"),
                     format!("must be below {limit:.3} (sqrt(mean*(1-mean)))"),
-                ));
+                );
             }
         }
-        Conversion::History { won, of } => {
-            if won > of {
-                errors.push(FieldError::new(
-                    format!("{path}.won"),
-                    format!("must be at most `of` ({of})"),
-                ));
-            }
-        }
+        Conversion::History { won, of } => p.check(
+            won <= of,
+            format!("{path}.won"),
+            format!("must be at most `of` ({of})"),
+        ),
     }
 }

@@ -82,17 +82,21 @@ fn plans_and_capacity_summaries_are_pinned() {
     assert_eq!([got, got_capacity], GOLDEN_PLANS_CAPACITY_JSON);
 }
 
-const GOLDEN_PLANS_CAPACITY_JSON: [u64; 2] = [8920041663829671382, 13503297054053545744];
+// Re-pinned on purpose (issue 7): every outcome count and each month's deal
+// values now draw from their own stream (common random numbers that stay
+// paired), attainment percentiles come from a histogram, and serde_json reads
+// floats back exactly (float_roundtrip).
+const GOLDEN_PLANS_CAPACITY_JSON: [u64; 2] = [9422243741276180443, 17332819317121172934];
 const GOLDEN_STREAM: [u64; 2] = [13615270167299104685, 15151348821694998933];
 const GOLDEN_POISSON: [u64; 3] = [
-    4707023539585492569,
-    4704267356967663536,
-    4644258232363600839,
+    4707027883707905133,
+    4704420162943048974,
+    4644280046674295914,
 ];
-const GOLDEN_POISSON_JSON: u64 = 797372411049633253;
+const GOLDEN_POISSON_JSON: u64 = 1263527530619952628;
 const GOLDEN_FIXED: [u64; 3] = [
-    4707065673204144386,
-    4704445156603508786,
+    4707051502743089232,
+    4704566245479637957,
     4644302001722479346,
 ];
-const GOLDEN_FIXED_JSON: u64 = 12349326283575426486;
+const GOLDEN_FIXED_JSON: u64 = 8505715053583923260;

@@ -281,7 +281,7 @@ fn bad_plans_are_named() {
         (
             Box::new(|v| v["team"]["quota"] = json!(0)),
             "team.quota",
-            "above 0",
+            "from 1 to 1e12",
         ),
         (
             Box::new(|v| v["team"]["skill_sd"] = json!(3)),

@@ -162,7 +162,7 @@ fn each_bad_field_is_named() {
         (
             with("/target/revenue", json!(-5)),
             "target.revenue",
-            "0 or more",
+            "from 0 to 1e15",
         ),
         (
             without("", "horizon_months"),

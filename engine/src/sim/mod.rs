@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use crate::dist::{DealValue, LeadMultiplier, RateDist};
 use crate::outcome::{Chunk, TrialOut};
-use crate::rng::{Stream, trial_rng};
+use crate::rng::{Stream, outcome_rng, trial_rng};
 use crate::scenario::{Noise, Scenario};
 use crate::{FieldError, ScenarioErrors};
 
@@ -215,6 +215,7 @@ impl Simulation {
             *rate = dist.sample(&mut rng);
         }
         let multiplier = self.lead_multiplier.sample(&mut rng) * self.adjustment.leads_scale;
+        out.draws += rng.draws();
         self.adjustment.apply(&mut out.rates);
         let mut win_from = 1.0;
         let mut weighted = 0.0;
@@ -224,7 +225,7 @@ impl Simulation {
         }
         out.pipeline_weighted = weighted * self.deal_value.mean();
         if let Some(team) = &self.team {
-            team.draw(self.seed, trial, &mut scratch.team);
+            out.draws += team.draw(self.seed, trial, &mut scratch.team);
         }
         self.run_funnel(trial, multiplier, out, scratch);
 
@@ -246,6 +247,7 @@ impl Simulation {
                     scratch,
                 );
                 plan.evaluate(&plan_out, result);
+                out.draws += plan_out.draws;
                 scratch.plan_out = Some(plan_out);
             } else {
                 plan.evaluate(out, result);
@@ -258,22 +260,31 @@ impl Simulation {
     /// and lead multiplier, then values the won deals. Plans rerun this with
     /// their effect on the same streams (common random numbers).
     fn run_funnel(&self, trial: u64, multiplier: f64, out: &mut TrialOut, scratch: &mut Scratch) {
-        let mut rng = trial_rng(self.seed, trial, Stream::Counts);
         match (&self.thinned, self.method) {
             (Some(thinned), Method::Thinned) => {
-                thinned.leads(multiplier, out, &mut rng);
-                self.open_deals.run(out, &mut scratch.open, &mut rng);
+                thinned.leads(self.seed, trial, multiplier, out);
+                self.open_deals
+                    .run(self.seed, trial, out, &mut scratch.open);
                 out.derive_flows(&self.scenario);
             }
-            _ => stepper::run(self, multiplier, out, &mut rng),
+            _ => {
+                let mut rng = trial_rng(self.seed, trial, Stream::Counts);
+                stepper::run(self, multiplier, out, &mut rng);
+                out.draws += rng.draws();
+            }
         }
-        let mut rng = trial_rng(self.seed, trial, Stream::Values);
         match &self.team {
             None => {
-                for (revenue, &won) in out.month_revenue.iter_mut().zip(&out.month_won) {
+                // One stream per month: a deal more in one month leaves every
+                // other month's values as they were.
+                for (m, (revenue, &won)) in
+                    out.month_revenue.iter_mut().zip(&out.month_won).enumerate()
+                {
+                    let mut rng = outcome_rng(self.seed, trial, Stream::Values, m as u64);
                     *revenue =
                         self.deal_value
                             .sum_with_shortcut(won, self.sum_shortcut_from, &mut rng);
+                    out.draws += rng.draws();
                 }
             }
             Some(team) => team.assign(
@@ -283,7 +294,6 @@ impl Simulation {
                 trial,
                 &mut scratch.team,
                 out,
-                &mut rng,
             ),
         }
     }

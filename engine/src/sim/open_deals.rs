@@ -11,7 +11,7 @@
 
 use crate::alias::Alias;
 use crate::outcome::TrialOut;
-use crate::rng::TrialRng;
+use crate::rng::{Stream, outcome_rng};
 use crate::scenario::Scenario;
 use crate::sim::multinomial::multinomial;
 use crate::timing::open_deal_timing;
@@ -106,7 +106,9 @@ impl OpenDeals {
         OpenDeals { cells, groups }
     }
 
-    pub fn run(&self, out: &mut TrialOut, scratch: &mut Scratch, rng: &mut TrialRng) {
+    /// Each starting stage's deals draw from their own stream, so a what-if at
+    /// one stage does not reshuffle where another stage's deals end up.
+    pub fn run(&self, seed: u64, trial: u64, out: &mut TrialOut, scratch: &mut Scratch) {
         let Scratch {
             probabilities,
             counts,
@@ -132,15 +134,17 @@ impl OpenDeals {
                     }
                 }
             }
+            let mut rng = outcome_rng(seed, trial, Stream::OpenDeals, g.first as u64);
             if g.count <= DEAL_BY_DEAL_UP_TO {
                 counts.fill(0);
                 table.rebuild(probabilities);
                 for _ in 0..g.count {
-                    counts[table.sample(rng)] += 1;
+                    counts[table.sample(&mut rng)] += 1;
                 }
             } else {
-                multinomial(g.count, probabilities, rng, counts);
+                multinomial(g.count, probabilities, &mut rng, counts);
             }
+            out.draws += rng.draws();
             self.record(counts, out);
         }
     }

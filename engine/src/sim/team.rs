@@ -1,15 +1,21 @@
 //! Reps and incentive plans inside a trial.
 //!
 //! Rep weights are drawn once per trial (stream `Team`) and shared by every
-//! plan. Won deals are handed to reps on their own stream (`Assign`), which
-//! every funnel run of the trial restarts, so a plan without an effect books
-//! exactly the headline's deals to exactly the same reps.
+//! plan. Won deals are handed to reps on their own streams (`Assign`, one a
+//! month), which every funnel run of the trial restarts, so a plan without an
+//! effect books exactly the headline's deals to exactly the same reps.
+//!
+//! The cost of a month is bounded whatever its deal count: up to
+//! `SUM_SHORTCUT_FROM` deals are valued and handed out one by one; past it, or
+//! whenever every deal has the same size, the count is split over reps as a
+//! multinomial and each rep's deals are valued as one sum: at most a few
+//! draws per rep a month.
 
 use crate::alias::Alias;
 use crate::comp::payout;
 use crate::dist::DealValue;
 use crate::outcome::{PlanTrial, TrialOut};
-use crate::rng::{Stream, TrialRng, trial_rng};
+use crate::rng::{Stream, outcome_rng, trial_rng};
 use crate::scenario::{Plan, Scenario, Team};
 use crate::sim::multinomial::multinomial;
 use rand_distr::{Distribution, StandardNormal};
@@ -32,9 +38,11 @@ impl TeamModel {
         TeamModel { team }
     }
 
-    pub fn draw(&self, seed: u64, trial: u64, draw: &mut TeamDraw) {
+    /// Draws the trial's rep weights; returns the words of randomness used.
+    pub fn draw(&self, seed: u64, trial: u64, draw: &mut TeamDraw) -> u64 {
         let reps = self.team.reps as usize;
         draw.shares.clear();
+        let mut draws = 0;
         if self.team.skill_sd == 0.0 {
             draw.shares.resize(reps, 1.0 / reps as f64);
         } else {
@@ -47,15 +55,17 @@ impl TeamModel {
             for w in &mut draw.shares {
                 *w /= total;
             }
+            draws = rng.draws();
         }
         draw.table.rebuild(&draw.shares);
         draw.counts.resize(reps, 0);
+        draws
     }
 
-    /// Values the won deals month by month, handing each to a rep. The month's
-    /// revenue is summed in the same order, from the same draws, as without a
-    /// team, so revenue does not depend on whether bookings are tracked.
-    #[allow(clippy::too_many_arguments)]
+    /// Values the won deals month by month, handing each to a rep. Below the
+    /// shortcut, and for deals of one fixed size, the month's revenue is the
+    /// same bits as without a team (same draws, same order), so revenue does
+    /// not depend on whether bookings are tracked.
     pub fn assign(
         &self,
         deal: &DealValue,
@@ -64,28 +74,39 @@ impl TeamModel {
         trial: u64,
         draw: &mut TeamDraw,
         out: &mut TrialOut,
-        values: &mut TrialRng,
     ) {
-        let mut reps = trial_rng(seed, trial, Stream::Assign);
         out.bookings.clear();
         out.bookings.resize(self.team.reps as usize, 0.0);
-        for (revenue, &won) in out.month_revenue.iter_mut().zip(&out.month_won) {
+        for (m, (revenue, &won)) in out.month_revenue.iter_mut().zip(&out.month_won).enumerate() {
+            let mut values = outcome_rng(seed, trial, Stream::Values, m as u64);
+            let mut reps = outcome_rng(seed, trial, Stream::Assign, m as u64);
             let mut total = 0.0;
-            if won < shortcut_from || deal.is_fixed() {
+            if deal.is_fixed() {
+                multinomial(won, &draw.shares, &mut reps, &mut draw.counts);
+                let size = deal.sum(1, &mut values);
+                for (booked, &n) in out.bookings.iter_mut().zip(&draw.counts) {
+                    *booked += n as f64 * size;
+                }
+                total = deal.sum(won, &mut values);
+            } else if won < shortcut_from {
                 for _ in 0..won {
-                    let v = deal.sample(values);
+                    let v = deal.sample(&mut values);
                     out.bookings[draw.table.sample(&mut reps)] += v;
                     total += v;
                 }
             } else {
+                // Each rep's deals as one moment-matched sum, however few: valuing
+                // them one by one would cost up to reps x SUM_SHORTCUT_FROM draws a
+                // month. Exact for a rep with one deal; mean and variance exact always.
                 multinomial(won, &draw.shares, &mut reps, &mut draw.counts);
                 for (booked, &n) in out.bookings.iter_mut().zip(&draw.counts) {
-                    let v = deal.sum_with_shortcut(n, shortcut_from, values);
+                    let v = deal.sum_with_shortcut(n, 1, &mut values);
                     *booked += v;
                     total += v;
                 }
             }
             *revenue = total;
+            out.draws += values.draws() + reps.draws();
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use crate::dist::poisson;
 use crate::outcome::TrialOut;
-use crate::rng::TrialRng;
+use crate::rng::{Stream, outcome_rng};
 use crate::scenario::Scenario;
 use crate::timing::{LeadWeights, lead_weights};
 
@@ -25,20 +25,30 @@ impl Thinned {
         }
     }
 
-    pub fn leads(&self, multiplier: f64, out: &mut TrialOut, rng: &mut TrialRng) {
+    /// Draws every outcome count, each from its own stream: a what-if that
+    /// moves one Poisson mean leaves every other count exactly as it was, so
+    /// paired differences carry only the change's own noise.
+    pub fn leads(&self, seed: u64, trial: u64, multiplier: f64, out: &mut TrialOut) {
         let w = &self.weights;
+        let count = |outcome: usize, mean: f64, draws: &mut u64| {
+            let mut rng = outcome_rng(seed, trial, Stream::Counts, outcome as u64);
+            let n = poisson(mean, &mut rng);
+            *draws += rng.draws();
+            n
+        };
+        let stages = out.rates.len();
         let mut reach = multiplier;
         let mut leads = 0;
         for (s, &p) in out.rates.iter().enumerate() {
-            let lost = poisson(reach * (1.0 - p) * w.lost[s], rng);
-            let open = poisson(reach * w.open[s], rng);
+            let lost = count(2 * s, reach * (1.0 - p) * w.lost[s], &mut out.draws);
+            let open = count(2 * s + 1, reach * w.open[s], &mut out.draws);
             out.lost[s] += lost;
             out.open_end[s] += open;
             leads += lost + open;
             reach *= p;
         }
-        for (won, &weight) in out.month_won.iter_mut().zip(&w.won) {
-            let n = poisson(reach * weight, rng);
+        for (m, (won, &weight)) in out.month_won.iter_mut().zip(&w.won).enumerate() {
+            let n = count(2 * stages + m, reach * weight, &mut out.draws);
             *won += n;
             leads += n;
         }
