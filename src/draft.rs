@@ -321,11 +321,12 @@ impl Draft {
         let mut scenario = self.base.clone();
         let currency = self.currency.trim();
         scenario.version = FORMAT_VERSION;
-        scenario.name = self.name.trim().to_owned();
+        // Text is kept exactly as typed, so a link reopens as it was saved.
+        scenario.name = self.name.clone();
         scenario.currency = if currency.is_empty() {
             "USD".into()
         } else {
-            currency.to_owned()
+            self.currency.clone()
         };
         scenario.horizon_months = horizon_months as u32;
         scenario.leads.per_month = per_month;
@@ -482,8 +483,8 @@ impl StageDraft {
 
     fn to_stage(&self, i: usize, e: &mut Errors) -> Option<Stage> {
         let at = |field: &str| format!("stages[{i}].{field}");
-        let name = self.name.trim();
-        if name.is_empty() {
+        let name = self.name.as_str();
+        if name.trim().is_empty() {
             e.0.push(FieldError::new(at("name"), "Enter a name"));
         }
         let conversion = match self.kind {
@@ -612,7 +613,11 @@ impl Errors<'_> {
         self.read(parse_money(text), path, message, ok)
     }
 
-    /// A percentage, returned as a rate (30 -> 0.30).
+    /// A percentage, returned as a rate (30 -> 0.30). `ok` judges it in
+    /// percent. The rate is read in one rounding, and a rate too large to
+    /// write in percent (1e307 is 1e309 %) is judged as the infinite percent
+    /// it is rather than refused as no number, so every rate a link carries
+    /// loads back as itself.
     fn percent(
         &mut self,
         text: &str,
@@ -620,8 +625,9 @@ impl Errors<'_> {
         message: &str,
         ok: impl Fn(f64) -> bool,
     ) -> Option<f64> {
-        self.read(parse_number(text, true), path, message, ok)?;
-        parse_percent(text)
+        let rate = parse_percent(text);
+        self.read(rate.map(|r| r * 100.0), path, message, ok)?;
+        rate
     }
 
     fn whole(
@@ -892,6 +898,33 @@ mod tests {
             let back = Scenario::from_json(&scenario.to_json()).unwrap();
             assert_eq!(Draft::from_scenario(&back, 5000, 42), draft);
         }
+    }
+
+    /// Hostile but valid links that the form used to change on loading
+    /// (blank or padded names trimmed, rates past 1e306 read back as no number).
+    #[test]
+    fn every_valid_link_loads_back_as_itself() {
+        let hostile = r#"{
+            "version": 1, "name": "   ", "currency": " EUR ", "horizon_months": 60,
+            "leads": { "per_month": 0, "growth_per_month": 1e307, "uncertainty_cv": 1e-320 },
+            "stages": [
+                { "name": " Lead ", "conversion": 5e-324, "days": 3650, "open": 1000000000 },
+                { "name": "Qualified\t", "conversion": { "mean": 0.123456789012345, "sd": 1e-300 }, "days": 7.000000000000001 },
+                { "name": "Won?", "conversion": { "won": 0, "of": 4000000000 }, "days": 0, "capacity_per_week": 18446744073709551615 }
+            ],
+            "deal_size": { "median": 5e-324, "p90": 4.94e-321 },
+            "target": { "revenue": 1e15, "milestones": [ { "month": 60, "revenue": 1e15 } ] },
+            "team": { "reps": 500, "quota": 1, "skill_sd": 2 },
+            "plans": [ {
+                "name": " P ", "commission": [ { "from": 0, "rate": 1e-300 }, { "from": 1e300, "rate": 1 } ],
+                "tiers": "retroactive", "quota_bonus": 1e9, "cap": 1e300,
+                "spif": { "stage": " Lead ", "per_deal": 1e9 },
+                "effect": { "conversion": { "Qualified\t": 1e307 }, "leads": 1e15 }
+            } ]
+        }"#;
+        let scenario = Scenario::from_json(hostile).unwrap();
+        let draft = Draft::from_scenario(&scenario, 1, u64::MAX);
+        assert_eq!(draft.to_scenario(), Ok(scenario));
     }
 
     #[test]

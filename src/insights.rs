@@ -81,6 +81,14 @@ pub fn deals(x: f64) -> String {
     format!("{n} {unit}")
 }
 
+/// A stage's share of leaving deals that moved on, or why there is none.
+pub fn stage_conversion(conversion: Option<f64>) -> String {
+    conversion.map_or_else(
+        || "no deals left this stage".to_owned(),
+        |p| crate::format::percent(p, 1),
+    )
+}
+
 /// A number of deals without the unit.
 pub fn deal_count(x: f64) -> String {
     if x.is_finite() && x.abs() < 10.0 && (x - x.round()).abs() >= 0.05 {

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use funnel_engine::{FieldError, Simulation, Summary, merge};
+use funnel_engine::{Chunk, FieldError, Simulation, Summary, merge};
 
 use crate::browser;
 use crate::draft::Run;
@@ -27,25 +27,16 @@ pub struct Outcome {
 pub struct PlanSamples {
     /// Comp cost of each trial, in trial order.
     pub comp_cost: Vec<f64>,
-    /// Attainment of every rep, trial-major, for the first trials only: at
-    /// most `MAX_ATTAINMENT_SAMPLES` values (whole trials), which draw the
-    /// same histogram as all of them and keep memory small with many reps.
+    /// Attainment of every rep, trial-major, for the first trials only (the
+    /// engine keeps a bounded sample: `outcome::ATTAINMENT_SAMPLE_VALUES`).
     pub attainment: Vec<f64>,
 }
 
-pub const MAX_ATTAINMENT_SAMPLES: usize = 200_000;
-
 impl PlanSamples {
-    pub fn from_chunk(plan: funnel_engine::outcome::PlanChunk, reps: usize) -> PlanSamples {
-        let mut attainment = plan.attainment;
-        let keep = MAX_ATTAINMENT_SAMPLES
-            .checked_div(reps)
-            .map_or(0, |trials| trials.max(1) * reps);
-        attainment.truncate(keep);
-        attainment.shrink_to_fit();
+    pub fn from_chunk(plan: funnel_engine::outcome::PlanChunk) -> PlanSamples {
         PlanSamples {
             comp_cost: plan.comp_cost,
-            attainment,
+            attainment: plan.attainment,
         }
     }
 }
@@ -70,8 +61,11 @@ pub struct ChunkPlanner {
 }
 
 impl ChunkPlanner {
-    pub const FIRST: u64 = 250;
-    pub const MIN: u64 = 50;
+    // Small at first: the planner has not yet seen what a trial costs, and a
+    // scenario with many reps and plans can cost milliseconds a trial. It grows
+    // fourfold per chunk, so a fast scenario reaches its size in a few chunks.
+    pub const FIRST: u64 = 20;
+    pub const MIN: u64 = 1;
     pub const MAX: u64 = 20_000;
 
     pub fn new(target_ms: f64) -> ChunkPlanner {
@@ -116,7 +110,9 @@ pub async fn simulate(
     };
     let total = run.trials;
     let mut planner = ChunkPlanner::new(25.0);
-    let mut chunks = Vec::new();
+    // Merged as they come, so a run holds one set of per-trial results, not
+    // one per chunk on top of it.
+    let mut all: Option<Chunk> = None;
     let mut done = 0;
     while done < total {
         if !current() {
@@ -126,7 +122,13 @@ pub async fn simulate(
         let t0 = browser::now_ms();
         let chunk = sim.run_chunk(done..end);
         planner.next(end - done, browser::now_ms() - t0);
-        chunks.push(chunk);
+        all = match all {
+            None => Some(chunk),
+            Some(so_far) => match merge(vec![so_far, chunk]) {
+                Ok(merged) => Some(merged),
+                Err(e) => return Ended::Refused(vec![FieldError::new("", e.to_string())]),
+            },
+        };
         done = end;
         progress(done, total);
         // Let the browser handle input and paint before the next chunk.
@@ -135,17 +137,11 @@ pub async fn simulate(
     if !current() {
         return Ended::Cancelled;
     }
-    let all = match merge(chunks) {
-        Ok(all) => all,
-        Err(e) => return Ended::Refused(vec![FieldError::new("", e.to_string())]),
+    let Some(all) = all else {
+        return Ended::Refused(vec![FieldError::new("trials", "must be at least 1")]);
     };
     let summary = Summary::new(&sim, &all);
-    let reps = run.scenario.team.map_or(0, |t| t.reps as usize);
-    let plans = all
-        .plans
-        .into_iter()
-        .map(|p| PlanSamples::from_chunk(p, reps))
-        .collect();
+    let plans = all.plans.into_iter().map(PlanSamples::from_chunk).collect();
     Ended::Done(Arc::new(Outcome {
         run,
         summary,
@@ -162,10 +158,11 @@ mod tests {
     #[test]
     fn planner_aims_at_the_target_time() {
         let mut p = ChunkPlanner::new(25.0);
-        assert_eq!(p.size(), 250);
-        // 250 trials in 5 ms: 0.02 ms each, ideal 1250, but growth is capped at 4x.
-        assert_eq!(p.next(250, 5.0), 1000);
-        assert_eq!(p.next(1000, 20.0), 1250);
+        assert_eq!(p.size(), 20);
+        // 20 trials in 0.4 ms: 0.02 ms each, ideal 1250, but growth is capped at 4x.
+        assert_eq!(p.next(20, 0.4), 80);
+        assert_eq!(p.next(80, 1.6), 320);
+        assert_eq!(p.next(320, 6.4), 1250);
         // Slow trials shrink the chunk.
         assert_eq!(p.next(1250, 250.0), 125);
         // Never below the minimum or above the maximum.
@@ -174,24 +171,6 @@ mod tests {
             p.next(p.size(), 0.0);
         }
         assert_eq!(p.size(), ChunkPlanner::MAX);
-    }
-
-    #[test]
-    fn plan_samples_keep_whole_trials_of_attainment() {
-        let plan = funnel_engine::outcome::PlanChunk {
-            comp_cost: vec![1.0; 10_000],
-            attainment: vec![0.5; 10_000 * 30],
-            ..Default::default()
-        };
-        let samples = PlanSamples::from_chunk(plan, 30);
-        assert_eq!(samples.comp_cost.len(), 10_000);
-        // 6,666 whole trials of 30 reps.
-        assert_eq!(samples.attainment.len(), 6_666 * 30);
-        let small = funnel_engine::outcome::PlanChunk {
-            attainment: vec![1.0; 40],
-            ..Default::default()
-        };
-        assert_eq!(PlanSamples::from_chunk(small, 8).attainment.len(), 40);
     }
 
     #[test]

@@ -55,7 +55,10 @@ pub fn plan_rows(summary: &Summary) -> Vec<PlanRow> {
             comp_p50: money_compact(p.comp_cost.p50, c),
             comp_p90: money_compact(p.comp_cost.p90, c),
             net: money_compact(p.net_revenue.mean, c),
-            cost_of_sales: percent(p.cost_of_sales.mean, 1),
+            cost_of_sales: p
+                .cost_of_sales
+                .mean
+                .map_or_else(|| "no revenue".to_owned(), |m| percent(m, 1)),
             at_quota: percent(p.reps_at_quota.mean, 0),
         })
         .collect()
@@ -136,10 +139,13 @@ pub fn verdict(summary: &Summary, k: usize) -> Option<String> {
     let first = summary.plans.first()?;
     if k == 0 {
         return Some(format!(
-            "{} is the baseline: it costs {} (P50 of comp cost), {} of revenue, and {} of reps reach quota.",
+            "{} is the baseline: it costs {} (P50 of comp cost), {}, and {} of reps reach quota.",
             plan.name,
             money(plan.comp_cost.p50, c),
-            percent(plan.cost_of_sales.mean, 1),
+            plan.cost_of_sales.mean.map_or_else(
+                || "with no revenue to set it against".to_owned(),
+                |m| format!("{} of revenue", percent(m, 1))
+            ),
             percent(plan.reps_at_quota.mean, 0),
         ));
     }
@@ -242,7 +248,7 @@ pub fn plans_announcement(summary: &Summary) -> Option<String> {
 mod tests {
     use super::*;
     use funnel_engine::stats::Stats;
-    use funnel_engine::summary::{Mean, PlanDelta, Spread};
+    use funnel_engine::summary::{MaybeMean, Mean, PlanDelta, Spread};
     use funnel_engine::{Scenario, Simulation};
 
     fn run(json: &str, trials: u64) -> (Scenario, Summary) {
@@ -280,8 +286,8 @@ mod tests {
             revenue: stats(revenue, revenue),
             comp_cost: stats(cost, cost),
             net_revenue: stats(revenue - cost, revenue - cost),
-            cost_of_sales: Mean {
-                mean: cost / revenue,
+            cost_of_sales: MaybeMean {
+                mean: Some(cost / revenue),
             },
             reps_at_quota: Mean { mean: 0.45 },
             attainment: Spread {

@@ -95,8 +95,15 @@ mod tests {
         let summary = funnel_engine::Summary::new(&sim, &sim.run_all());
         let t = summary.target.unwrap();
         assert_eq!(format!("{:.1}", t.probability * 100.0), "98.2");
-        // And the textbook value lies within two standard errors.
-        assert!((t.probability - 0.98240).abs() < 2.0 * t.probability_se);
+        // And the textbook value lies within four standard errors, the
+        // tolerance of the engine's closed-form tests (two would fail one
+        // correct seed in twenty).
+        assert!(
+            (t.probability - 0.98240).abs() < 4.0 * t.probability_se,
+            "{} vs 0.98240 (se {})",
+            t.probability,
+            t.probability_se
+        );
     }
 
     #[test]

@@ -189,7 +189,11 @@ pub fn funnel_layout(rows: &[FunnelRow], leak: Option<usize>, currency: &str) ->
                 segments: segments(row, scale),
                 name: fit_text(&row.name, name_room),
                 entered,
-                conversion: format!("{} advance", percent(row.conversion, 1)),
+                conversion: if row.conversion.is_finite() {
+                    format!("{} advance", percent(row.conversion, 1))
+                } else {
+                    "no deals left".to_owned()
+                },
                 lost,
                 leak: leak == Some(i),
                 summary: stage_summary(row, currency),
@@ -498,7 +502,7 @@ mod tests {
         let l = funnel_layout(&rows, Some(0), "USD");
         assert!(!l.empty);
         assert!(l.stages.iter().all(|s| s.segments.is_empty()));
-        assert_eq!(l.stages[1].conversion, "– advance");
+        assert_eq!(l.stages[1].conversion, "no deals left");
         assert_eq!(l.stages[1].lost, "– lost");
         // More advanced + lost than entered: scaled to the larger total.
         let l = funnel_layout(&[row("Odd", 10.0, 8.0, 8.0)], None, "USD");

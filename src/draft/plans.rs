@@ -203,19 +203,19 @@ impl Draft {
         self.plans.iter_mut().find(|p| p.id == id)
     }
 
-    /// Stage names as they stand in the form (trimmed, non-empty), in order.
+    /// Stage names as they stand in the form (as typed, not blank), in order.
     pub fn stage_names(&self) -> Vec<String> {
         self.stages
             .iter()
-            .map(|s| s.name.trim().to_owned())
-            .filter(|n| !n.is_empty())
+            .filter(|s| !s.name.trim().is_empty())
+            .map(|s| s.name.clone())
             .collect()
     }
 
     fn unique_plan_name(&self, wanted: impl Fn(usize) -> String) -> String {
         (1..)
             .map(wanted)
-            .find(|name| !self.plans.iter().any(|p| p.name.trim() == name))
+            .find(|name| !self.plans.iter().any(|p| p.name == *name))
             .unwrap_or_default()
     }
 
@@ -361,7 +361,7 @@ impl Draft {
         if let Some(stage) = field.strip_prefix("effect.conversion.") {
             // The engine names an uplift by its stage; the form has rows.
             let plan = self.plans.get(k)?;
-            let j = plan.uplifts.iter().position(|u| u.stage.trim() == stage)?;
+            let j = plan.uplifts.iter().position(|u| u.stage == stage)?;
             let (what, message) = if err.message.contains("not a stage") {
                 (
                     "stage",
@@ -402,8 +402,10 @@ impl Draft {
 impl PlanDraft {
     fn to_plan(&self, k: usize, stages: &[String], e: &mut Errors) -> Option<Plan> {
         let at = |field: &str| format!("plans[{k}].{field}");
-        let name = self.name.trim();
-        if name.is_empty() {
+        // Names are kept exactly as typed (a link must reopen as it was);
+        // only a blank one is refused, as the engine does.
+        let name = self.name.as_str();
+        if name.trim().is_empty() {
             e.0.push(FieldError::new(at("name"), "Enter a name"));
         }
 
@@ -470,8 +472,8 @@ impl PlanDraft {
                 .map(Some)
         };
 
-        let spif_stage = self.spif_stage.trim();
-        let spif = if spif_stage.is_empty() {
+        let spif_stage = self.spif_stage.as_str();
+        let spif = if spif_stage.trim().is_empty() {
             Some(None)
         } else {
             if !stages.iter().any(|s| s == spif_stage) {
@@ -499,7 +501,7 @@ impl PlanDraft {
         let mut conversion = Vec::new();
         let mut uplifts_ok = true;
         for (j, u) in self.uplifts.iter().enumerate() {
-            let stage = u.stage.trim();
+            let stage = u.stage.as_str();
             let path = at(&format!("effect.conversion[{j}].stage"));
             let known = stages.iter().any(|s| s == stage);
             if !known {
@@ -507,7 +509,7 @@ impl PlanDraft {
                     path,
                     missing_stage(stage, "choose a stage or remove this uplift"),
                 ));
-            } else if self.uplifts[..j].iter().any(|v| v.stage.trim() == stage) {
+            } else if self.uplifts[..j].iter().any(|v| v.stage == stage) {
                 e.0.push(FieldError::new(
                     path,
                     format!("“{stage}” already has an uplift in this plan: choose another stage"),

@@ -200,11 +200,8 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
             entered: st.entered.mean,
             advanced: st.advanced.mean,
             lost: st.lost.mean,
-            conversion: if st.conversion.is_finite() {
-                st.conversion
-            } else {
-                0.0
-            },
+            // The chart words a stage no deal left ("no deals left"), never NaN.
+            conversion: st.conversion.unwrap_or(f64::NAN),
             lost_value: st.lost_value,
         })
         .collect();
@@ -431,7 +428,7 @@ fn StatsTable(outcome: Arc<Outcome>) -> impl IntoView {
                                 <td class="num">{insights::deal_count(st.entered.mean)}</td>
                                 <td class="num">{insights::deal_count(st.advanced.mean)}</td>
                                 <td class="num">{insights::deal_count(st.lost.mean)}</td>
-                                <td class="num">{percent(st.conversion, 1)}</td>
+                                <td class="num">{insights::stage_conversion(st.conversion)}</td>
                                 <td class="num">{money(st.lost_value, &c)}</td>
                             </tr>
                         })

@@ -1,0 +1,67 @@
+// Links a hostile (or just unlucky) user can send: each must open to results, or to a
+// progress bar that can be stopped, without freezing or crashing the page (docs/bounds.md).
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { base, newPage, settled, shot, useHarness } from './harness.mjs';
+
+useHarness();
+
+const link = (scenario, trials, seed = 1) =>
+  `${base}/#v=1&seed=${seed}&trials=${trials}&s=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}`;
+
+describe('hostile links', () => {
+  test('a fixed deal size with a team and 1e12 leads a month opens to results', async () => {
+    // Once, every won deal was valued and assigned one at a time: no trial finished.
+    const page = await newPage();
+    await page.goto(link({
+      version: 1,
+      name: 'A trillion leads',
+      horizon_months: 60,
+      leads: { per_month: 1e12 },
+      stages: [{ name: 'Lead', conversion: 1, days: 0 }],
+      deal_size: { median: 1000, p90: 1000 },
+      team: { reps: 1, quota: 1e6 },
+      plans: [{ name: 'Flat', commission: [{ from: 0, rate: 0.1 }] }],
+    }, 10000));
+    await settled(page);
+    const mean = await page.textContent('#mean-revenue');
+    assert.match(mean, /\$/, mean);
+    assert.ok(await page.locator('#plan-comparison').count(), 'the plan is compared');
+    await shot(page, 'hostile-trillion-leads', false);
+  });
+
+  test('500 reps, 5 plans and 200,000 trials run with a progress bar that stops', async () => {
+    // Once needed 4.75 GB: every rep's attainment in every trial, kept and cloned.
+    const plans = [0, 1, 2, 3, 4].map((k) => ({
+      name: `Plan ${k + 1}`,
+      commission: [{ from: 0, rate: 0.08 }, { from: 1, rate: 0.12 }],
+      quota_bonus: 2000,
+      effect: { conversion: { Proposal: 0.01 * k }, leads: 0.02 * k },
+    }));
+    const page = await newPage();
+    await page.goto(link({
+      version: 1,
+      name: 'Big team',
+      horizon_months: 12,
+      leads: { per_month: 20000 },
+      stages: [
+        { name: 'Lead', conversion: 0.3, days: 5 },
+        { name: 'Proposal', conversion: 0.5, days: 10 },
+      ],
+      deal_size: { median: 12000, p90: 30000 },
+      target: { revenue: 1e8 },
+      team: { reps: 500, quota: 250000, skill_sd: 0.3 },
+      plans,
+    }, 200000));
+    await page.waitForSelector('#stop');
+    const progress = () => page.evaluate(() => Number(document.querySelector('#progress')?.value ?? 0));
+    const first = await progress();
+    await page.waitForFunction((p) => Number(document.querySelector('#progress')?.value ?? 0) > p, first);
+    await shot(page, 'hostile-big-team-running', false);
+    // The page answers while it runs: the form can be scrolled to and read.
+    assert.equal(await page.inputValue('#f-trials'), '200000');
+    await page.click('#stop');
+    await page.waitForSelector('#status[data-phase="stopped"]');
+  });
+});
