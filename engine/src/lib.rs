@@ -22,6 +22,7 @@ pub mod fastexp;
 pub mod goal;
 pub mod levers;
 pub mod outcome;
+pub mod parallel;
 mod parse;
 pub mod rng;
 pub mod scenario;
