@@ -1,6 +1,7 @@
 //! Trials on many threads give the same results, to the bit, as on one.
 #![cfg(not(target_arch = "wasm32"))]
 
+use funnel_engine::goal::{self, GoalLever};
 use funnel_engine::levers;
 use funnel_engine::parallel::{self, CHUNK_TRIALS, run_parallel};
 use funnel_engine::{Scenario, Simulation, Summary};
@@ -47,6 +48,28 @@ fn the_lever_sweep_is_the_same_on_threads() {
     for threads in [1, 3] {
         let got = parallel::sensitivity(&s, &base, trials, 5, threads).unwrap();
         assert_eq!(got, expected, "{threads} threads");
+    }
+}
+
+#[test]
+fn the_goal_search_is_the_same_on_threads() {
+    let s = scenario("reference.json");
+    for lever in [GoalLever::Leads, GoalLever::Conversion { stage: 3 }] {
+        let expected = goal::solve(&s, &lever, 0.8, 1_200, 2).unwrap();
+        for threads in [1, 3] {
+            let got = goal::solve_threads(&s, &lever, 0.8, 1_200, 2, threads).unwrap();
+            assert_eq!(got, expected, "{lever:?} on {threads} threads");
+        }
+    }
+}
+
+#[test]
+fn refusals_keep_their_field_paths() {
+    let mut s = scenario("reference.json");
+    s.target = None;
+    match goal::solve_threads(&s, &GoalLever::Leads, 0.8, 100, 1, 2) {
+        Err(parallel::Error::Scenario(e)) => assert_eq!(e.0[0].path, "target.revenue"),
+        other => panic!("{other:?}"),
     }
 }
 
