@@ -1,17 +1,196 @@
 //! The `funnelsim` command line, as functions the tests can call.
+//!
+//! ```text
+//! funnelsim run SCENARIO.json [--trials N] [--seed S] [--samples FILE.csv] [--sensitivity]
+//!                             [--solve leads|conversion:STAGE] [--confidence C] [--threads N]
+//! funnelsim help               (also -h, --help)
+//! ```
+//!
+//! `parse_args` turns the arguments into a `Command`; `run` reads the
+//! scenario, simulates and returns the summary JSON. Neither prints: the
+//! binary owns stdout and stderr, so that it alone decides what a failed
+//! write means (a closed pipe ends quietly, anything else exits 2).
+//!
+//! A bad scenario, flag or file gives a list of messages, one per problem,
+//! and the binary exits 2 with nothing on stdout. Every message that repeats
+//! text the user chose (a path, a flag's value, a stage name) shows it through
+//! `quoted`, so a newline or a terminal escape in it cannot forge a line of
+//! output or recolour the terminal.
+//!
+//! Flags are described once, in `FLAGS`: the parser only recognises what is
+//! listed there and `usage` is written from it, so the help cannot miss a flag.
+//!
+//! The lever sweep runs only with `--sensitivity` (one rerun per lever).
+//! Trials run on `--threads` threads (default: every core); the output is the
+//! same bytes for any number (see `parallel`).
 
 use std::fmt::Write as _;
+use std::io::Read as _;
 
-use crate::{Scenario, Simulation, Summary};
+use crate::parallel::{self, MAX_THREADS};
+use crate::{Scenario, ScenarioErrors, Simulation, Summary};
 
-pub const USAGE: &str =
-    "usage: funnelsim run SCENARIO.json [--trials N] [--seed S] [--samples FILE.csv]
+/// The largest scenario file `run` reads: far beyond any real funnel (the
+/// format allows at most 20 stages and 10 plans), small enough to hold.
+pub const MAX_SCENARIO_BYTES: u64 = 100_000_000;
 
-Runs the Monte Carlo simulation of a sales funnel and prints a JSON summary.
-  --trials N        number of trials, 1 to 1000000 (default 10000)
-  --seed S          seed, a whole number 0 to 18446744073709551615 (default 1)
-  --samples FILE    also write one CSV row per trial: trial,revenue,won,lost,leads,open_end
-Exit code 2 on a bad scenario, flag or file, with one message per problem on stderr.";
+/// What a flag sets; the parser matches on this, so a flag in `FLAGS` cannot
+/// be left unhandled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flag {
+    Trials,
+    Seed,
+    Samples,
+    Sensitivity,
+    Solve,
+    Confidence,
+    Threads,
+    Help,
+}
+
+/// One flag as the user types it and as the help describes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlagSpec {
+    pub flag: Flag,
+    pub name: &'static str,
+    pub short: Option<&'static str>,
+    /// What the value is called in the help; `None` for a switch.
+    pub value: Option<&'static str>,
+    pub help: &'static str,
+}
+
+/// Every flag of `funnelsim run`, in the order the help lists them.
+pub const FLAGS: &[FlagSpec] = &[
+    FlagSpec {
+        flag: Flag::Trials,
+        name: "--trials",
+        short: None,
+        value: Some("N"),
+        help: "number of trials, 1 to 1000000 (default 10000)",
+    },
+    FlagSpec {
+        flag: Flag::Seed,
+        name: "--seed",
+        short: None,
+        value: Some("S"),
+        help: "seed, a whole number 0 to 18446744073709551615 (default 1)",
+    },
+    FlagSpec {
+        flag: Flag::Samples,
+        name: "--samples",
+        short: None,
+        value: Some("FILE.csv"),
+        help: "also write one CSV row per trial (never over the scenario file):\n\
+               trial,revenue,won,lost,leads,open_end",
+    },
+    FlagSpec {
+        flag: Flag::Sensitivity,
+        name: "--sensitivity",
+        short: None,
+        value: None,
+        help: "also rerun the model once per lever (conversion, days, lead volume,\n\
+               deal size, capacity) and report each lever's effect; off by default",
+    },
+    FlagSpec {
+        flag: Flag::Solve,
+        name: "--solve",
+        short: None,
+        value: Some("leads|conversion:STAGE"),
+        help: "find the leads a month, or the conversion of stage STAGE, that reach\n\
+               target.revenue with the --confidence below",
+    },
+    FlagSpec {
+        flag: Flag::Confidence,
+        name: "--confidence",
+        short: None,
+        value: Some("C"),
+        help: "for --solve: the chance of reaching the target that is asked for,\n\
+               between 0 and 1 (default 0.8)",
+    },
+    FlagSpec {
+        flag: Flag::Threads,
+        name: "--threads",
+        short: None,
+        value: Some("N"),
+        help: "threads to run the trials on, 1 to 256 (default: every core);\n\
+               the output is the same for any number",
+    },
+    FlagSpec {
+        flag: Flag::Help,
+        name: "--help",
+        short: Some("-h"),
+        value: None,
+        help: "print this help (also `funnelsim help`)",
+    },
+];
+
+/// The help text, written from `FLAGS`.
+pub fn usage() -> String {
+    let lead = "usage: funnelsim run SCENARIO.json";
+    let indent = " ".repeat(lead.len());
+    let mut out = String::from(lead);
+    let mut width = lead.len();
+    for spec in FLAGS.iter().filter(|s| s.flag != Flag::Help) {
+        let item = match spec.value {
+            Some(v) => format!(" [{} {v}]", spec.name),
+            None => format!(" [{}]", spec.name),
+        };
+        if width + item.len() > 88 {
+            out.push('\n');
+            out.push_str(&indent);
+            width = indent.len();
+        }
+        out.push_str(&item);
+        width += item.len();
+    }
+    out.push_str("\n       funnelsim help\n\n");
+    out.push_str(
+        "Runs the Monte Carlo simulation of a sales funnel and prints a JSON summary on stdout.\n\n",
+    );
+    for spec in FLAGS {
+        let mut name = match spec.short {
+            Some(short) => format!("{short}, {}", spec.name),
+            None => spec.name.to_owned(),
+        };
+        if let Some(v) = spec.value {
+            name = format!("{name} {v}");
+        }
+        let column = 28;
+        let mut lines = spec.help.lines();
+        let first = lines.next().unwrap_or_default();
+        if name.len() + 2 < column {
+            let _ = writeln!(out, "  {name:<w$}{first}", w = column - 2);
+        } else {
+            let _ = writeln!(out, "  {name}\n{:column$}{first}", "");
+        }
+        for line in lines {
+            let _ = writeln!(out, "{:column$}{}", "", line.trim_start());
+        }
+    }
+    out.push_str(
+        "\nExit code 2 on a bad scenario, flag or file, with one message per problem on stderr\n\
+         and nothing on stdout.",
+    );
+    out
+}
+
+/// `text` in backquotes with every control character escaped (`\n`,
+/// `\u{1b}`), for messages that repeat what the user typed: a name cannot
+/// then start a line of its own or send escape codes to the terminal.
+/// Other characters, accented letters and the like, stay as they are.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('`');
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('`');
+    out
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -25,116 +204,165 @@ pub struct RunArgs {
     pub trials: u64,
     pub seed: u64,
     pub samples: Option<String>,
+    pub sensitivity: bool,
     pub solve: Option<String>,
     pub confidence: f64,
+    pub threads: usize,
 }
 
+impl RunArgs {
+    /// The defaults of `funnelsim run SCENARIO`.
+    pub fn new(scenario: impl Into<String>) -> RunArgs {
+        RunArgs {
+            scenario: scenario.into(),
+            trials: crate::DEFAULT_TRIALS,
+            seed: crate::DEFAULT_SEED,
+            samples: None,
+            sensitivity: false,
+            solve: None,
+            confidence: 0.8,
+            threads: parallel::default_threads(),
+        }
+    }
+}
+
+/// The arguments after the program name; every problem found, not just the
+/// first, so one attempt shows everything to fix.
 pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
     let mut it = args.iter();
     match it.next().map(String::as_str) {
         Some("run") => {}
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
-        Some(other) => return Err(vec![format!("unknown command `{other}`\n{USAGE}")]),
-        None => return Err(vec![format!("missing command\n{USAGE}")]),
+        Some(other) => {
+            return Err(vec![format!(
+                "unknown command {}: the command is `run` (see `funnelsim --help`)",
+                quoted(other)
+            )]);
+        }
+        None => {
+            return Err(vec![
+                "missing command: try `funnelsim run SCENARIO.json` or `funnelsim --help`".into(),
+            ]);
+        }
     }
     let mut scenario = None;
-    let mut trials = crate::DEFAULT_TRIALS;
-    let mut seed = crate::DEFAULT_SEED;
-    let mut samples = None;
-    let mut solve = None;
-    let mut confidence = 0.8;
+    let mut run = RunArgs::new(String::new());
     let mut problems = Vec::new();
     while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
+        let (name, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
             _ => (arg.as_str(), None),
         };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| format!("{name}: needs a value"))
+        let Some(spec) = FLAGS
+            .iter()
+            .find(|s| s.name == name || s.short == Some(name))
+        else {
+            if name.starts_with('-') {
+                problems.push(format!("unknown flag {}", quoted(name)));
+            } else if scenario.is_none() {
+                scenario = Some(arg.clone());
+            } else {
+                problems.push(format!(
+                    "unexpected argument {} (one scenario file only)",
+                    quoted(arg)
+                ));
+            }
+            continue;
         };
-        match flag {
-            "--trials" => match value("--trials").and_then(|v| {
-                v.parse::<u64>()
-                    .ok()
-                    .filter(|t| (1..=crate::MAX_TRIALS).contains(t))
-                    .ok_or_else(|| {
-                        format!(
-                            "--trials: `{v}` is not a whole number from 1 to {}",
-                            crate::MAX_TRIALS
-                        )
-                    })
-            }) {
-                Ok(t) => trials = t,
-                Err(e) => problems.push(e),
+        let flag = spec.name;
+        let v = match (spec.value, inline) {
+            (Some(_), Some(v)) => v,
+            (Some(_), None) => match it.next() {
+                Some(v) => v.clone(),
+                None => {
+                    problems.push(format!("{flag}: needs a value"));
+                    continue;
+                }
             },
-            "--seed" => match value("--seed").and_then(|v| {
-                v.parse::<u64>().map_err(|_| {
-                    format!("--seed: `{v}` is not a whole number from 0 to {}", u64::MAX)
-                })
-            }) {
-                Ok(s) => seed = s,
-                Err(e) => problems.push(e),
+            (None, Some(_)) => {
+                problems.push(format!("{flag}: takes no value"));
+                continue;
+            }
+            (None, None) => String::new(),
+        };
+        match spec.flag {
+            Flag::Trials => match v
+                .parse::<u64>()
+                .ok()
+                .filter(|t| (1..=crate::MAX_TRIALS).contains(t))
+            {
+                Some(t) => run.trials = t,
+                None => problems.push(format!(
+                    "{flag}: {} is not a whole number from 1 to {}",
+                    quoted(&v),
+                    crate::MAX_TRIALS
+                )),
             },
-            "--samples" => match value("--samples") {
-                Ok(path) => samples = Some(path),
-                Err(e) => problems.push(e),
+            Flag::Seed => match v.parse::<u64>() {
+                Ok(s) => run.seed = s,
+                Err(_) => problems.push(format!(
+                    "{flag}: {} is not a whole number from 0 to {}",
+                    quoted(&v),
+                    u64::MAX
+                )),
             },
-            "--solve" => match value("--solve") {
-                Ok(v) => solve = Some(v),
-                Err(e) => problems.push(e),
+            Flag::Samples => run.samples = Some(v),
+            Flag::Sensitivity => run.sensitivity = true,
+            Flag::Solve => run.solve = Some(v),
+            Flag::Confidence => match v.parse::<f64>().ok().filter(|c| *c > 0.0 && *c < 1.0) {
+                Some(c) => run.confidence = c,
+                None => problems.push(format!(
+                    "{flag}: {} is not a number between 0 and 1, e.g. 0.8",
+                    quoted(&v)
+                )),
             },
-            "--confidence" => match value("--confidence").and_then(|v| {
-                v.parse::<f64>()
-                    .ok()
-                    .filter(|c| *c > 0.0 && *c < 1.0)
-                    .ok_or_else(|| {
-                        format!("--confidence: `{v}` is not a number between 0 and 1, e.g. 0.8")
-                    })
-            }) {
-                Ok(c) => confidence = c,
-                Err(e) => problems.push(e),
+            Flag::Threads => match v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_THREADS).contains(n))
+            {
+                Some(n) => run.threads = n,
+                None => problems.push(format!(
+                    "{flag}: {} is not a whole number from 1 to {MAX_THREADS}",
+                    quoted(&v)
+                )),
             },
-            "-h" | "--help" => return Ok(Command::Help),
-            f if f.starts_with('-') => problems.push(format!("unknown flag `{f}`")),
-            file if scenario.is_none() => scenario = Some(file.to_owned()),
-            extra => problems.push(format!(
-                "unexpected argument `{extra}` (one scenario file only)"
-            )),
+            Flag::Help => return Ok(Command::Help),
         }
     }
-    if scenario.is_none() {
-        problems.push("missing SCENARIO.json".into());
-    }
-    match (scenario, problems.is_empty()) {
-        (Some(scenario), true) => Ok(Command::Run(RunArgs {
-            scenario,
-            trials,
-            seed,
-            samples,
-            solve,
-            confidence,
+    match scenario {
+        Some(path) if problems.is_empty() => Ok(Command::Run(RunArgs {
+            scenario: path,
+            ..run
         })),
-        _ => Err(problems),
+        Some(_) => Err(problems),
+        None => {
+            problems.push("missing SCENARIO.json".into());
+            Err(problems)
+        }
     }
 }
 
-/// Runs the command; on success returns the summary JSON.
+/// Runs the command; on success returns the summary JSON. Nothing is written
+/// (not even `--samples`) unless every part of the run succeeded.
 pub fn run(args: &RunArgs) -> Result<String, Vec<String>> {
-    let text = std::fs::read_to_string(&args.scenario)
-        .map_err(|e| vec![format!("{}: cannot read: {e}", args.scenario)])?;
+    let path = &args.scenario;
+    if let Some(samples) = &args.samples {
+        if same_file(path, samples) {
+            return Err(vec![format!(
+                "--samples: {} is the scenario file; writing the samples there would overwrite it",
+                quoted(samples)
+            )]);
+        }
+    }
+    let text = read_scenario(path).map_err(|e| vec![e])?;
     let scenario = Scenario::from_json(&text).map_err(|errors| {
         errors
             .0
             .iter()
-            .map(|e| format!("{}: {e}", args.scenario))
+            .map(|e| format!("{}: {e}", quoted(path)))
             .collect::<Vec<_>>()
     })?;
-    let problems = |errors: crate::ScenarioErrors| -> Vec<String> {
-        errors.0.iter().map(|e| e.to_string()).collect()
-    };
     let goal_lever = match &args.solve {
         Some(text) => Some(
             crate::goal::parse_lever(text, &scenario).map_err(|e| vec![format!("--solve: {e}")])?,
@@ -144,25 +372,142 @@ pub fn run(args: &RunArgs) -> Result<String, Vec<String>> {
     if goal_lever.is_some() && scenario.target.is_none() {
         return Err(vec![format!(
             "--solve: {}: the scenario needs a target (target.revenue) to solve for",
-            args.scenario
+            quoted(path)
         )]);
     }
     let sim = Simulation::new(&scenario, args.trials, args.seed).map_err(problems)?;
-    let all = sim.run_all();
-    if let Some(path) = &args.samples {
-        std::fs::write(path, samples_csv(&all))
-            .map_err(|e| vec![format!("--samples: cannot write {path}: {e}")])?;
-    }
+    let all = parallel::run_parallel(&sim, args.threads).map_err(bug)?;
     let mut summary = Summary::new(&sim, &all);
-    summary.sensitivity =
-        crate::levers::sensitivity(&scenario, &all, args.trials, args.seed).map_err(problems)?;
+    if args.sensitivity {
+        summary.sensitivity =
+            parallel::sensitivity(&scenario, &all, args.trials, args.seed, args.threads)
+                .map_err(parallel_problems)?;
+    }
     if let Some(lever) = goal_lever {
         summary.goal = Some(
-            crate::goal::solve(&scenario, &lever, args.confidence, args.trials, args.seed)
-                .map_err(problems)?,
+            crate::goal::solve_threads(
+                &scenario,
+                &lever,
+                args.confidence,
+                args.trials,
+                args.seed,
+                args.threads,
+            )
+            .map_err(parallel_problems)?,
         );
     }
+    if let Some(samples) = &args.samples {
+        std::fs::write(samples, samples_csv(&all))
+            .map_err(|e| vec![format!("--samples: cannot write {}: {e}", quoted(samples))])?;
+    }
     Ok(summary.to_json_pretty())
+}
+
+fn problems(errors: ScenarioErrors) -> Vec<String> {
+    errors.0.iter().map(|e| e.to_string()).collect()
+}
+
+fn bug(e: parallel::RunError) -> Vec<String> {
+    vec![format!("internal error (a bug, please report it): {e}")]
+}
+
+fn parallel_problems(e: parallel::Error) -> Vec<String> {
+    match e {
+        parallel::Error::Scenario(errors) => problems(errors),
+        parallel::Error::Run(e) => bug(e),
+    }
+}
+
+/// Whether writing `samples` would overwrite `scenario`: the same path once
+/// links and `..` are resolved, or (on Unix) a hard link to the same file.
+fn same_file(scenario: &str, samples: &str) -> bool {
+    match (
+        std::fs::canonicalize(scenario),
+        std::fs::canonicalize(samples),
+    ) {
+        (Ok(a), Ok(b)) => a == b || same_inode(scenario, samples),
+        _ => scenario == samples,
+    }
+}
+
+#[cfg(unix)]
+fn same_inode(a: &str, b: &str) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &str, _: &str) -> bool {
+    false
+}
+
+/// The scenario file's text. Only a regular file is read: opening a named
+/// pipe waits for a writer and a device such as `/dev/zero` never ends, so the
+/// kind is checked before opening. The size is checked from the metadata and
+/// again while reading, in case the file grows in between.
+fn read_scenario(path: &str) -> Result<String, String> {
+    let q = quoted(path);
+    let cannot = |e: std::io::Error| format!("{q}: cannot read: {e}");
+    let not_regular = |t: std::fs::FileType| match kind(t) {
+        Some(kind) => format!("{q}: is {kind}, not a regular file"),
+        None => format!("{q}: is not a regular file"),
+    };
+    let too_large = || {
+        format!("{q}: is larger than 100 MB ({MAX_SCENARIO_BYTES} bytes), too large for a scenario")
+    };
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(not_regular(meta.file_type()));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // The path may have been replaced between the check and the open.
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(not_regular(meta.file_type()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_SCENARIO_BYTES) as usize + 1);
+    file.take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{q}: cannot read: not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// What a file that is not a regular file is, in words.
+fn kind(t: std::fs::FileType) -> Option<&'static str> {
+    if t.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a named pipe");
+        }
+        if t.is_char_device() {
+            return Some("a character device");
+        }
+        if t.is_block_device() {
+            return Some("a block device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    None
 }
 
 /// One row per trial: `trial,revenue,won,lost,leads,open_end`.

@@ -3,13 +3,16 @@
 //!
 //! Every candidate runs on the same seed, so the chance of the target moves
 //! smoothly with the candidate (common random numbers) and bisection settles
-//! on a value instead of chasing sampling noise.
+//! on a value instead of chasing sampling noise. `bounds` says where the
+//! search looks: the app's step-by-step search must look in the same place
+//! to give the same answer.
 
 use serde::Serialize;
 
+use crate::cli::quoted;
 use crate::scenario::Scenario;
 use crate::sim::Adjustment;
-use crate::{FieldError, ScenarioErrors, Simulation};
+use crate::{Chunk, FieldError, ScenarioErrors, Simulation, parallel};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -49,19 +52,69 @@ pub fn parse_lever(text: &str, scenario: &Scenario) -> Result<GoalLever, String>
             .iter()
             .position(|s| s.name == name)
             .map(|stage| GoalLever::Conversion { stage })
-            .ok_or_else(|| format!("`{name}` is not a stage of this funnel"));
+            .ok_or_else(|| format!("{} is not a stage of this funnel", quoted(name)));
     }
-    Err(format!("`{text}`: use `leads` or `conversion:STAGE`"))
+    Err(format!(
+        "{}: use `leads` or `conversion:STAGE`",
+        quoted(text)
+    ))
 }
 
-fn chance(sim: &Simulation, target: f64) -> (f64, f64) {
-    let all = sim.run_all();
+/// Where the search looks for the answer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bounds {
+    /// The lever's value today.
+    pub current: f64,
+    pub lo: f64,
+    pub hi: f64,
+    /// `hi` is the model's limit on lead volume (MODEL.md, "Bounds"), lower
+    /// than the search would otherwise go, so an unreachable answer is the
+    /// limit's doing and the message says so.
+    pub at_limit: bool,
+}
+
+/// The interval `solve` searches: for leads, up to 20 times today's volume
+/// (at least 1,000 a month, so that a funnel with no leads yet has somewhere
+/// to look) but never past what the scenario's growth allows; for a
+/// conversion, 0 to 1.
+pub fn bounds(scenario: &Scenario, lever: &GoalLever) -> Result<Bounds, ScenarioErrors> {
+    match *lever {
+        GoalLever::Leads => {
+            let now = scenario.leads.per_month;
+            // A few ulps below the limit: the limit times the growth factor
+            // may round to just above a trillion, which validation refuses.
+            let limit = scenario.max_leads_per_month() * (1.0 - 4.0 * f64::EPSILON);
+            let reach = (now * 20.0).max(1_000.0);
+            Ok(Bounds {
+                current: now,
+                lo: 0.0,
+                hi: reach.min(limit),
+                at_limit: reach > limit,
+            })
+        }
+        GoalLever::Conversion { stage } => match scenario.stages.get(stage) {
+            Some(s) => Ok(Bounds {
+                current: s.conversion.mean(),
+                lo: 0.0,
+                hi: 1.0,
+                at_limit: false,
+            }),
+            None => Err(ScenarioErrors(vec![FieldError::new(
+                "stages",
+                "has no such stage",
+            )])),
+        },
+    }
+}
+
+fn chance(all: &Chunk, target: f64) -> (f64, f64) {
     let n = all.len().max(1) as f64;
     let p = all.revenue.iter().filter(|&&r| r >= target).count() as f64 / n;
     (p, libm::sqrt(p * (1.0 - p) / n))
 }
 
-/// Finds the smallest value of `lever` at which P(revenue >= target) >= confidence.
+/// Finds the smallest value of `lever` at which P(revenue >= target) >= confidence,
+/// running every candidate on the calling thread.
 pub fn solve(
     scenario: &Scenario,
     lever: &GoalLever,
@@ -69,30 +122,60 @@ pub fn solve(
     trials: u64,
     seed: u64,
 ) -> Result<GoalAnswer, ScenarioErrors> {
+    search(scenario, lever, confidence, trials, seed, |sim| {
+        Ok(sim.run_all())
+    })
+}
+
+/// `solve` with every candidate's trials spread over `threads`: the same
+/// answer, to the bit, for any number of threads.
+pub fn solve_threads(
+    scenario: &Scenario,
+    lever: &GoalLever,
+    confidence: f64,
+    trials: u64,
+    seed: u64,
+    threads: usize,
+) -> Result<GoalAnswer, parallel::Error> {
+    search(scenario, lever, confidence, trials, seed, |sim| {
+        Ok(parallel::run_parallel(sim, threads)?)
+    })
+}
+
+/// The bisection, with `run_all` running each candidate's trials.
+fn search<E: From<ScenarioErrors>>(
+    scenario: &Scenario,
+    lever: &GoalLever,
+    confidence: f64,
+    trials: u64,
+    seed: u64,
+    run_all: impl Fn(&Simulation) -> Result<Chunk, E>,
+) -> Result<GoalAnswer, E> {
     let Some(target) = scenario.target.as_ref().map(|t| t.revenue) else {
         return Err(ScenarioErrors(vec![FieldError::new(
             "target.revenue",
             "is needed to work out what it takes to reach it",
-        )]));
+        )])
+        .into());
     };
     if !(confidence > 0.0 && confidence < 1.0) {
         return Err(ScenarioErrors(vec![FieldError::new(
             "confidence",
             "must be between 0 and 1 (exclusive), e.g. 0.8",
-        )]));
+        )])
+        .into());
     }
-    let (current, lo, hi) = match *lever {
-        GoalLever::Leads => {
-            let now = scenario.leads.per_month;
-            (now, 0.0, (now * 20.0).max(1_000.0))
-        }
-        GoalLever::Conversion { stage } => (scenario.stages[stage].conversion.mean(), 0.0, 1.0),
-    };
+    let Bounds {
+        current,
+        lo,
+        hi,
+        at_limit,
+    } = bounds(scenario, lever)?;
     // Plans do not change the headline revenue; leaving them out saves their reruns.
     let mut headline = scenario.clone();
     headline.plans.clear();
     let scenario = &headline;
-    let run = |x: f64| -> Result<(f64, f64), ScenarioErrors> {
+    let run = |x: f64| -> Result<(f64, f64), E> {
         let sim = match *lever {
             GoalLever::Leads => {
                 let mut s = scenario.clone();
@@ -112,7 +195,7 @@ pub fn solve(
                 Simulation::new(scenario, trials, seed)?.with_adjustment(a)
             }
         };
-        Ok(chance(&sim, target))
+        Ok(chance(&run_all(&sim)?, target))
     };
     let what = match *lever {
         GoalLever::Leads => "leads per month".to_string(),
@@ -120,6 +203,17 @@ pub fn solve(
     };
     let (p_hi, se_hi) = run(hi)?;
     if p_hi < confidence {
+        let mut message = format!(
+            "No value of {what} up to {} reaches the target with {:.0}% confidence: even there the chance is {:.1}%.",
+            show(lever, hi),
+            confidence * 100.0,
+            p_hi * 100.0
+        );
+        if at_limit {
+            message.push_str(
+                " The search stopped there because that is the model's limit: expected leads may not pass a trillion in any month of the horizon, which with this growth caps month 1 at that volume.",
+            );
+        }
         return Ok(GoalAnswer {
             lever: lever.clone(),
             confidence,
@@ -128,12 +222,7 @@ pub fn solve(
             probability: p_hi,
             probability_se: se_hi,
             current,
-            message: format!(
-                "No value of {what} up to {} reaches the target with {:.0}% confidence: even there the chance is {:.1}%.",
-                show(lever, hi),
-                confidence * 100.0,
-                p_hi * 100.0
-            ),
+            message,
         });
     }
     let (mut lo, mut hi, mut at_hi) = (lo, hi, (p_hi, se_hi));

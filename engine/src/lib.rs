@@ -23,6 +23,7 @@ pub mod goal;
 pub mod histogram;
 pub mod levers;
 pub mod outcome;
+pub mod parallel;
 mod parse;
 pub mod rng;
 pub mod scenario;

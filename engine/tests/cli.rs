@@ -1,8 +1,13 @@
 //! `funnelsim` as a user runs it: exit codes, messages on stderr, nothing on stdout on error.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use funnel_engine::cli::{self, FLAGS};
+use funnel_engine::goal::{self, GoalLever};
+use funnel_engine::{Scenario, Simulation};
 
 fn funnelsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_funnelsim"))
@@ -11,16 +16,42 @@ fn funnelsim(args: &[&str]) -> Output {
         .expect("funnelsim runs")
 }
 
-fn temp(name: &str, contents: &str) -> PathBuf {
+fn temp_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("funnelsim-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+    dir
+}
+
+fn temp(name: &str, contents: &str) -> PathBuf {
+    let path = temp_dir().join(name);
     std::fs::write(&path, contents).unwrap();
     path
 }
 
 fn reference() -> String {
     format!("{}/../scenarios/reference.json", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs funnelsim, killing it if it has not finished in time: the inputs
+/// these tests feed it (devices, pipes) would otherwise hang a broken build.
+fn funnelsim_within(args: &[&std::ffi::OsStr], seconds: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_funnelsim"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("funnelsim runs");
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("funnelsim {args:?} still running after {seconds} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
 }
 
 fn assert_rejected(out: &Output, needle: &str) {
@@ -147,6 +178,17 @@ fn bad_flags_and_files_exit_2() {
     assert_rejected(&funnelsim(&["run"]), "missing SCENARIO.json");
     assert_rejected(&funnelsim(&["simulate", &r]), "unknown command");
     assert_rejected(&funnelsim(&[]), "missing command");
+    assert_rejected(&funnelsim(&["run", &r, "--threads", "0"]), "--threads");
+    assert_rejected(&funnelsim(&["run", &r, "--threads", "257"]), "--threads");
+    assert_rejected(&funnelsim(&["run", &r, "--threads", "many"]), "--threads");
+    assert_rejected(
+        &funnelsim(&["run", &r, "--threads"]),
+        "--threads: needs a value",
+    );
+    assert_rejected(
+        &funnelsim(&["run", &r, "--sensitivity=yes"]),
+        "--sensitivity: takes no value",
+    );
     assert_rejected(
         &funnelsim(&["run", &r, "other.json"]),
         "unexpected argument",
@@ -162,4 +204,433 @@ fn bad_flags_and_files_exit_2() {
         ]),
         "--samples: cannot write",
     );
+}
+
+fn scenario_with(edit: impl Fn(&mut serde_json::Value)) -> String {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(reference()).unwrap()).unwrap();
+    edit(&mut v);
+    v.to_string()
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    for args in [
+        vec![
+            "run".to_string(),
+            reference(),
+            "--trials".into(),
+            "2000".into(),
+        ],
+        vec!["--help".to_string()],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_funnelsim"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The read end closes before funnelsim writes: its write meets a broken pipe.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_full_disk_is_an_error() {
+    let Ok(full) = std::fs::File::options().write(true).open("/dev/full") else {
+        eprintln!("no /dev/full here; skipped");
+        return;
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_funnelsim"))
+        .args(["run", &reference(), "--trials", "100"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("funnelsim: cannot write the summary: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn quoted_escapes_control_characters_only() {
+    assert_eq!(cli::quoted("Proposal"), "`Proposal`");
+    assert_eq!(cli::quoted("Négociation ✓"), "`Négociation ✓`");
+    assert_eq!(
+        cli::quoted("a\nb\x1b[31m\t\r\0\u{7f}\u{9b}"),
+        r"`a\nb\u{1b}[31m\t\r\0\u{7f}\u{9b}`"
+    );
+}
+
+/// No raw escape character, and stderr is `lines` messages, each its own
+/// `funnelsim:` line: none forged from the user's text.
+fn assert_not_forged(out: &Output, lines: Option<usize>) {
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}'), "raw ESC in stderr");
+    assert!(!stderr.contains('\u{9b}'), "raw CSI in stderr");
+    for line in stderr.lines() {
+        assert!(line.starts_with("funnelsim: "), "{stderr}");
+        assert!(!line.starts_with("funnelsim: forged"), "{stderr}");
+    }
+    if let Some(n) = lines {
+        assert_eq!(stderr.lines().count(), n, "{stderr}");
+    }
+}
+
+#[test]
+fn user_text_cannot_forge_messages() {
+    let evil = "x\nfunnelsim: forged\x1b[31m\u{9b}31m";
+    // A path that does not exist, and a file with that name that is not a scenario.
+    let missing = temp_dir().join(format!("missing{evil}.json"));
+    assert_not_forged(&funnelsim(&["run", missing.to_str().unwrap()]), Some(1));
+    let bad = temp(&format!("bad{evil}.json"), "{ \"version\": 1 }");
+    assert_not_forged(&funnelsim(&["run", bad.to_str().unwrap()]), None);
+    // A stage name, a flag's value, an unknown flag, an extra argument, a command.
+    let r = reference();
+    let solve = format!("conversion:{evil}");
+    assert_not_forged(&funnelsim(&["run", &r, "--solve", &solve]), Some(1));
+    assert_not_forged(&funnelsim(&["run", &r, "--solve", evil]), Some(1));
+    assert_not_forged(&funnelsim(&["run", &r, "--trials", evil]), Some(1));
+    assert_not_forged(&funnelsim(&["run", &r, &format!("--{evil}")]), Some(1));
+    assert_not_forged(&funnelsim(&["run", &r, evil]), Some(1));
+    assert_not_forged(&funnelsim(&[evil]), Some(1));
+    let out = funnelsim(&["run", &r, "--solve", &solve]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains(r"`x\nfunnelsim: forged\u{1b}[31m\u{9b}31m` is not a stage"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn arguments_that_are_not_utf8_are_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let out = funnelsim_within(
+        &[
+            std::ffi::OsStr::new("run"),
+            std::ffi::OsStr::from_bytes(b"scenario-\xff.json"),
+        ],
+        60,
+    );
+    assert_rejected(&out, "argument 2 is not UTF-8 text");
+}
+
+#[test]
+fn samples_never_overwrite_the_scenario() {
+    let text = std::fs::read_to_string(reference()).unwrap();
+    let scenario = temp("own.json", &text);
+    let dir = scenario.parent().unwrap();
+    let s = scenario.to_str().unwrap();
+    let other_spelling = dir.join(".").join("own.json");
+    let mut same = vec![s.to_owned(), other_spelling.to_str().unwrap().to_owned()];
+    #[cfg(unix)]
+    {
+        let link = dir.join("own-link.json");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&scenario, &link).unwrap();
+        same.push(link.to_str().unwrap().to_owned());
+        let hard = dir.join("own-hard.json");
+        let _ = std::fs::remove_file(&hard);
+        std::fs::hard_link(&scenario, &hard).unwrap();
+        same.push(hard.to_str().unwrap().to_owned());
+    }
+    for samples in &same {
+        let out = funnelsim(&["run", s, "--trials", "10", "--samples", samples]);
+        assert_rejected(&out, "is the scenario file");
+        assert_eq!(std::fs::read_to_string(&scenario).unwrap(), text);
+    }
+}
+
+#[test]
+fn only_a_regular_file_of_at_most_100_mb_is_read() {
+    let dev = |path: &str| funnelsim_within(&[std::ffi::OsStr::new("run"), path.as_ref()], 60);
+    if Path::new("/dev/zero").exists() {
+        assert_rejected(
+            &dev("/dev/zero"),
+            "`/dev/zero`: is a character device, not a regular file",
+        );
+    }
+    if Path::new("/dev/urandom").exists() {
+        assert_rejected(&dev("/dev/urandom"), "not a regular file");
+    }
+    let dir = temp_dir();
+    assert_rejected(
+        &dev(dir.to_str().unwrap()),
+        "is a directory, not a regular file",
+    );
+    // Sparse files: no disk space, but the sizes are real.
+    let big = dir.join("big.json");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(101_000_000).unwrap();
+    drop(file);
+    assert_rejected(&dev(big.to_str().unwrap()), "is larger than 100 MB");
+    // Exactly at the limit it is read (and is not JSON).
+    std::fs::File::options()
+        .write(true)
+        .open(&big)
+        .unwrap()
+        .set_len(cli::MAX_SCENARIO_BYTES)
+        .unwrap();
+    assert_rejected(&dev(big.to_str().unwrap()), "not valid JSON");
+    let _ = std::fs::remove_file(&big);
+    #[cfg(unix)]
+    {
+        let fifo = dir.join("fifo.json");
+        let _ = std::fs::remove_file(&fifo);
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert_rejected(
+                &dev(fifo.to_str().unwrap()),
+                "is a named pipe, not a regular file",
+            );
+            let _ = std::fs::remove_file(&fifo);
+        } else {
+            eprintln!("mkfifo failed; the named pipe case is skipped");
+        }
+    }
+}
+
+#[test]
+fn help_lists_every_flag_the_parser_accepts() {
+    let usage = cli::usage();
+    for spec in FLAGS {
+        assert!(
+            usage.contains(spec.name),
+            "{} missing from the help",
+            spec.name
+        );
+        if let Some(short) = spec.short {
+            assert!(usage.contains(short), "{short} missing from the help");
+        }
+        // The parser knows it: with a value where it needs one, it is no unknown flag.
+        let mut args = vec!["run".to_string(), "x.json".into(), spec.name.into()];
+        if spec.value.is_some() {
+            args.push("1".into());
+        }
+        if let Err(problems) = cli::parse_args(&args) {
+            assert!(
+                problems.iter().all(|p| !p.contains("unknown flag")),
+                "{problems:?}"
+            );
+        }
+    }
+    // A flag written into the parser by hand, outside FLAGS, would still be
+    // caught: every "--flag" literal in cli.rs must appear in the help.
+    let source = include_str!("../src/cli.rs");
+    for literal in source.split('"').skip(1).step_by(2) {
+        if let Some(rest) = literal.strip_prefix("--") {
+            let flag: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if !flag.is_empty() {
+                assert!(
+                    usage.contains(&format!("--{flag}")),
+                    "--{flag} missing from the help"
+                );
+            }
+        }
+    }
+    // MODEL.md's "Command line, continued", for `run`.
+    for text in [
+        "funnelsim run SCENARIO.json",
+        "--trials N",
+        "--seed S",
+        "--samples FILE.csv",
+        "--sensitivity",
+        "--solve leads|conversion:STAGE",
+        "--confidence C",
+        "--threads N",
+        "-h, --help",
+        "funnelsim help",
+    ] {
+        assert!(
+            usage.contains(text),
+            "`{text}` missing from the help:\n{usage}"
+        );
+    }
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["help"],
+        &["run", "x.json", "--help"],
+    ] {
+        let out = funnelsim(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), format!("{usage}\n"));
+        assert!(out.stderr.is_empty());
+    }
+}
+
+#[test]
+fn sensitivity_only_when_asked() {
+    let r = reference();
+    let plain = funnelsim(&["run", &r, "--trials", "300"]);
+    assert!(plain.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(
+        v.get("sensitivity").is_none(),
+        "no lever sweep without --sensitivity"
+    );
+    let swept = funnelsim(&["run", &r, "--trials", "300", "--sensitivity"]);
+    assert!(swept.status.success());
+    let w: serde_json::Value = serde_json::from_slice(&swept.stdout).unwrap();
+    let levers = w["sensitivity"].as_array().unwrap();
+    assert!(levers.len() >= 10);
+    assert!(levers[0]["revenue_delta"]["mean"].is_number());
+    // The sweep adds a field and changes nothing else.
+    let mut w = w;
+    w.as_object_mut().unwrap().remove("sensitivity");
+    assert_eq!(v, w);
+}
+
+#[test]
+fn any_number_of_threads_gives_the_same_bytes() {
+    let team = format!(
+        "{}/../scenarios/team-50-reps.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    // 2,500 trials: two full chunks and a part, so the threads really share the work.
+    for (scenario, extra) in [
+        (reference(), &["--sensitivity", "--solve", "leads"][..]),
+        (team, &["--sensitivity"][..]),
+    ] {
+        let run = |threads: &str| {
+            let mut args = vec!["run", &scenario, "--trials", "2500", "--seed", "3"];
+            args.extend_from_slice(extra);
+            args.extend(["--threads", threads]);
+            let out = funnelsim(&args);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        };
+        let one = run("1");
+        assert_eq!(one, run("4"), "{scenario}: 1 thread vs 4");
+        let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
+        assert!(v["sensitivity"].as_array().is_some_and(|a| !a.is_empty()));
+    }
+}
+
+fn goal_of(json: &str, extra: &[&str]) -> serde_json::Value {
+    let path = temp(&format!("goal-{}.json", extra.len()), json);
+    let mut args = vec![
+        "run",
+        path.to_str().unwrap(),
+        "--trials",
+        "300",
+        "--solve",
+        "leads",
+    ];
+    args.extend_from_slice(extra);
+    let out = funnelsim(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["goal"].clone()
+}
+
+#[test]
+fn the_lead_search_stays_within_the_models_limit() {
+    // 1e11 leads a month: twenty times that is past the limit of 1e12.
+    let big = scenario_with(|v| v["leads"]["per_month"] = 1e11.into());
+    let limit = Scenario::from_json(&big).unwrap().max_leads_per_month();
+    let g = goal_of(&big, &[]);
+    assert_eq!(g["reachable"], true, "{g}");
+    assert!(g["value"].as_f64().unwrap() < 1e11);
+    // A target no volume within the limit reaches: the answer says the limit stopped it.
+    let unreachable = scenario_with(|v| {
+        v["leads"]["per_month"] = 1e11.into();
+        v["deal_size"] = serde_json::json!({ "median": 1, "p90": 2 });
+        v["target"]["revenue"] = 1e15.into();
+    });
+    let g = goal_of(&unreachable, &["--threads", "2"]);
+    assert_eq!(g["reachable"], false, "{g}");
+    let value = g["value"].as_f64().unwrap();
+    assert!(
+        value <= limit && value > 0.999 * limit,
+        "{value} vs {limit}"
+    );
+    assert!(
+        g["message"].as_str().unwrap().contains("the model's limit"),
+        "{g}"
+    );
+    // No leads today: the search still looks, up to 1,000 a month.
+    let none = scenario_with(|v| {
+        v["leads"]["per_month"] = 0.into();
+        v["target"]["revenue"] = 2e6.into();
+    });
+    let g = goal_of(&none, &[]);
+    assert_eq!(g["reachable"], true, "{g}");
+    let value = g["value"].as_f64().unwrap();
+    assert!(value > 0.0 && value <= 1_000.0, "{g}");
+    // An unreachable answer short of the limit does not blame it.
+    let far = scenario_with(|v| v["target"]["revenue"] = 1e15.into());
+    let g = goal_of(&far, &[]);
+    assert_eq!(g["reachable"], false);
+    assert_eq!(g["value"], 20_000.0);
+    assert!(!g["message"].as_str().unwrap().contains("limit"), "{g}");
+}
+
+#[test]
+fn the_search_bound_is_a_valid_scenario_for_any_growth() {
+    let base = Scenario::from_json(&std::fs::read_to_string(reference()).unwrap()).unwrap();
+    for i in 0..400 {
+        let mut s = base.clone();
+        s.leads.growth_per_month = -0.5 + i as f64 * 0.013_7;
+        s.horizon_months = 1 + (i % 60);
+        s.leads.per_month = 1e11_f64.min(s.max_leads_per_month() * 0.5);
+        let b = goal::bounds(&s, &GoalLever::Leads).unwrap();
+        assert!(b.hi >= 1_000.0_f64.min(s.max_leads_per_month() * 0.99));
+        assert!(b.hi <= s.max_leads_per_month());
+        s.leads.per_month = b.hi;
+        assert!(
+            Simulation::new(&s, 1, 1).is_ok(),
+            "growth {} over {} months: {}",
+            s.leads.growth_per_month,
+            s.horizon_months,
+            b.hi
+        );
+    }
+    assert!(goal::bounds(&base, &GoalLever::Conversion { stage: 99 }).is_err());
+}
+
+#[test]
+fn samples_are_written_only_when_the_run_succeeds() {
+    let csv = temp_dir().join("not-written.csv");
+    let _ = std::fs::remove_file(&csv);
+    let no_target = temp(
+        "no-target.json",
+        &scenario_with(|v| {
+            v.as_object_mut().unwrap().remove("target");
+        }),
+    );
+    let out = funnelsim(&[
+        "run",
+        no_target.to_str().unwrap(),
+        "--trials",
+        "10",
+        "--solve",
+        "leads",
+        "--samples",
+        csv.to_str().unwrap(),
+    ]);
+    assert_rejected(&out, "needs a target");
+    assert!(!csv.exists());
 }
