@@ -7,14 +7,15 @@
 //! search looks: the app's step-by-step search must look in the same place
 //! to give the same answer.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::cli::quoted;
+use crate::job::GoalSearch;
 use crate::scenario::Scenario;
 use crate::sim::Adjustment;
 use crate::{Chunk, FieldError, ScenarioErrors, Simulation, parallel};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum GoalLever {
     /// Expected leads per month in month 1.
@@ -107,10 +108,116 @@ pub fn bounds(scenario: &Scenario, lever: &GoalLever) -> Result<Bounds, Scenario
     }
 }
 
-fn chance(all: &Chunk, target: f64) -> (f64, f64) {
+/// The chance of the target in `all`'s trials, and its standard error.
+pub(crate) fn chance(all: &Chunk, target: f64) -> (f64, f64) {
     let n = all.len().max(1) as f64;
     let p = all.revenue.iter().filter(|&&r| r >= target).count() as f64 / n;
     (p, libm::sqrt(p * (1.0 - p) / n))
+}
+
+/// The target, and where to search, once the question is known to make sense.
+pub(crate) fn check(
+    scenario: &Scenario,
+    lever: &GoalLever,
+    confidence: f64,
+) -> Result<(f64, Bounds), ScenarioErrors> {
+    let Some(target) = scenario.target.as_ref().map(|t| t.revenue) else {
+        return Err(ScenarioErrors(vec![FieldError::new(
+            "target.revenue",
+            "is needed to work out what it takes to reach it",
+        )]));
+    };
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return Err(ScenarioErrors(vec![FieldError::new(
+            "confidence",
+            "must be between 0 and 1 (exclusive), e.g. 0.8",
+        )]));
+    }
+    Ok((target, bounds(scenario, lever)?))
+}
+
+/// The headline's simulation with `lever` set to `value`, on the same seed.
+/// Plans are left out: they do not change the headline revenue.
+pub fn candidate(
+    scenario: &Scenario,
+    lever: &GoalLever,
+    value: f64,
+    trials: u64,
+    seed: u64,
+) -> Result<Simulation, ScenarioErrors> {
+    let mut s = scenario.clone();
+    s.plans.clear();
+    match *lever {
+        GoalLever::Leads => {
+            s.leads.per_month = value;
+            Simulation::new(&s, trials, seed)
+        }
+        GoalLever::Conversion { stage } => {
+            // Scale the drawn rate so its mean is the value: the stage keeps
+            // its uncertainty and every other draw stays the same.
+            let Some(st) = s.stages.get(stage) else {
+                return Err(ScenarioErrors(vec![FieldError::new(
+                    "stages",
+                    "has no such stage",
+                )]));
+            };
+            let mean = st.conversion.mean();
+            let mut a = Adjustment::none(s.stages.len());
+            if mean > 0.0 {
+                a.rate_scale[stage] = value / mean;
+            } else {
+                a.rate_add[stage] = value;
+            }
+            Ok(Simulation::new(&s, trials, seed)?.with_adjustment(a))
+        }
+    }
+}
+
+/// The answer and its sentence, once the search has settled on `value`.
+pub(crate) fn answer(
+    scenario: &Scenario,
+    lever: &GoalLever,
+    confidence: f64,
+    bounds: &Bounds,
+    value: f64,
+    (probability, probability_se): (f64, f64),
+    reachable: bool,
+) -> GoalAnswer {
+    let what = match *lever {
+        GoalLever::Leads => "leads per month".to_string(),
+        GoalLever::Conversion { stage } => format!("conversion at {}", scenario.stages[stage].name),
+    };
+    let message = if reachable {
+        format!(
+            "To reach the target with {:.0}% confidence you need {what} of about {} (today: {}).",
+            confidence * 100.0,
+            show(lever, value),
+            show(lever, bounds.current)
+        )
+    } else {
+        let mut message = format!(
+            "No value of {what} up to {} reaches the target with {:.0}% confidence: even there the chance is {:.1}%.",
+            show(lever, value),
+            confidence * 100.0,
+            probability * 100.0
+        );
+        if bounds.at_limit {
+            message.push_str(
+                " The search stopped there because that is the model's limit: expected leads may not pass a trillion in any month of the horizon, which with this growth caps month 1 at that volume.",
+            );
+        }
+        message
+    };
+    GoalAnswer {
+        lever: lever.clone(),
+        confidence,
+        reachable,
+        value,
+        probability,
+        probability_se,
+        current: bounds.current,
+        message,
+    }
 }
 
 /// Finds the smallest value of `lever` at which P(revenue >= target) >= confidence,
@@ -142,7 +249,7 @@ pub fn solve_threads(
     })
 }
 
-/// The bisection, with `run_all` running each candidate's trials.
+/// The bisection (`job::GoalSearch`), with `run_all` running each candidate's trials.
 fn search<E: From<ScenarioErrors>>(
     scenario: &Scenario,
     lever: &GoalLever,
@@ -151,117 +258,15 @@ fn search<E: From<ScenarioErrors>>(
     seed: u64,
     run_all: impl Fn(&Simulation) -> Result<Chunk, E>,
 ) -> Result<GoalAnswer, E> {
-    let Some(target) = scenario.target.as_ref().map(|t| t.revenue) else {
-        return Err(ScenarioErrors(vec![FieldError::new(
-            "target.revenue",
-            "is needed to work out what it takes to reach it",
-        )])
-        .into());
-    };
-    if !(confidence > 0.0 && confidence < 1.0) {
-        return Err(ScenarioErrors(vec![FieldError::new(
-            "confidence",
-            "must be between 0 and 1 (exclusive), e.g. 0.8",
-        )])
-        .into());
+    let mut search = GoalSearch::new(scenario, lever, confidence, trials, seed)?;
+    while let Some(value) = search.next_candidate() {
+        let sim = search.spec(value).simulation()?;
+        search.record(&run_all(&sim)?);
     }
-    let Bounds {
-        current,
-        lo,
-        hi,
-        at_limit,
-    } = bounds(scenario, lever)?;
-    // Plans do not change the headline revenue; leaving them out saves their reruns.
-    let mut headline = scenario.clone();
-    headline.plans.clear();
-    let scenario = &headline;
-    let run = |x: f64| -> Result<(f64, f64), E> {
-        let sim = match *lever {
-            GoalLever::Leads => {
-                let mut s = scenario.clone();
-                s.leads.per_month = x;
-                Simulation::new(&s, trials, seed)?
-            }
-            GoalLever::Conversion { stage } => {
-                // Scale the drawn rate so its mean is x: the stage keeps its
-                // uncertainty and every other draw stays the same.
-                let mean = scenario.stages[stage].conversion.mean();
-                let mut a = Adjustment::none(scenario.stages.len());
-                if mean > 0.0 {
-                    a.rate_scale[stage] = x / mean;
-                } else {
-                    a.rate_add[stage] = x;
-                }
-                Simulation::new(scenario, trials, seed)?.with_adjustment(a)
-            }
-        };
-        Ok(chance(&run_all(&sim)?, target))
-    };
-    let what = match *lever {
-        GoalLever::Leads => "leads per month".to_string(),
-        GoalLever::Conversion { stage } => format!("conversion at {}", scenario.stages[stage].name),
-    };
-    let (p_hi, se_hi) = run(hi)?;
-    if p_hi < confidence {
-        let mut message = format!(
-            "No value of {what} up to {} reaches the target with {:.0}% confidence: even there the chance is {:.1}%.",
-            show(lever, hi),
-            confidence * 100.0,
-            p_hi * 100.0
-        );
-        if at_limit {
-            message.push_str(
-                " The search stopped there because that is the model's limit: expected leads may not pass a trillion in any month of the horizon, which with this growth caps month 1 at that volume.",
-            );
-        }
-        return Ok(GoalAnswer {
-            lever: lever.clone(),
-            confidence,
-            reachable: false,
-            value: hi,
-            probability: p_hi,
-            probability_se: se_hi,
-            current,
-            message,
-        });
+    match search.answer() {
+        Some(answer) => Ok(answer.clone()),
+        None => Err(ScenarioErrors(vec![FieldError::new("", "the search did not settle")]).into()),
     }
-    let (mut lo, mut hi, mut at_hi) = (lo, hi, (p_hi, se_hi));
-    let (p_lo, se_lo) = run(lo)?;
-    if p_lo >= confidence {
-        hi = lo;
-        at_hi = (p_lo, se_lo);
-    } else {
-        // Relative precision for leads, absolute (0.1 pt) for a rate.
-        let precise = |lo: f64, hi: f64| match lever {
-            GoalLever::Leads => hi - lo <= 0.002 * hi.max(1.0),
-            GoalLever::Conversion { .. } => hi - lo <= 0.001,
-        };
-        while !precise(lo, hi) {
-            let mid = 0.5 * (lo + hi);
-            let at = run(mid)?;
-            if at.0 >= confidence {
-                hi = mid;
-                at_hi = at;
-            } else {
-                lo = mid;
-            }
-        }
-    }
-    Ok(GoalAnswer {
-        lever: lever.clone(),
-        confidence,
-        reachable: true,
-        value: hi,
-        probability: at_hi.0,
-        probability_se: at_hi.1,
-        current,
-        message: format!(
-            "To reach the target with {:.0}% confidence you need {what} of about {} (today: {}).",
-            confidence * 100.0,
-            show(lever, hi),
-            show(lever, current)
-        ),
-    })
 }
 
 fn show(lever: &GoalLever, x: f64) -> String {

@@ -91,6 +91,30 @@ impl LogHistogram {
         self.counts[(b - self.first) as usize] += n;
     }
 
+    /// The raw counts (zeros, first bucket, counts, total), to store or send.
+    pub fn parts(&self) -> (u64, u32, &[u64], u64) {
+        (self.zeros, self.first, &self.counts, self.total)
+    }
+
+    /// Rebuilds a histogram from `parts`; `None` when they do not fit together.
+    pub fn from_parts(
+        zeros: u64,
+        first: u32,
+        counts: Vec<u64>,
+        total: u64,
+    ) -> Option<LogHistogram> {
+        let sum = counts
+            .iter()
+            .try_fold(zeros, |acc, &n| acc.checked_add(n))?;
+        let fits = (first as u64).checked_add(counts.len() as u64)? <= bucket(HIGHEST) as u64 + 1;
+        (sum == total && fits).then_some(LogHistogram {
+            zeros,
+            first,
+            counts,
+            total,
+        })
+    }
+
     /// Adds every count of `other`.
     pub fn merge(&mut self, other: &LogHistogram) {
         self.zeros += other.zeros;

@@ -6,14 +6,14 @@
 //! sampling noise. Conversion and lead levers change the drawn values
 //! (`Adjustment`); days, deal size and capacity change the scenario.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::scenario::{Conversion, Scenario};
 use crate::sim::Adjustment;
 use crate::summary::MeanSe;
 use crate::{Chunk, ScenarioErrors, Simulation};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LeverKind {
     /// +5 percentage points on a stage's conversion, capped at 100%.
@@ -122,13 +122,38 @@ impl Lever {
         trials: u64,
         seed: u64,
     ) -> Result<Simulation, ScenarioErrors> {
+        self.kind.simulation(scenario, trials, seed)
+    }
+
+    /// The scenario with this lever pulled, as a what-if the user can keep.
+    pub fn apply(&self, scenario: &Scenario) -> Scenario {
+        self.kind.apply(scenario)
+    }
+}
+
+impl LeverKind {
+    /// The baseline's simulation with this lever pulled, on the same seed.
+    pub fn simulation(
+        &self,
+        scenario: &Scenario,
+        trials: u64,
+        seed: u64,
+    ) -> Result<Simulation, ScenarioErrors> {
+        if let Some(stage) = self.stage() {
+            if stage >= scenario.stages.len() {
+                return Err(ScenarioErrors(vec![crate::FieldError::new(
+                    "stages",
+                    "has no such stage",
+                )]));
+            }
+        }
         let mut adjustment = Adjustment::none(scenario.stages.len());
         // Plans do not change the headline (each reruns the funnel on its own),
         // so a lever's run leaves them out; the team stays, so deal values are
         // drawn the same way as in the baseline.
         let mut changed = scenario.clone();
         changed.plans.clear();
-        match self.kind {
+        match *self {
             LeverKind::ConversionPoints { stage } => adjustment.rate_add[stage] = 0.05,
             LeverKind::ConversionRelative { stage } => adjustment.rate_scale[stage] = 1.1,
             LeverKind::Leads => adjustment.leads_scale = 1.1,
@@ -139,12 +164,25 @@ impl Lever {
         Ok(Simulation::new(&changed, trials, seed)?.with_adjustment(adjustment))
     }
 
+    fn stage(&self) -> Option<usize> {
+        match *self {
+            LeverKind::ConversionPoints { stage }
+            | LeverKind::ConversionRelative { stage }
+            | LeverKind::Days { stage }
+            | LeverKind::Capacity { stage } => Some(stage),
+            LeverKind::Leads | LeverKind::DealSize => None,
+        }
+    }
+
     /// The scenario with this lever pulled, as a what-if the user can keep.
     /// For an uncertain conversion the whole distribution moves by the change
     /// (its spread kept where the new mean allows).
     pub fn apply(&self, scenario: &Scenario) -> Scenario {
         let mut s = scenario.clone();
-        match self.kind {
+        if self.stage().is_some_and(|i| i >= s.stages.len()) {
+            return s;
+        }
+        match *self {
             LeverKind::ConversionPoints { stage } => {
                 let c = &mut s.stages[stage].conversion;
                 *c = shifted(c, |m| m + 0.05);
@@ -214,21 +252,20 @@ impl LeverEffect {
     }
 }
 
-/// Every lever's effect, largest effect on mean revenue first.
+/// Every lever's effect, largest effect on mean revenue first: the
+/// `job::LeverSweep`, each lever run on the calling thread.
 pub fn sensitivity(
     scenario: &Scenario,
     base: &Chunk,
     trials: u64,
     seed: u64,
 ) -> Result<Vec<LeverEffect>, ScenarioErrors> {
-    let target = scenario.target.as_ref().map(|t| t.revenue);
-    let mut effects = Vec::new();
-    for lever in Lever::all(scenario) {
-        let changed = lever.simulation(scenario, trials, seed)?.run_all();
-        effects.push(LeverEffect::new(lever, base, &changed, target));
+    let mut sweep = crate::job::LeverSweep::new(scenario, trials, seed);
+    while let Some((_, spec)) = sweep.next() {
+        let changed = spec.simulation()?.run_all();
+        sweep.record(base, &changed);
     }
-    rank(&mut effects);
-    Ok(effects)
+    Ok(sweep.effects())
 }
 
 /// Orders effects by the size of their effect on mean revenue, largest first.

@@ -15,12 +15,14 @@
 pub mod alias;
 pub mod bench;
 pub mod cli;
+pub mod codec;
 pub mod comp;
 pub mod dist;
 mod error;
 pub mod fastexp;
 pub mod goal;
 pub mod histogram;
+pub mod job;
 pub mod levers;
 pub mod outcome;
 pub mod parallel;

@@ -10,7 +10,8 @@
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::levers::{self, Lever, LeverEffect};
+use crate::job::LeverSweep;
+use crate::levers::LeverEffect;
 use crate::{Chunk, MergeError, Scenario, ScenarioErrors, Simulation, merge};
 
 /// Trials per chunk. Fixed, never derived from the thread count, so that the
@@ -132,14 +133,12 @@ pub fn sensitivity(
     seed: u64,
     threads: usize,
 ) -> Result<Vec<LeverEffect>, Error> {
-    let target = scenario.target.as_ref().map(|t| t.revenue);
-    let mut effects = Vec::new();
     // One lever at a time, each on every thread, rather than one lever per
     // thread: only one changed run is held in memory at once.
-    for lever in Lever::all(scenario) {
-        let changed = run_parallel(&lever.simulation(scenario, trials, seed)?, threads)?;
-        effects.push(LeverEffect::new(lever, base, &changed, target));
+    let mut sweep = LeverSweep::new(scenario, trials, seed);
+    while let Some((_, spec)) = sweep.next() {
+        let changed = run_parallel(&spec.simulation()?, threads)?;
+        sweep.record(base, &changed);
     }
-    levers::rank(&mut effects);
-    Ok(effects)
+    Ok(sweep.effects())
 }
