@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use funnel_engine::{Chunk, FieldError, Simulation, Summary, merge};
+use funnel_engine::{FieldError, Simulation, Summary};
 
 use crate::browser;
 use crate::draft::Run;
@@ -108,38 +108,14 @@ pub async fn simulate(
         Ok(sim) => sim,
         Err(errors) => return Ended::Refused(errors.0),
     };
-    let total = run.trials;
-    let mut planner = ChunkPlanner::new(25.0);
-    // Merged as they come, so a run holds one set of per-trial results, not
-    // one per chunk on top of it.
-    let mut all: Option<Chunk> = None;
-    let mut done = 0;
-    while done < total {
-        if !current() {
-            return Ended::Cancelled;
-        }
-        let end = (done + planner.size()).min(total);
-        let t0 = browser::now_ms();
-        let chunk = sim.run_chunk(done..end);
-        planner.next(end - done, browser::now_ms() - t0);
-        all = match all {
-            None => Some(chunk),
-            Some(so_far) => match merge(vec![so_far, chunk]) {
-                Ok(merged) => Some(merged),
-                Err(e) => return Ended::Refused(vec![FieldError::new("", e.to_string())]),
-            },
-        };
-        done = end;
-        progress(done, total);
-        // Let the browser handle input and paint before the next chunk.
-        browser::sleep(0).await;
-    }
+    let all = match crate::run::run_simulation(&sim, &current, &mut progress).await {
+        Ok(all) => all,
+        Err(crate::run::Stopped::Cancelled) => return Ended::Cancelled,
+        Err(crate::run::Stopped::Refused(errors)) => return Ended::Refused(errors),
+    };
     if !current() {
         return Ended::Cancelled;
     }
-    let Some(all) = all else {
-        return Ended::Refused(vec![FieldError::new("trials", "must be at least 1")]);
-    };
     let summary = Summary::new(&sim, &all);
     let plans = all.plans.into_iter().map(PlanSamples::from_chunk).collect();
     Ended::Done(Arc::new(Outcome {
@@ -154,6 +130,7 @@ pub async fn simulate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use funnel_engine::merge;
 
     #[test]
     fn planner_aims_at_the_target_time() {

@@ -19,6 +19,7 @@ pub mod levers_job;
 pub mod link;
 pub mod plan_insights;
 pub mod presets;
+pub mod run;
 pub mod ui;
 
 pub use ui::App;

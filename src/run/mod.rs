@@ -1,0 +1,100 @@
+//! Running the engine's work for the page: one `RunSpec` in, its merged
+//! trials out, with progress, stoppable between chunks.
+//!
+//! Every run is cut into chunks of `parallel::CHUNK_TRIALS` trials (never a
+//! size that depends on where it runs) and merged in trial order, so the
+//! trials are the same bits whether they ran here, on one worker or many, or
+//! on the command line. This is the one seam between the page and wherever the
+//! trials run: the headline, the lever sweep and the goal search all come
+//! through `run`.
+
+use funnel_engine::job::RunSpec;
+use funnel_engine::parallel::CHUNK_TRIALS;
+use funnel_engine::{Chunk, FieldError, Simulation, merge};
+
+use crate::browser;
+
+/// Why a run gave no trials.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stopped {
+    /// A newer job took over, or the user pressed Stop.
+    Cancelled,
+    /// The engine refused the run (errors name their field paths).
+    Refused(Vec<FieldError>),
+}
+
+/// The chunks of a run: `(start, end)` of each, in trial order.
+pub fn chunks(trials: u64) -> impl Iterator<Item = (u64, u64)> {
+    (0..trials.div_ceil(CHUNK_TRIALS)).map(move |i| {
+        let start = i * CHUNK_TRIALS;
+        (start, (start + CHUNK_TRIALS).min(trials))
+    })
+}
+
+/// Runs `spec` chunk by chunk. `current()` is asked before each chunk and the
+/// run stops when it says no; `progress(done, total)` counts trials.
+pub async fn run(
+    spec: &RunSpec,
+    current: impl Fn() -> bool,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Chunk, Stopped> {
+    let sim = spec
+        .simulation()
+        .map_err(|e| Stopped::Refused(e.0))?;
+    run_simulation(&sim, &current, &mut progress).await
+}
+
+/// `run` for a simulation made already. Slices of a chunk keep the page
+/// fluid: a trial can cost milliseconds (many reps, many plans), so a chunk is
+/// run in slices of about 20 ms, and the browser gets its turn between them.
+pub async fn run_simulation(
+    sim: &Simulation,
+    current: &impl Fn() -> bool,
+    progress: &mut impl FnMut(u64, u64),
+) -> Result<Chunk, Stopped> {
+    let total = sim.trials();
+    let mut all: Option<Chunk> = None;
+    let mut slice = 16u64;
+    for (start, end) in chunks(total) {
+        let mut at = start;
+        while at < end {
+            browser::sleep(0).await;
+            if !current() {
+                return Err(Stopped::Cancelled);
+            }
+            let stop = (at + slice).min(end);
+            let t0 = browser::now_ms();
+            let part = sim.run_chunk(at..stop);
+            let ms = browser::now_ms() - t0;
+            // Aim at 20 ms a slice; grow at most fourfold at a time.
+            let per_trial = ms / (stop - at) as f64;
+            slice = if per_trial > 0.0 {
+                ((20.0 / per_trial) as u64).clamp(1, slice.saturating_mul(4))
+            } else {
+                slice.saturating_mul(4)
+            }
+            .min(CHUNK_TRIALS);
+            all = Some(match all {
+                None => part,
+                Some(so_far) => merge(vec![so_far, part])
+                    .map_err(|e| Stopped::Refused(vec![FieldError::new("", e.to_string())]))?,
+            });
+            at = stop;
+            progress(at, total);
+        }
+    }
+    all.ok_or_else(|| Stopped::Refused(vec![FieldError::new("trials", "must be at least 1")]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cover_the_trials_in_order() {
+        let c: Vec<_> = chunks(2_500).collect();
+        assert_eq!(c, vec![(0, 1_000), (1_000, 2_000), (2_000, 2_500)]);
+        assert_eq!(chunks(1_000).count(), 1);
+        assert_eq!(chunks(0).count(), 0);
+    }
+}
