@@ -1,6 +1,6 @@
-//! Running a simulation on the page's main thread without freezing it: the
-//! trials run in chunks, and between chunks the browser gets its turn (input,
-//! painting). A job stops as soon as it is no longer the current one.
+//! The headline forecast as a job: its trials through `run` (chunks, merged
+//! in trial order), then the summary and what the charts draw. A job stops
+//! as soon as it is no longer the current one.
 
 use std::sync::Arc;
 
@@ -51,53 +51,9 @@ pub enum Ended {
     Refused(Vec<FieldError>),
 }
 
-/// Picks chunk sizes so that each chunk takes about `target_ms`: long enough
-/// that the pauses between chunks cost little, short enough that typing stays
-/// fluid.
-#[derive(Clone, Debug)]
-pub struct ChunkPlanner {
-    size: u64,
-    target_ms: f64,
-}
-
-impl ChunkPlanner {
-    // Small at first: the planner has not yet seen what a trial costs, and a
-    // scenario with many reps and plans can cost milliseconds a trial. It grows
-    // fourfold per chunk, so a fast scenario reaches its size in a few chunks.
-    pub const FIRST: u64 = 20;
-    pub const MIN: u64 = 1;
-    pub const MAX: u64 = 20_000;
-
-    pub fn new(target_ms: f64) -> ChunkPlanner {
-        ChunkPlanner {
-            size: Self::FIRST,
-            target_ms,
-        }
-    }
-
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
-    /// Learns from the last chunk (`trials` took `ms`) and returns the next size.
-    pub fn next(&mut self, trials: u64, ms: f64) -> u64 {
-        if trials > 0 && ms.is_finite() && ms > 0.0 {
-            let per_trial = ms / trials as f64;
-            let ideal = (self.target_ms / per_trial) as u64;
-            // Grow at most 4x at a time: one fast chunk can be a fluke.
-            self.size = ideal
-                .min(self.size.saturating_mul(4))
-                .clamp(Self::MIN, Self::MAX);
-        } else if trials > 0 {
-            // Too fast to measure: grow.
-            self.size = self.size.saturating_mul(4).clamp(Self::MIN, Self::MAX);
-        }
-        self.size
-    }
-}
-
-/// Runs `run` in chunks. `current()` is asked before each chunk and the job
-/// stops when it says no; `progress(done, total)` is told after each chunk.
+/// Runs `run` (through `run::run_simulation`) and summarises it. `current()`
+/// is asked between chunks and the job stops when it says no;
+/// `progress(done, total)` counts trials.
 pub async fn simulate(
     run: Run,
     current: impl Fn() -> bool,
@@ -131,24 +87,6 @@ pub async fn simulate(
 mod tests {
     use super::*;
     use funnel_engine::merge;
-
-    #[test]
-    fn planner_aims_at_the_target_time() {
-        let mut p = ChunkPlanner::new(25.0);
-        assert_eq!(p.size(), 20);
-        // 20 trials in 0.4 ms: 0.02 ms each, ideal 1250, but growth is capped at 4x.
-        assert_eq!(p.next(20, 0.4), 80);
-        assert_eq!(p.next(80, 1.6), 320);
-        assert_eq!(p.next(320, 6.4), 1250);
-        // Slow trials shrink the chunk.
-        assert_eq!(p.next(1250, 250.0), 125);
-        // Never below the minimum or above the maximum.
-        assert_eq!(p.next(125, 10_000.0), ChunkPlanner::MIN);
-        for _ in 0..10 {
-            p.next(p.size(), 0.0);
-        }
-        assert_eq!(p.size(), ChunkPlanner::MAX);
-    }
 
     #[test]
     fn chunked_runs_match_one_run() {

@@ -468,7 +468,7 @@ pub fn goal_sentence(answer: &GoalAnswer, scenario: &Scenario) -> String {
     let target = scenario.target.as_ref().map_or(0.0, |t| t.revenue);
     let confidence = percent(answer.confidence, 0);
     let what = goal_what(&answer.lever, scenario);
-    let shown = crate::goal_search::applied_value(answer);
+    let shown = answer.applied_value();
     let value = goal_value(&answer.lever, shown);
     let chance = TargetSummary {
         revenue: target,
@@ -520,7 +520,7 @@ pub fn goal_progress(lever: &GoalLever, trying: f64, tried: usize, estimate: usi
 
 /// The what-if's name: "Lead volume 1,235 a month", "Lead conversion 41.3%".
 pub fn goal_what_if_label(answer: &GoalAnswer, scenario: &Scenario) -> String {
-    let v = crate::goal_search::applied_value(answer);
+    let v = answer.applied_value();
     match answer.lever {
         GoalLever::Leads => format!("Lead volume {} a month", count(v)),
         GoalLever::Conversion { stage } => format!(

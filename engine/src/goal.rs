@@ -42,6 +42,35 @@ pub struct GoalAnswer {
     pub message: String,
 }
 
+impl GoalAnswer {
+    /// The value a what-if sets: leads rounded up to a whole number, a rate
+    /// rounded up to a tenth of a point (so the confidence still holds).
+    pub fn applied_value(&self) -> f64 {
+        match self.lever {
+            GoalLever::Leads => libm::ceil(self.value),
+            GoalLever::Conversion { .. } => {
+                (libm::ceil(self.value * 1000.0 - 1e-9) / 1000.0).min(1.0)
+            }
+        }
+    }
+
+    /// The scenario with the answer applied as a what-if: the lead volume
+    /// set, or the stage's conversion moved to the answer (`levers::with_mean`).
+    pub fn apply(&self, scenario: &Scenario) -> Scenario {
+        let mut s = scenario.clone();
+        let value = self.applied_value();
+        match self.lever {
+            GoalLever::Leads => s.leads.per_month = value,
+            GoalLever::Conversion { stage } => {
+                if let Some(st) = s.stages.get_mut(stage) {
+                    st.conversion = crate::levers::with_mean(&st.conversion, value);
+                }
+            }
+        }
+        s
+    }
+}
+
 /// Parses `leads` or `conversion:STAGE NAME` (as given on the command line).
 pub fn parse_lever(text: &str, scenario: &Scenario) -> Result<GoalLever, String> {
     if text == "leads" {

@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::goal::Bounds;
 use crate::goal::{self, GoalAnswer, GoalLever};
 use crate::levers::{self, Lever, LeverEffect, LeverKind};
 use crate::{Chunk, Scenario, ScenarioErrors, Simulation};
@@ -176,6 +177,40 @@ impl GoalSearch {
         self.runs
     }
 
+    pub fn lever(&self) -> &GoalLever {
+        &self.lever
+    }
+
+    /// How many candidates the whole search will have run, as far as can be
+    /// told now (exact once it is done): for progress bars.
+    pub fn estimated_runs(&self) -> usize {
+        let halvings = |lo: f64, hi: f64| -> usize {
+            let mut width = hi - lo;
+            let mut n = 0;
+            while !self.is_precise(hi - width, hi) && n < 64 {
+                width /= 2.0;
+                n += 1;
+            }
+            n
+        };
+        let (lo, hi) = (self.bounds.lo, self.bounds.hi);
+        match &self.phase {
+            Phase::High => 2 + halvings(lo, hi),
+            Phase::Low { .. } => self.runs + 1 + halvings(lo, hi),
+            Phase::Bisect { lo, hi, .. } => self.runs + halvings(*lo, *hi),
+            Phase::Done(_) => self.runs,
+        }
+    }
+
+    /// The bisection stops once the interval is this narrow: relative for
+    /// leads, a tenth of a point for a rate.
+    fn is_precise(&self, lo: f64, hi: f64) -> bool {
+        match self.lever {
+            GoalLever::Leads => hi - lo <= 0.002 * hi.max(1.0),
+            GoalLever::Conversion { .. } => hi - lo <= 0.001,
+        }
+    }
+
     /// The value to try next; `None` once the answer is known.
     pub fn next_candidate(&self) -> Option<f64> {
         match &self.phase {
@@ -231,12 +266,7 @@ impl GoalSearch {
     }
 
     fn bisect(&self, lo: f64, hi: f64, at_hi: (f64, f64)) -> Phase {
-        // Relative precision for leads, absolute (0.1 pt) for a rate.
-        let precise = match self.lever {
-            GoalLever::Leads => hi - lo <= 0.002 * hi.max(1.0),
-            GoalLever::Conversion { .. } => hi - lo <= 0.001,
-        };
-        if precise {
+        if self.is_precise(lo, hi) {
             Phase::Done(goal::answer(
                 &self.scenario,
                 &self.lever,

@@ -209,12 +209,20 @@ impl LeverKind {
 
 /// A conversion with its mean moved by `f` (capped at 1).
 fn shifted(c: &Conversion, f: impl Fn(f64) -> f64) -> Conversion {
-    let mean = f(c.mean()).clamp(0.0, 1.0);
+    with_mean(c, f(c.mean()))
+}
+
+/// A conversion with mean `mean` (clamped to [0, 1]): a fixed rate stays
+/// fixed; an uncertain one keeps its spread where the new mean allows
+/// (`sd < sqrt(mean(1-mean))`); a history `{won, of}` becomes a mean and the
+/// history's spread.
+pub fn with_mean(c: &Conversion, mean: f64) -> Conversion {
+    let mean = mean.clamp(0.0, 1.0);
     let sd = match *c {
         Conversion::Fixed(_) => return Conversion::Fixed(mean),
         Conversion::Estimate { sd, .. } => sd,
         Conversion::History { won, of } => {
-            let (a, b) = (won as f64 + 1.0, (of - won) as f64 + 1.0);
+            let (a, b) = (won as f64 + 1.0, of.saturating_sub(won) as f64 + 1.0);
             libm::sqrt(a * b / ((a + b) * (a + b) * (a + b + 1.0)))
         }
     };

@@ -38,9 +38,7 @@ pub async fn run(
     current: impl Fn() -> bool,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Chunk, Stopped> {
-    let sim = spec
-        .simulation()
-        .map_err(|e| Stopped::Refused(e.0))?;
+    let sim = spec.simulation().map_err(|e| Stopped::Refused(e.0))?;
     run_simulation(&sim, &current, &mut progress).await
 }
 

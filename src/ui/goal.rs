@@ -10,10 +10,11 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::draft::Run;
-use crate::goal_search::{self, GoalSearch, SearchEnded};
+use crate::goal_search::{self, SearchEnded};
 use crate::lever_insights as words;
 use crate::ui::levers::{WhatIfNote, WhatIfSource, use_levers};
 use crate::ui::state::use_ctx;
+use funnel_engine::job::GoalSearch;
 
 #[derive(Clone, Debug, PartialEq)]
 enum GoalPhase {
@@ -77,9 +78,9 @@ pub fn GoalPanel() -> impl IntoView {
         };
         let lever = words::goal_lever(&choice.get_untracked(), run.scenario.stages.len())
             .unwrap_or(GoalLever::Leads);
-        let search = match GoalSearch::new(&run, lever, conf) {
+        let search = match GoalSearch::new(&run.scenario, &lever, conf, run.trials, run.seed) {
             Ok(s) => s,
-            Err(errors) => {
+            Err(funnel_engine::ScenarioErrors(errors)) => {
                 let text = if errors.iter().any(|e| e.path == "target.revenue") {
                     "Enter a revenue target in the form first: the search looks for what reaches it.".to_owned()
                 } else {
@@ -103,16 +104,16 @@ pub fn GoalPanel() -> impl IntoView {
         });
         ctx.announce.set("Looking for the answer…".into());
         leptos::task::spawn_local(async move {
-            let ended = goal_search::search(search, current, move |s| {
+            let ended = goal_search::search(search, current, move |s, fraction| {
                 if current() {
                     phase.set(GoalPhase::Running {
                         text: words::goal_progress(
                             s.lever(),
-                            s.trying().unwrap_or(0.0),
-                            s.tried(),
-                            s.estimated_candidates(),
+                            s.next_candidate().unwrap_or(0.0),
+                            s.runs(),
+                            s.estimated_runs(),
                         ),
-                        fraction: s.fraction(),
+                        fraction,
                     });
                 }
             })
@@ -150,7 +151,7 @@ pub fn GoalPanel() -> impl IntoView {
             return;
         };
         let run = Run {
-            scenario: goal_search::apply(&d.run.scenario, &d.answer),
+            scenario: d.answer.apply(&d.run.scenario),
             trials: d.run.trials,
             seed: d.run.seed,
         };
