@@ -18,8 +18,9 @@ pub use plans::{
     plan_title, tiers_explained, tiers_str,
 };
 
-/// The most trials the app runs (the engine allows more; a browser tab should not).
-pub const MAX_APP_TRIALS: u64 = 200_000;
+/// The most trials the app runs: the engine's own limit, now that the trials
+/// run on background workers and plans keep bounded memory (docs/bounds.md).
+pub const MAX_APP_TRIALS: u64 = funnel_engine::MAX_TRIALS;
 pub const DEFAULT_TRIALS: u64 = funnel_engine::DEFAULT_TRIALS;
 pub const DEFAULT_SEED: u64 = funnel_engine::DEFAULT_SEED;
 
@@ -355,7 +356,7 @@ impl Draft {
         let trials = e.whole(
             &self.trials,
             "trials",
-            "Enter a whole number of trials from 1 to 200,000",
+            "Enter a whole number of trials from 1 to 1,000,000",
             |n| (1..=MAX_APP_TRIALS).contains(&n),
         );
         let seed = e.whole(

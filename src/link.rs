@@ -73,7 +73,7 @@ pub fn decode(fragment: &str) -> Result<Option<Run>, LinkError> {
             Ok(n) if (1..=MAX_APP_TRIALS).contains(&n) => n,
             _ => {
                 problems.push(format!(
-                    "the number of trials \"{t}\" is not from 1 to 200,000"
+                    "the number of trials \"{t}\" is not from 1 to 1,000,000"
                 ));
                 DEFAULT_TRIALS
             }
