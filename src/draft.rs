@@ -1013,7 +1013,7 @@ mod tests {
         d.stages[4].open = "2.5".into();
         d.deal_median = "0".into();
         d.target = "a lot".into();
-        d.trials = "300000".into();
+        d.trials = "1000001".into();
         d.seed = "-1".into();
         let errors = d.to_run().unwrap_err();
         assert_eq!(

@@ -193,7 +193,7 @@ mod tests {
         let err = decode(&format!("#v=1&s={s}")).unwrap_err();
         assert!(err.0.iter().any(|m| m.contains("leads")), "{err}");
 
-        let good = encode(&run()).replace("trials=12345", "trials=999999");
+        let good = encode(&run()).replace("trials=12345", "trials=1000001");
         assert!(decode(&good).unwrap_err().to_string().contains("trials"));
     }
 }
