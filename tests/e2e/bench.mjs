@@ -1,68 +1,29 @@
 // Benchmark of the WASM release build in headless Chromium (not a test: it asserts no speed).
 //
-//   node tests/e2e/bench.mjs [--dist DIR] [--trials N] [--timeout SECONDS]
+//   node tests/e2e/bench.mjs [--dist DIR] [--trials N] [--timeout SECONDS] [--workers-only]
 //
-// Serves DIR (default: dist/ at the repository root, from `trunk build --release`) with a
-// tiny static server on 127.0.0.1, opens `/?bench&trials=N` in /usr/bin/chromium through
-// playwright-core, waits for `<output id="bench">` to hold the app's JSON
-// `{"trials":N,"best_ms":x,"trials_per_sec":y,"mean_revenue":z}` and prints it.
+// Serves DIR (default: dist/ at the repository root, from `trunk build --release`) on
+// 127.0.0.1 and prints, each beside a second figure measured in the same run:
+// - the engine on one core in WASM (`/?bench&trials=N`: the app's JSON in `<output id="bench">`);
+// - the .wasm files, raw and gzipped;
+// - with `workers=1` and `workers=2`: the lever sweep of the reference scenario at 10,000
+//   trials, 1,000,000 trials from the edit to the results, and the longest main-thread task
+//   meanwhile (a PerformanceObserver of long tasks).
 
-import { createServer } from 'node:http';
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { here, launchChromium, serve } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const opts = { dist: resolve(here, '..', '..', 'dist'), trials: 10000, timeout: 300 };
+const opts = { dist: resolve(here, '..', '..', 'dist'), trials: 10000, timeout: 300, workersOnly: false };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const [key, value] = [argv[i], argv[i + 1]];
   if (key === '--dist') { opts.dist = resolve(value); i++; }
   else if (key === '--trials') { opts.trials = Number(value); i++; }
   else if (key === '--timeout') { opts.timeout = Number(value); i++; }
+  else if (key === '--workers-only') { opts.workersOnly = true; }
   else { console.error(`bench.mjs: unknown argument ${key}`); process.exit(2); }
-}
-
-const types = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-function serve(root) {
-  const server = createServer(async (req, res) => {
-    try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-      let file = normalize(join(root, path));
-      if (file !== root && !file.startsWith(root + sep)) { res.writeHead(403).end(); return; }
-      let info = await stat(file).catch(() => null);
-      if (info?.isDirectory()) { file = join(file, 'index.html'); info = await stat(file).catch(() => null); }
-      if (!info && !extname(path)) { file = join(root, 'index.html'); info = await stat(file).catch(() => null); }
-      if (!info) { res.writeHead(404).end('not found'); return; }
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'content-type': types[extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'no-store',
-      });
-      res.end(body);
-    } catch (e) {
-      res.writeHead(500).end(String(e));
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
-async function wasmSizes(root) {
-  const names = (await readdir(root)).filter((n) => n.endsWith('.wasm'));
-  return Promise.all(names.map(async (n) => `${n} ${((await stat(join(root, n))).size / 1024).toFixed(0)} KiB`));
 }
 
 const index = await stat(join(opts.dist, 'index.html')).catch(() => null);
@@ -71,50 +32,91 @@ if (!index) {
   process.exit(2);
 }
 
+const reference = JSON.parse(await readFile(join(here, '..', '..', 'scenarios', 'reference.json'), 'utf8'));
 const server = await serve(opts.dist);
-const { port } = server.address();
-const url = `http://127.0.0.1:${port}/?bench&trials=${opts.trials}`;
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-  ],
-});
-let status = 0;
-try {
-  const page = await browser.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    // A failed load is reported below with its address.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`);
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await launchChromium();
+const link = (scenario, trials, workers) =>
+  `${base}/#v=1&seed=1&trials=${trials}&s=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}&workers=${workers}`;
+const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+
+async function newPage() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(opts.timeout * 1000);
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console error: ${m.text()}`); });
+  // Every long task of the main thread, with when it happened (in-page clock).
+  await page.addInitScript(() => {
+    window.__long = [];
+    new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => [e.startTime, e.duration])))
+      .observe({ type: 'longtask', buffered: true });
   });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()} for ${r.url()}`);
-  });
-  await page.goto(url);
-  try {
-    await page.waitForFunction(() => {
-      const el = document.querySelector('#bench');
-      if (!el) return false;
-      try { return typeof JSON.parse(el.textContent).trials_per_sec === 'number'; } catch { return false; }
-    }, null, { timeout: opts.timeout * 1000, polling: 100 });
-  } catch (e) {
-    const body = (await page.locator('body').innerText().catch(() => '')).slice(0, 2000);
-    throw new Error(`no JSON in #bench after ${opts.timeout}s at ${url}\n${problems.join('\n')}\npage text:\n${body}`);
-  }
+  return page;
+}
+
+async function engineOneCore() {
+  const page = await newPage();
+  await page.goto(`${base}/?bench&trials=${opts.trials}`);
+  await page.waitForFunction(() => {
+    try { return typeof JSON.parse(document.querySelector('#bench').textContent).trials_per_sec === 'number'; } catch { return false; }
+  }, null, { polling: 100 });
   const raw = (await page.locator('#bench').textContent()).trim();
   const r = JSON.parse(raw);
-  const version = browser.version();
-  console.log(`wasm (release build, Chromium ${version}): ${r.trials} trials of the reference scenario: ` +
-    `best ${Number(r.best_ms).toFixed(1)} ms = ${Math.round(r.trials_per_sec)} trials/s; ` +
-    `mean revenue ${Math.round(r.mean_revenue)}`);
-  console.log(`wasm: ${(await wasmSizes(opts.dist)).join(', ')}`);
+  console.log(`wasm (release build, Chromium ${browser.version()}): ${r.trials} trials of the reference scenario on one core: ` +
+    `best ${Number(r.best_ms).toFixed(1)} ms = ${Math.round(r.trials_per_sec)} trials/s; mean revenue ${Math.round(r.mean_revenue)}`);
   console.log(`wasm raw: ${raw}`);
-  for (const p of problems) console.log(`wasm note: ${p}`);
+  await page.close();
+}
+
+async function sizes() {
+  const names = (await readdir(opts.dist)).filter((n) => n.endsWith('.wasm')).sort();
+  for (const n of names) {
+    const bytes = await readFile(join(opts.dist, n));
+    console.log(`wasm size: ${n} ${kib(bytes.length)} raw, ${kib(gzipSync(bytes).length)} gzipped`);
+  }
+}
+
+/** Lever sweep at 10,000 trials, then 1,000,000 trials from the edit to the results. */
+async function withWorkers(workers) {
+  const page = await newPage();
+  await page.goto(link(reference, 10000, workers));
+  await page.waitForSelector('#lever-status[data-phase="idle"] #levers-done[data-elapsed-ms]');
+  const sweep = Number(await page.getAttribute('#levers-done', 'data-elapsed-ms'));
+  const pool = await page.getAttribute('#status', 'data-workers');
+  const field = page.locator('#f-trials');
+  await field.click();
+  await field.press('ControlOrMeta+a');
+  await field.pressSequentially('100000');
+  const t0 = await page.evaluate(() => performance.now());
+  await field.press('0');
+  await page.waitForFunction(() => document.querySelector('#f-trials').value === '1000000');
+  await page.waitForFunction(() => /1,000,000 trials/.test(document.querySelector('#done-note')?.textContent ?? '')
+    && document.querySelector('#status')?.dataset.phase === 'done', null, { polling: 50 });
+  const t1 = await page.evaluate(() => performance.now());
+  const longest = await page.evaluate((from) => Math.max(0, ...window.__long.filter(([t]) => t >= from).map(([, d]) => d)), t0);
+  const mean = await page.textContent('#mean-revenue');
+  for (const p of page.problems) console.log(`note (workers=${workers}): ${p}`);
+  await page.close();
+  return { workers, pool, sweep_ms: sweep, million_ms: Math.round(t1 - t0), longest_task_ms: Math.round(longest), mean };
+}
+
+let status = 0;
+try {
+  if (!opts.workersOnly) {
+    await engineOneCore();
+    await sizes();
+  }
+  const one = await withWorkers(1);
+  const two = await withWorkers(2);
+  for (const r of [one, two]) {
+    console.log(`browser, workers=${r.workers} (pool ${r.pool ?? 'n/a'}): 20 levers x 10,000 trials ${r.sweep_ms} ms; ` +
+      `1,000,000 trials from the edit to the results ${r.million_ms} ms; longest main-thread task meanwhile ${r.longest_task_ms} ms; mean ${r.mean}`);
+  }
+  console.log(`browser: speed-up of 2 workers over 1: lever sweep ${(one.sweep_ms / two.sweep_ms).toFixed(2)}x, ` +
+    `1,000,000 trials ${(one.million_ms / two.million_ms).toFixed(2)}x; same figures: ${one.mean === two.mean}`);
 } catch (e) {
-  console.error(`bench.mjs: ${e.message}`);
+  console.error(`bench.mjs: ${e.stack ?? e.message}`);
   status = 1;
 } finally {
   await browser.close();

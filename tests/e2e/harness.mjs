@@ -40,7 +40,8 @@ const framePage = (src) => `<!doctype html><html lang="en"><head><meta charset="
 <iframe id="app" title="Sales funnel forecast" src="${src}" style="width:420px;height:900px;border:1px solid #888"></iframe>
 </body></html>`;
 
-function serve(dir) {
+/** Serves `dir` on 127.0.0.1 (a free port); also under `/sub/path/`, and `/__frame.html?src=`. */
+export function serve(dir) {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://x');
@@ -71,6 +72,17 @@ function serve(dir) {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
+/** Debian's Chromium, headless, with the flags this machine's closed network needs. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+  });
+}
+
 /** The server's address, e.g. `http://127.0.0.1:41234` (set once the harness starts). */
 export let base;
 export let browser;
@@ -88,13 +100,7 @@ export function useHarness({ timeout: ms = 120_000 } = {}) {
     await mkdir(shots, { recursive: true });
     server = await serve(dist);
     base = `http://127.0.0.1:${server.address().port}`;
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
