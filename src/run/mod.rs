@@ -8,6 +8,10 @@
 //! trials run: the headline, the lever sweep and the goal search all come
 //! through `run`.
 
+pub mod protocol;
+pub mod scheduler;
+pub mod worker_side;
+
 use funnel_engine::job::RunSpec;
 use funnel_engine::parallel::CHUNK_TRIALS;
 use funnel_engine::{Chunk, FieldError, Simulation, merge};
