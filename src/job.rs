@@ -1,10 +1,11 @@
-//! The headline forecast as a job: its trials through `run` (chunks, merged
-//! in trial order), then the summary and what the charts draw. A job stops
-//! as soon as it is no longer the current one.
+//! The headline job: a run's trials (on the worker pool, through
+//! `crate::run`), then its summary and the per-trial values the charts need.
+//! A job stops as soon as it is no longer the current one.
 
 use std::sync::Arc;
 
-use funnel_engine::{FieldError, Simulation, Summary};
+use funnel_engine::job::{Change, RunSpec};
+use funnel_engine::{FieldError, Summary};
 
 use crate::browser;
 use crate::draft::Run;
@@ -51,20 +52,22 @@ pub enum Ended {
     Refused(Vec<FieldError>),
 }
 
-/// Runs `run` (through `run::run_simulation`) and summarises it. `current()`
-/// is asked between chunks and the job stops when it says no;
-/// `progress(done, total)` counts trials.
+/// Runs `run` through `crate::run` (on the workers). The job stops as soon as
+/// `current()` says no; `progress(done, total)` counts trials.
 pub async fn simulate(
     run: Run,
     current: impl Fn() -> bool,
     mut progress: impl FnMut(u64, u64),
 ) -> Ended {
     let started = browser::now_ms();
-    let sim = match Simulation::new(&run.scenario, run.trials, run.seed) {
+    let spec = RunSpec::new(&run.scenario, run.trials, run.seed, Change::None);
+    // The very simulation the workers build from the spec, for the summary;
+    // made first so that a refusal shows at once.
+    let sim = match spec.simulation() {
         Ok(sim) => sim,
         Err(errors) => return Ended::Refused(errors.0),
     };
-    let all = match crate::run::run_simulation(&sim, &current, &mut progress).await {
+    let all = match crate::run::run(&spec, &current, &mut progress).await {
         Ok(all) => all,
         Err(crate::run::Stopped::Cancelled) => return Ended::Cancelled,
         Err(crate::run::Stopped::Refused(errors)) => return Ended::Refused(errors),
@@ -86,7 +89,7 @@ pub async fn simulate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use funnel_engine::merge;
+    use funnel_engine::{Simulation, merge};
 
     #[test]
     fn chunked_runs_match_one_run() {

@@ -1,5 +1,9 @@
 //! The scenario in the page's URL fragment (which browsers never send to a
 //! server): `#v=1&seed=S&trials=N&s=<base64url of the compact scenario JSON>`.
+//!
+//! One key is not part of the run: `workers=N` sets the size of the page's
+//! worker pool (tests and benchmarks). `decode` ignores it like any unknown
+//! key, and `encode_keeping` carries it over when the app rewrites the URL.
 
 use funnel_engine::Scenario;
 
@@ -16,6 +20,25 @@ pub fn encode(run: &Run) -> String {
         run.trials,
         base64url::encode(run.scenario.to_json().as_bytes())
     )
+}
+
+/// The fragment for a run, keeping the `workers=N` of `current` (the
+/// fragment being replaced) so that an edit does not lose it.
+pub fn encode_keeping(run: &Run, current: &str) -> String {
+    let mut fragment = encode(run);
+    if let Some(n) = workers(current) {
+        fragment.push_str(&format!("&workers={n}"));
+    }
+    fragment
+}
+
+/// The `workers=N` of a fragment, when N is a whole number.
+pub fn workers(fragment: &str) -> Option<usize> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    fragment
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("workers="))
+        .find_map(|n| n.parse::<usize>().ok())
 }
 
 /// Why a link could not be read: one line per problem.
@@ -149,6 +172,31 @@ mod tests {
             };
             assert_eq!(decode(&encode(&r)).unwrap().unwrap(), r);
         }
+    }
+
+    #[test]
+    fn the_worker_count_is_kept_and_ignored_by_decode() {
+        let r = run();
+        let with = format!("{}&workers=2", encode(&r));
+        assert_eq!(workers(&with), Some(2));
+        assert_eq!(decode(&with).unwrap().unwrap(), r);
+        assert_eq!(workers("#workers=16"), Some(16));
+        assert_eq!(decode("#workers=3"), Ok(None), "no scenario: a plain visit");
+        assert_eq!(workers(&encode(&r)), None);
+        assert_eq!(workers("#workers=two"), None);
+        let other = Run {
+            seed: 5,
+            ..r.clone()
+        };
+        let rewritten = encode_keeping(&other, &with);
+        assert!(rewritten.ends_with("&workers=2"), "{rewritten}");
+        assert_eq!(decode(&rewritten).unwrap().unwrap(), other);
+        assert_eq!(encode_keeping(&other, &encode(&r)), encode(&other));
+        // Junk in the key is not carried over.
+        assert_eq!(
+            encode_keeping(&other, "#workers=1;alert(1)"),
+            encode(&other)
+        );
     }
 
     #[test]

@@ -7,6 +7,15 @@
 //! on the command line. This is the one seam between the page and wherever the
 //! trials run: the headline, the lever sweep and the goal search all come
 //! through `run`.
+//!
+//! Runs go to a pool of Web Workers (`pool`, its bookkeeping in `scheduler`,
+//! the messages in `protocol`, the worker's part in `worker_side`). Only when
+//! no worker can start do they run here on the page, in slices.
+
+pub mod pool;
+pub mod protocol;
+pub mod scheduler;
+pub mod worker_side;
 
 use funnel_engine::job::RunSpec;
 use funnel_engine::parallel::CHUNK_TRIALS;
@@ -31,18 +40,42 @@ pub fn chunks(trials: u64) -> impl Iterator<Item = (u64, u64)> {
     })
 }
 
-/// Runs `spec` chunk by chunk. `current()` is asked before each chunk and the
-/// run stops when it says no; `progress(done, total)` counts trials.
+pub use pool::PoolInfo;
+
+/// Runs `spec` chunk by chunk, on the workers when there are any. The run
+/// stops as soon as `current()` says no; `progress(done, total)` counts trials.
 pub async fn run(
     spec: &RunSpec,
     current: impl Fn() -> bool,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Chunk, Stopped> {
+    if let Some(workers) = pool::get().await {
+        match pool::run(&workers, spec, &current, &mut progress).await {
+            Ok(all) => return Ok(all),
+            Err(pool::PoolError::Stopped(stopped)) => return Err(stopped),
+            // Every worker died and none could be replaced: finish here.
+            Err(pool::PoolError::NoWorkers) => {}
+        }
+    }
+    if !current() {
+        return Err(Stopped::Cancelled);
+    }
     let sim = spec.simulation().map_err(|e| Stopped::Refused(e.0))?;
     run_simulation(&sim, &current, &mut progress).await
 }
 
-/// `run` for a simulation made already. Slices of a chunk keep the page
+/// Stops every run at once, wherever it runs (the page's Stop button).
+pub fn stop_all() {
+    pool::cancel_all();
+}
+
+/// Where runs go: how many workers, or the page itself (`None` until the
+/// first run has started the pool).
+pub fn pool_info() -> Option<PoolInfo> {
+    pool::info()
+}
+
+/// `run` on the page's main thread, for a simulation made already. Slices of a chunk keep the page
 /// fluid: a trial can cost milliseconds (many reps, many plans), so a chunk is
 /// run in slices of about 20 ms, and the browser gets its turn between them.
 pub async fn run_simulation(

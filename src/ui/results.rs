@@ -91,8 +91,18 @@ fn Status() -> impl IntoView {
         }
     };
 
+    // Where the runs went, for tests and for the note below.
+    let workers = move || ctx.runner.get().map(|r| r.workers.to_string());
+    let fallback = move || ctx.runner.get().map(|r| r.fallback.to_string());
+    let on_page = move || ctx.runner.get().is_some_and(|r| r.fallback);
+
     view! {
-        <div class="status" id="status" data-phase=move || kind.get()>
+        <div class="status" id="status" data-phase=move || kind.get() data-workers=workers data-fallback=fallback>
+            <Show when=on_page>
+                <p class="muted" id="fallback-note">
+                    "Running on the page itself: this browser did not start background workers."
+                </p>
+            </Show>
             {move || match kind.get() {
                 "running" => {
                     view! {

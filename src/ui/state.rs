@@ -59,6 +59,9 @@ pub struct Ctx {
     /// Text for the screen-reader live region.
     pub announce: RwSignal<String>,
     pub notice: RwSignal<Option<Notice>>,
+    /// Where runs go (how many workers, or the page itself); `None` until the
+    /// first run has started the pool.
+    pub runner: RwSignal<Option<crate::run::PoolInfo>>,
     /// Bumped by every change; a job runs only while it holds the current value.
     generation: StoredValue<u64>,
     /// The first URL update replaces the entry instead of adding one.
@@ -95,6 +98,7 @@ impl Ctx {
             phase: RwSignal::new(Phase::Waiting),
             announce: RwSignal::new(String::new()),
             notice: RwSignal::new(notice),
+            runner: RwSignal::new(None),
             generation: StoredValue::new(0),
             first_sync: StoredValue::new(true),
         };
@@ -192,6 +196,7 @@ impl Ctx {
             },
         )
         .await;
+        self.runner.set(crate::run::pool_info());
         if !self.is_current(g) {
             return;
         }
@@ -215,6 +220,9 @@ impl Ctx {
     /// Stops the running job; the results stay, marked as for earlier inputs.
     pub fn stop(&self) {
         self.bump();
+        // The bump alone would stop the runs at their next look (a tick
+        // later); this drops their queued chunks now.
+        crate::run::stop_all();
         self.phase.set(Phase::Stopped);
         self.announce
             .set("Stopped. The results shown are for earlier inputs.".into());
@@ -241,7 +249,7 @@ impl Ctx {
         if link::decode(&current).ok().flatten().as_ref() == Some(run) {
             return;
         }
-        browser::set_hash(&link::encode(run), !first);
+        browser::set_hash(&link::encode_keeping(run, &current), !first);
     }
 
     /// Back and forward restore the scenario from the URL, without pushing.

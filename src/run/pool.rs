@@ -1,0 +1,492 @@
+//! The page's pool of Web Workers: the thin layer between the `Scheduler`
+//! (who runs what) and the browser (`new Worker`, `postMessage`, timers).
+//!
+//! One pool per page, started on the first run: `navigator.hardwareConcurrency`
+//! workers (1 to 16; `workers=N` in the URL fragment overrides it). Each is a
+//! module worker at the relative URL `./worker_loader.js`, so the page works
+//! from any path and inside an iframe. A worker gets work only after its Ready
+//! message: anything posted before that is dropped without a word.
+//!
+//! Chunks come back as transferred bytes and are decoded and merged in the
+//! message handler, one chunk at a time, so the page never runs one long
+//! merge. The run itself (`run`) only waits: for its job to complete, for a
+//! tick to report progress and to ask whether it is still wanted.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::{Rc, Weak};
+
+use funnel_engine::job::RunSpec;
+use funnel_engine::{Chunk, FieldError};
+use js_sys::{Promise, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Event, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use super::Stopped;
+use super::protocol::{self, BYTES_KEY, Reply, Request};
+use super::scheduler::{JobId, Limits, Merger, Scheduler, WorkerId};
+use crate::browser;
+
+/// The most workers a page starts, whatever the machine says: beyond this
+/// the memory of that many engines costs more than the cores give.
+pub const MAX_WORKERS: usize = 16;
+
+/// Relative, so that the worker is found beside the page wherever it is served.
+const WORKER_URL: &str = "./worker_loader.js";
+
+/// How often a waiting run looks up: progress, Stop, overdue workers.
+const TICK_MS: i32 = 40;
+
+/// Where runs go, for the page to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolInfo {
+    /// Workers that said Ready and are still alive.
+    pub workers: usize,
+    /// No worker could start: runs go on the page's main thread.
+    pub fallback: bool,
+}
+
+type Shared = Rc<RefCell<Inner>>;
+
+/// The page's pool (one per page; cloning it is cheap).
+#[derive(Clone)]
+pub struct Pool(Shared);
+
+#[derive(Clone)]
+enum State {
+    NotStarted,
+    Starting,
+    Up(Shared),
+    /// Not even one worker started.
+    Down,
+}
+
+thread_local! {
+    static POOL: RefCell<State> = const { RefCell::new(State::NotStarted) };
+}
+
+struct Slot {
+    worker: Worker,
+    // Kept alive as long as the worker may call them.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
+}
+
+struct JobState {
+    spec: RunSpec,
+    merger: Merger,
+    /// Why the job cannot finish (a refusal, or a chunk that did not fit).
+    stopped: Option<Vec<FieldError>>,
+    /// Resolves the promise its run is waiting on.
+    wake: Option<js_sys::Function>,
+}
+
+struct Inner {
+    me: Weak<RefCell<Inner>>,
+    sched: Scheduler,
+    slots: BTreeMap<WorkerId, Slot>,
+    jobs: BTreeMap<JobId, JobState>,
+    next_worker: WorkerId,
+    next_job: JobId,
+    /// Workers let go from inside one of their own handlers: their closures
+    /// cannot be dropped while running, so they wait here for the next tick.
+    retired: Vec<Slot>,
+    build: String,
+}
+
+/// The pool size this page asks for.
+pub fn wanted_size() -> usize {
+    let hardware = web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency())
+        .filter(|n| n.is_finite() && *n >= 1.0)
+        .map_or(1, |n| n as usize);
+    crate::link::workers(&browser::hash())
+        .unwrap_or(hardware)
+        .clamp(1, MAX_WORKERS)
+}
+
+/// The pool's state once it has started (`None` before the first run).
+pub fn info() -> Option<PoolInfo> {
+    POOL.with(|p| match &*p.borrow() {
+        State::NotStarted | State::Starting => None,
+        State::Down => Some(PoolInfo {
+            workers: 0,
+            fallback: true,
+        }),
+        State::Up(inner) => {
+            let (_, ready) = inner.borrow().sched.counts();
+            Some(PoolInfo {
+                workers: ready,
+                fallback: ready == 0,
+            })
+        }
+    })
+}
+
+/// The pool, started on first use; `None` when no worker could start.
+pub async fn get() -> Option<Pool> {
+    loop {
+        let state = POOL.with(|p| p.borrow().clone());
+        match state {
+            State::NotStarted => {
+                POOL.with(|p| *p.borrow_mut() = State::Starting);
+                let started = start(wanted_size()).await;
+                POOL.with(|p| {
+                    *p.borrow_mut() = match &started {
+                        Some(inner) => State::Up(inner.clone()),
+                        None => State::Down,
+                    }
+                });
+                return started.map(Pool);
+            }
+            State::Starting => browser::sleep(10).await,
+            State::Up(inner) => return Some(Pool(inner)),
+            State::Down => return None,
+        }
+    }
+}
+
+/// Starts `size` workers and waits until each has said Ready or been given
+/// up (`Limits::ready_ms`).
+async fn start(size: usize) -> Option<Shared> {
+    let inner = Rc::new_cyclic(|me| {
+        RefCell::new(Inner {
+            me: me.clone(),
+            sched: Scheduler::new(Limits::default()),
+            slots: BTreeMap::new(),
+            jobs: BTreeMap::new(),
+            next_worker: 0,
+            next_job: 0,
+            retired: Vec::new(),
+            build: protocol::build_id(),
+        })
+    });
+    for _ in 0..size {
+        if let Err(e) = inner.borrow_mut().spawn() {
+            // A browser (or a policy) without workers: no point trying again.
+            warn(&format!("background workers unavailable: {e:?}"));
+            break;
+        }
+    }
+    loop {
+        let (starting, ready) = {
+            let mut i = inner.borrow_mut();
+            i.check();
+            i.sched.counts()
+        };
+        if starting == 0 {
+            return (ready > 0).then_some(inner);
+        }
+        browser::sleep(10).await;
+    }
+}
+
+/// Drops every job on the pool at once (Stop: it ends every run of the
+/// current generation, so none of them should get another chunk). Their runs
+/// return `Cancelled`; busy workers finish their chunk, unheeded.
+pub fn cancel_all() {
+    POOL.with(|p| {
+        if let State::Up(inner) = &*p.borrow() {
+            if let Ok(mut i) = inner.try_borrow_mut() {
+                let jobs: Vec<JobId> = i.jobs.keys().copied().collect();
+                for job in jobs {
+                    i.sched.cancel(job);
+                    i.wake(job);
+                    i.jobs.remove(&job);
+                }
+            }
+        }
+    });
+}
+
+/// Why the pool could not finish a run.
+pub enum PoolError {
+    Stopped(Stopped),
+    /// Every worker is gone: the caller runs it elsewhere.
+    NoWorkers,
+}
+
+/// Runs `spec` on the pool's workers: the trials in order, the same bytes as
+/// one `run_chunk` over them all.
+pub async fn run(
+    pool: &Pool,
+    spec: &RunSpec,
+    current: &impl Fn() -> bool,
+    progress: &mut impl FnMut(u64, u64),
+) -> Result<Chunk, PoolError> {
+    let pool = &pool.0;
+    let job = pool.borrow_mut().add_job(spec);
+    // Dropped when the run ends in any way (also when its future is dropped):
+    // the job's queued chunks go with it.
+    let _cancel = CancelOnDrop { pool, job };
+    let mut reported = None;
+    loop {
+        wait(pool, job, TICK_MS).await;
+        if !current() {
+            return Err(PoolError::Stopped(Stopped::Cancelled));
+        }
+        let mut i = pool.borrow_mut();
+        i.check();
+        let Inner { sched, jobs, .. } = &mut *i;
+        let Some(state) = jobs.get_mut(&job) else {
+            return Err(PoolError::Stopped(Stopped::Cancelled));
+        };
+        if let Some(errors) = state.stopped.take() {
+            return Err(PoolError::Stopped(Stopped::Refused(errors)));
+        }
+        if sched.has_failed(job) {
+            return Err(PoolError::Stopped(Stopped::Refused(vec![FieldError::new(
+                "",
+                "the background workers kept failing on this run",
+            )])));
+        }
+        if sched.is_complete(job) {
+            let merger = std::mem::take(&mut state.merger);
+            drop(i);
+            return merger.finish().map_err(|_| {
+                PoolError::Stopped(Stopped::Refused(vec![FieldError::new(
+                    "trials",
+                    "must be at least 1",
+                )]))
+            });
+        }
+        if sched.counts() == (0, 0) {
+            return Err(PoolError::NoWorkers);
+        }
+        let now = sched.progress(job);
+        drop(i);
+        if now != reported {
+            if let Some((done, total)) = now {
+                progress(done, total);
+            }
+            reported = now;
+        }
+    }
+}
+
+struct CancelOnDrop<'a> {
+    pool: &'a Shared,
+    job: JobId,
+}
+
+impl Drop for CancelOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut i) = self.pool.try_borrow_mut() {
+            i.sched.cancel(self.job);
+            i.jobs.remove(&self.job);
+            i.dispatch();
+        }
+    }
+}
+
+/// Resolves after `ms`, or earlier when the job's state changes.
+async fn wait(pool: &Shared, job: JobId, ms: i32) {
+    let promise = Promise::new(&mut |resolve, _reject| {
+        if let Some(state) = pool.borrow_mut().jobs.get_mut(&job) {
+            state.wake = Some(resolve.clone());
+        }
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+fn warn(text: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(text));
+}
+
+impl Inner {
+    fn spawn(&mut self) -> Result<(), JsValue> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(WORKER_URL, &options)?;
+        self.next_worker += 1;
+        let id = self.next_worker;
+        let me = self.me.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            if let Some(inner) = me.upgrade() {
+                inner.borrow_mut().on_message(id, ev.data());
+            }
+        });
+        let me = self.me.clone();
+        // A plain `Event`, not an `ErrorEvent`, when the script fails to load:
+        // its message is read without assuming either.
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
+            // Handled here: the worker is replaced and its chunk runs again.
+            ev.prevent_default();
+            let message = Reflect::get(&ev, &JsValue::from_str("message"))
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_else(|| "it could not start".into());
+            if let Some(inner) = me.upgrade() {
+                warn(&format!("a background worker failed: {message}"));
+                inner.borrow_mut().let_go(id);
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        self.sched.add_worker(id, browser::now_ms());
+        self.slots.insert(
+            id,
+            Slot {
+                worker,
+                _on_message: on_message,
+                _on_error: on_error,
+            },
+        );
+        Ok(())
+    }
+
+    fn add_job(&mut self, spec: &RunSpec) -> JobId {
+        self.next_job += 1;
+        let job = self.next_job;
+        self.sched.add_job(job, spec.trials);
+        self.jobs.insert(
+            job,
+            JobState {
+                spec: spec.clone(),
+                merger: Merger::new(),
+                stopped: None,
+                wake: None,
+            },
+        );
+        self.dispatch();
+        job
+    }
+
+    fn on_message(&mut self, id: WorkerId, data: JsValue) {
+        if !self.sched.has_worker(id) {
+            return;
+        }
+        let bytes = Reflect::get(&data, &JsValue::from_str(BYTES_KEY))
+            .ok()
+            .and_then(|b| b.dyn_into::<Uint8Array>().ok());
+        let reply = match protocol::from_js::<Reply>(data) {
+            Ok(reply) => reply,
+            Err(e) => {
+                warn(&format!(
+                    "a background worker sent an unreadable message: {e}"
+                ));
+                self.let_go(id);
+                return;
+            }
+        };
+        match reply {
+            Reply::Ready { build } => {
+                if build == self.build {
+                    self.sched.ready(id);
+                } else {
+                    // A stale cached worker beside a newer page: its trials
+                    // might not be this page's. Not replaced (it would load
+                    // the same file); if none is left, runs stay on the page.
+                    warn(&format!(
+                        "a background worker is from another build ({build}, not {}); not using it",
+                        self.build
+                    ));
+                    self.let_go(id);
+                }
+            }
+            Reply::Chunk { job, start, end } => {
+                if self.sched.finished(id, job, start, end) {
+                    self.take_chunk(job, bytes);
+                }
+            }
+            Reply::Refused { job, error } => {
+                if let Some((held, start, end)) = self.sched.held(id) {
+                    if self.sched.finished(id, held, start, end) && held == job {
+                        self.stop_job(job, error.into_iter().map(FieldError::from).collect());
+                    }
+                }
+            }
+        }
+        self.dispatch();
+    }
+
+    fn take_chunk(&mut self, job: JobId, bytes: Option<Uint8Array>) {
+        let Some(state) = self.jobs.get_mut(&job) else {
+            return;
+        };
+        let pushed = bytes
+            .ok_or_else(|| "a chunk came without its trials".to_owned())
+            .and_then(|b| Chunk::from_bytes(&b.to_vec()).map_err(|e| e.to_string()))
+            .and_then(|chunk| state.merger.push(chunk).map_err(|e| e.to_string()));
+        match pushed {
+            Err(e) => self.stop_job(job, vec![FieldError::new("", e)]),
+            Ok(()) if self.sched.is_complete(job) => self.wake(job),
+            Ok(()) => {}
+        }
+    }
+
+    fn stop_job(&mut self, job: JobId, errors: Vec<FieldError>) {
+        self.sched.cancel(job);
+        if let Some(state) = self.jobs.get_mut(&job) {
+            state.stopped = Some(errors);
+        }
+        self.wake(job);
+    }
+
+    fn wake(&mut self, job: JobId) {
+        if let Some(f) = self.jobs.get_mut(&job).and_then(|s| s.wake.take()) {
+            let _ = f.call0(&JsValue::NULL);
+        }
+    }
+
+    /// Hands queued chunks to idle workers.
+    fn dispatch(&mut self) {
+        for a in self.sched.assign(browser::now_ms()) {
+            let (Some(state), Some(slot)) = (self.jobs.get(&a.job), self.slots.get(&a.worker))
+            else {
+                continue;
+            };
+            let request = Request {
+                job: a.job,
+                spec: state.spec.clone(),
+                start: a.start,
+                end: a.end,
+            };
+            let posted = protocol::to_js(&request)
+                .map_err(JsValue::from)
+                .and_then(|msg| slot.worker.post_message(&msg));
+            if let Err(e) = posted {
+                warn(&format!(
+                    "could not send work to a background worker: {e:?}"
+                ));
+                self.let_go(a.worker);
+            }
+        }
+    }
+
+    /// Terminates a worker; its chunk goes back to the queue, and a worker
+    /// that had been running is replaced (one that never started is not:
+    /// the next would most likely fail the same way).
+    fn let_go(&mut self, id: WorkerId) {
+        let replace = self.sched.was_ready(id);
+        self.sched.remove_worker(id);
+        if let Some(slot) = self.slots.remove(&id) {
+            slot.worker.terminate();
+            self.retired.push(slot);
+        }
+        if replace && self.spawn().is_err() {
+            warn("could not replace a background worker");
+        }
+        let jobs: Vec<JobId> = self.jobs.keys().copied().collect();
+        for job in jobs {
+            self.wake(job);
+        }
+        self.dispatch();
+    }
+
+    /// Gives up overdue workers; drops the closures of those let go earlier.
+    fn check(&mut self) {
+        self.retired.clear();
+        for id in self.sched.overdue(browser::now_ms()) {
+            if self.sched.was_ready(id) {
+                warn("a background worker did not answer in time; replacing it");
+            }
+            self.let_go(id);
+        }
+    }
+}

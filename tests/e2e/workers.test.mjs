@@ -1,0 +1,191 @@
+// The worker pool (src/run/pool.rs): the same figures on any number of workers, on the page
+// itself and on the command line; Stop stops every worker; workers start from a sub-path and
+// inside an iframe. `workers=N` in the fragment sets the pool size (ignored by the scenario).
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { base, newPage, root, settled, shot, typeInto, useHarness } from './harness.mjs';
+
+useHarness({ timeout: 300_000 });
+
+const referencePath = join(root, 'scenarios', 'reference.json');
+const reference = JSON.parse(await readFile(referencePath, 'utf8'));
+
+const link = (scenario, trials, { seed = 1, workers, path = '/' } = {}) =>
+  `${base}${path}#v=1&seed=${seed}&trials=${trials}&s=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}` +
+  (workers === undefined ? '' : `&workers=${workers}`);
+
+async function figures(page) {
+  return page.evaluate(() => {
+    const text = (sel) => document.querySelector(sel)?.textContent.trim() ?? null;
+    return {
+      mean: text('#mean-revenue'),
+      median: text('#median-revenue'),
+      range: text('#range'),
+      sentence: text('#range-sentence'),
+      chance: text('#target-chance'),
+      error: text('#target-error'),
+      won: text('#deals-won'),
+      leak: text('#leak-sentence'),
+    };
+  });
+}
+
+/** Where the page's runs went: `{workers, fallback}` from #status. */
+async function runner(page) {
+  return page.evaluate(() => {
+    const s = document.querySelector('#status');
+    return { workers: s.dataset.workers, fallback: s.dataset.fallback };
+  });
+}
+
+/** Counts the messages the page sends to its workers (window.__posted). */
+function countPosts() {
+  window.__posted = 0;
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (...args) {
+    window.__posted += 1;
+    return post.apply(this, args);
+  };
+}
+
+/** Kills the first worker right after its third chunk is sent, as a crash would. */
+function killOneWorker() {
+  const Real = Worker;
+  window.__spawned = 0;
+  let chunks = 0;
+  window.Worker = class extends Real {
+    constructor(...args) {
+      super(...args);
+      window.__spawned += 1;
+    }
+    postMessage(...args) {
+      super.postMessage(...args);
+      if (++chunks === 3) {
+        this.terminate();
+        // Later, like a real error event: never inside the page's own call.
+        setTimeout(() => this.dispatchEvent(new ErrorEvent('error', { message: 'killed by the test' })), 0);
+      }
+    }
+  };
+}
+
+/** A browser whose Worker constructor throws, as under a strict policy. */
+function noWorkers() {
+  window.Worker = function Worker() {
+    throw new DOMException('Workers are not allowed here', 'SecurityError');
+  };
+}
+
+// The command line's mean, as the page shows money: whole dollars, grouped, halves away from 0.
+function cliMean(trials, seed) {
+  const out = execFileSync(
+    'cargo',
+    ['run', '-q', '--release', '-p', 'funnel-engine', '--bin', 'funnelsim', '--',
+      'run', referencePath, '--trials', String(trials), '--seed', String(seed)],
+    { cwd: root, encoding: 'utf8', timeout: 20 * 60_000, maxBuffer: 64 << 20 },
+  );
+  const mean = JSON.parse(out).revenue.mean;
+  return `$${(Math.sign(mean) * Math.round(Math.abs(mean))).toLocaleString('en-US')}`;
+}
+
+describe('worker pool', () => {
+  test('one worker, two workers, the page itself and the command line give the same figures', async () => {
+    const seen = {};
+    for (const workers of [1, 2]) {
+      const page = await newPage();
+      await page.goto(link(reference, 50000, { workers }));
+      await settled(page);
+      assert.deepEqual(await runner(page), { workers: String(workers), fallback: 'false' });
+      assert.equal(await page.locator('#fallback-note').count(), 0);
+      seen[workers] = await figures(page);
+      if (workers === 2) await shot(page, 'workers-2-reference-50k');
+    }
+    assert.deepEqual(seen[2], seen[1]);
+    for (const value of Object.values(seen[1])) assert.ok(value, 'every figure is shown');
+
+    const page = await newPage();
+    await page.addInitScript(noWorkers);
+    await page.goto(link(reference, 50000, { workers: 2 }));
+    await settled(page);
+    assert.deepEqual(await runner(page), { workers: '0', fallback: 'true' });
+    assert.match(
+      await page.textContent('#fallback-note'),
+      /^Running on the page itself: this browser did not start background workers\.$/,
+    );
+    await shot(page, 'workers-fallback', false);
+    assert.deepEqual(await figures(page), seen[1], 'the page itself gives the same figures');
+
+    assert.equal(seen[1].mean, cliMean(50000, 1), 'the command line gives the same mean');
+  });
+
+  test('Stop during a 200,000-trial run stops every worker; the next edit runs to the end', async () => {
+    const page = await newPage();
+    await page.addInitScript(countPosts);
+    await page.goto(link(reference, 2000, { workers: 2 }));
+    await settled(page);
+    assert.deepEqual(await runner(page), { workers: '2', fallback: 'false' });
+    const before = await figures(page);
+
+    await typeInto(page, '#f-trials', '200000');
+    await page.waitForSelector('#stop');
+    await page.waitForFunction(() => Number(document.querySelector('#progress')?.value ?? 0) > 0);
+    await shot(page, 'workers-running', false);
+    await page.click('#stop');
+    await page.waitForSelector('#status[data-phase="stopped"]');
+    // Chunks already handed out may still come back; nothing new is sent after that.
+    await page.waitForTimeout(300);
+    const posted = await page.evaluate(() => window.__posted);
+    await page.waitForTimeout(1500);
+    assert.equal(await page.evaluate(() => window.__posted), posted, 'no work sent after Stop');
+    assert.equal(await page.getAttribute('#status', 'data-phase'), 'stopped');
+    assert.equal(await page.locator('#progress').count(), 0, 'no more progress');
+    assert.deepEqual(await figures(page), before, 'the earlier results stay');
+
+    await typeInto(page, '#f-trials', '3000');
+    await settled(page);
+    assert.ok(await page.evaluate((p) => window.__posted > p, posted), 'the next run went to the workers');
+    assert.match(await page.textContent('#done-note'), /^3,000 trials, seed 1, in /);
+    assert.match(page.url(), /&trials=3000&s=[A-Za-z0-9_-]+&workers=2$/, 'the edit kept workers=2');
+  });
+
+  test('a worker that dies mid-run is replaced and its chunk runs again, to the same figures', async () => {
+    const clean = await newPage();
+    await clean.goto(link(reference, 20000, { workers: 2 }));
+    await settled(clean);
+    const expected = await figures(clean);
+
+    const page = await newPage();
+    await page.addInitScript(killOneWorker);
+    await page.goto(link(reference, 20000, { workers: 2 }));
+    await settled(page);
+    assert.equal(await page.evaluate(() => window.__spawned), 3, 'two workers and one replacement');
+    assert.deepEqual(await runner(page), { workers: '2', fallback: 'false' });
+    assert.deepEqual(await figures(page), expected);
+  });
+
+  test('workers start from a sub-path and inside an iframe', async () => {
+    const plain = await newPage();
+    await plain.goto(link(reference, 20000, { workers: 2 }));
+    await settled(plain);
+    const expected = await figures(plain);
+
+    const sub = await newPage();
+    await sub.goto(link(reference, 20000, { workers: 2, path: '/sub/path/' }));
+    await settled(sub);
+    assert.deepEqual(await runner(sub), { workers: '2', fallback: 'false' });
+    assert.deepEqual(await figures(sub), expected);
+
+    const host = await newPage();
+    const src = link(reference, 20000, { workers: 2, path: '/sub/path/' }).slice(base.length);
+    await host.goto(`${base}/__frame.html?src=${encodeURIComponent(src)}`);
+    const frame = await (await host.waitForSelector('#app')).contentFrame();
+    await settled(frame);
+    assert.deepEqual(await runner(frame), { workers: '2', fallback: 'false' });
+    assert.deepEqual(await figures(frame), expected);
+    await shot(host, 'workers-iframe');
+  });
+});
