@@ -122,6 +122,21 @@ describe('worker pool', () => {
     assert.equal(seen[1].mean, cliMean(50000, 1), 'the command line gives the same mean');
   });
 
+  test('a seed above 2^53 reaches the workers whole (BigInt on the wire)', async () => {
+    const seed = '18446744073709551615';
+    const pages = [];
+    for (const blocked of [false, true]) {
+      const page = await newPage();
+      if (blocked) await page.addInitScript(noWorkers);
+      await page.goto(link(reference, 5000, { seed, workers: 2 }));
+      await settled(page);
+      assert.equal((await runner(page)).fallback, String(blocked));
+      assert.equal(await page.inputValue('#f-seed'), seed);
+      pages.push(await figures(page));
+    }
+    assert.deepEqual(pages[0], pages[1]);
+  });
+
   test('Stop during a 200,000-trial run stops every worker; the next edit runs to the end', async () => {
     const page = await newPage();
     await page.addInitScript(countPosts);
