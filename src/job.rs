@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use funnel_engine::job::{Change, RunSpec};
-use funnel_engine::{FieldError, Summary};
+use funnel_engine::outcome::PlanChunk;
+use funnel_engine::{Chunk, FieldError, Scenario, Summary, merge};
 
 use crate::browser;
 use crate::draft::Run;
@@ -15,30 +16,58 @@ use crate::draft::Run;
 pub struct Outcome {
     pub run: Run,
     pub summary: Summary,
-    /// Revenue of each trial, in trial order (for the histogram).
-    pub revenue: Vec<f64>,
-    /// Per incentive plan: per-trial comp cost and rep attainment (for its charts).
-    pub plans: Vec<PlanSamples>,
+    /// Every trial's results, in trial order: what the charts draw, and what a
+    /// later run of the same trials reuses (`reuse`).
+    pub trials: Arc<Chunk>,
     /// Wall time of the whole job.
     pub elapsed_ms: f64,
 }
 
-/// One plan's per-trial results, kept for the distribution charts.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PlanSamples {
-    /// Comp cost of each trial, in trial order.
-    pub comp_cost: Vec<f64>,
-    /// Attainment of every rep, trial-major, for the first trials only (the
-    /// engine keeps a bounded sample: `outcome::ATTAINMENT_SAMPLE_VALUES`).
-    pub attainment: Vec<f64>,
+impl Outcome {
+    /// Revenue of each trial, in trial order (for the histogram).
+    pub fn revenue(&self) -> &[f64] {
+        &self.trials.revenue
+    }
+
+    /// Per incentive plan: per-trial comp cost, and every rep's attainment in
+    /// the first trials (the engine's bounded sample), for its charts.
+    pub fn plans(&self) -> &[PlanChunk] {
+        &self.trials.plans
+    }
 }
 
-impl PlanSamples {
-    pub fn from_chunk(plan: funnel_engine::outcome::PlanChunk) -> PlanSamples {
-        PlanSamples {
-            comp_cost: plan.comp_cost,
-            attainment: plan.attainment,
-        }
+/// What a new run can take from the last finished one. A trial's results
+/// depend only on the seed, the trial's number and what the trials read, so
+/// an edit of labels or goals needs only a new summary, and more trials need
+/// only the new ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reuse {
+    /// The same trials: only the summary is computed again.
+    Summary,
+    /// The first `n` trials are the same: only the rest run.
+    Extend(u64),
+    /// Everything runs.
+    Nothing,
+}
+
+/// How much of `previous` the run `next` can reuse.
+pub fn reuse(previous: &Run, next: &Run) -> Reuse {
+    // Name, currency, target and milestones are read by the summary only.
+    let trials_read = |s: &Scenario| Scenario {
+        name: String::new(),
+        currency: String::new(),
+        target: None,
+        ..s.clone()
+    };
+    if previous.seed != next.seed || trials_read(&previous.scenario) != trials_read(&next.scenario)
+    {
+        return Reuse::Nothing;
+    }
+    match next.trials.cmp(&previous.trials) {
+        std::cmp::Ordering::Equal => Reuse::Summary,
+        std::cmp::Ordering::Greater => Reuse::Extend(previous.trials),
+        // Fewer trials: the attainment histogram cannot drop trials, so rerun.
+        std::cmp::Ordering::Less => Reuse::Nothing,
     }
 }
 
@@ -52,10 +81,12 @@ pub enum Ended {
     Refused(Vec<FieldError>),
 }
 
-/// Runs `run` through `crate::run` (on the workers). The job stops as soon as
-/// `current()` says no; `progress(done, total)` counts trials.
+/// Runs `run` through `crate::run` (on the workers), reusing what it can of
+/// `previous` (`reuse`). The job stops as soon as `current()` says no;
+/// `progress(done, total)` counts trials.
 pub async fn simulate(
     run: Run,
+    previous: Option<Arc<Outcome>>,
     current: impl Fn() -> bool,
     mut progress: impl FnMut(u64, u64),
 ) -> Ended {
@@ -67,21 +98,34 @@ pub async fn simulate(
         Ok(sim) => sim,
         Err(errors) => return Ended::Refused(errors.0),
     };
-    let all = match crate::run::run(&spec, &current, &mut progress).await {
-        Ok(all) => all,
-        Err(crate::run::Stopped::Cancelled) => return Ended::Cancelled,
-        Err(crate::run::Stopped::Refused(errors)) => return Ended::Refused(errors),
+    let reused = previous.map(|p| (reuse(&p.run, &run), p));
+    let trials = match reused {
+        Some((Reuse::Summary, p)) => Arc::clone(&p.trials),
+        Some((Reuse::Extend(from), p)) => {
+            let more = match crate::run::run_from(&spec, from, &current, &mut progress).await {
+                Ok(more) => more,
+                Err(crate::run::Stopped::Cancelled) => return Ended::Cancelled,
+                Err(crate::run::Stopped::Refused(errors)) => return Ended::Refused(errors),
+            };
+            match merge(vec![(*p.trials).clone(), more]) {
+                Ok(all) => Arc::new(all),
+                Err(e) => return Ended::Refused(vec![FieldError::new("", e.to_string())]),
+            }
+        }
+        _ => match crate::run::run(&spec, &current, &mut progress).await {
+            Ok(all) => Arc::new(all),
+            Err(crate::run::Stopped::Cancelled) => return Ended::Cancelled,
+            Err(crate::run::Stopped::Refused(errors)) => return Ended::Refused(errors),
+        },
     };
     if !current() {
         return Ended::Cancelled;
     }
-    let summary = Summary::new(&sim, &all);
-    let plans = all.plans.into_iter().map(PlanSamples::from_chunk).collect();
+    let summary = Summary::new(&sim, &trials);
     Ended::Done(Arc::new(Outcome {
         run,
         summary,
-        plans,
-        revenue: all.revenue,
+        trials,
         elapsed_ms: browser::now_ms() - started,
     }))
 }
@@ -89,7 +133,44 @@ pub async fn simulate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use funnel_engine::{Simulation, merge};
+    use funnel_engine::Simulation;
+
+    #[test]
+    fn labels_goals_and_more_trials_reuse_the_trials() {
+        let base = Run {
+            scenario: crate::presets::default_preset().scenario(),
+            trials: 2_000,
+            seed: 7,
+        };
+        let with = |f: &dyn Fn(&mut Run)| {
+            let mut r = base.clone();
+            f(&mut r);
+            r
+        };
+        assert_eq!(reuse(&base, &base), Reuse::Summary);
+        let relabelled = with(&|r| {
+            r.scenario.name = "Other".into();
+            r.scenario.currency = "EUR".into();
+            r.scenario.target = None;
+        });
+        assert_eq!(reuse(&base, &relabelled), Reuse::Summary);
+        assert_eq!(
+            reuse(&base, &with(&|r| r.trials = 5_000)),
+            Reuse::Extend(2_000)
+        );
+        assert_eq!(reuse(&base, &with(&|r| r.trials = 1_000)), Reuse::Nothing);
+        assert_eq!(reuse(&base, &with(&|r| r.seed = 8)), Reuse::Nothing);
+        let more_leads = with(&|r| r.scenario.leads.per_month += 1.0);
+        assert_eq!(reuse(&base, &more_leads), Reuse::Nothing);
+        // An extended run is the run of all its trials, to the bit.
+        let sim = Simulation::new(&base.scenario, 5_000, 7).unwrap();
+        let first = Simulation::new(&base.scenario, 2_000, 7).unwrap().run_all();
+        let extended = merge(vec![first, sim.run_chunk(2_000..5_000)]).unwrap();
+        assert_eq!(
+            Summary::new(&sim, &extended),
+            Summary::new(&sim, &sim.run_all())
+        );
+    }
 
     #[test]
     fn chunked_runs_match_one_run() {

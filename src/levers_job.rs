@@ -76,7 +76,7 @@ pub async fn sweep(
     let run = headline.run.clone();
     // Only the headline's revenue is compared, trial by trial.
     let mut base = Chunk::new(&run.scenario, 0, 0);
-    base.revenue = headline.revenue.clone();
+    base.revenue = headline.revenue().to_vec();
     let mut sweep = LeverSweep::new(&run.scenario, run.trials, run.seed);
     let (_, levers) = sweep.progress();
     progress(0, levers, 0.0);

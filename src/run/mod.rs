@@ -34,9 +34,15 @@ pub enum Stopped {
 
 /// The chunks of a run: `(start, end)` of each, in trial order.
 pub fn chunks(trials: u64) -> impl Iterator<Item = (u64, u64)> {
-    (0..trials.div_ceil(CHUNK_TRIALS)).map(move |i| {
-        let start = i * CHUNK_TRIALS;
-        (start, (start + CHUNK_TRIALS).min(trials))
+    chunks_from(0, trials)
+}
+
+/// The chunks of trials `from..trials` (a run extended to more trials), on
+/// the same boundaries as a whole run's.
+pub fn chunks_from(from: u64, trials: u64) -> impl Iterator<Item = (u64, u64)> {
+    (from / CHUNK_TRIALS..trials.div_ceil(CHUNK_TRIALS)).map(move |i| {
+        let start = (i * CHUNK_TRIALS).max(from);
+        (start, ((i + 1) * CHUNK_TRIALS).min(trials))
     })
 }
 
@@ -47,10 +53,22 @@ pub use pool::PoolInfo;
 pub async fn run(
     spec: &RunSpec,
     current: impl Fn() -> bool,
+    progress: impl FnMut(u64, u64),
+) -> Result<Chunk, Stopped> {
+    run_from(spec, 0, current, progress).await
+}
+
+/// `run` of trials `from..spec.trials` only: what a run that already has its
+/// first `from` trials lacks (trial t depends only on the seed and t).
+/// `progress` counts from `from`.
+pub async fn run_from(
+    spec: &RunSpec,
+    from: u64,
+    current: impl Fn() -> bool,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Chunk, Stopped> {
     if let Some(workers) = pool::get().await {
-        match pool::run(&workers, spec, &current, &mut progress).await {
+        match pool::run(&workers, spec, from, &current, &mut progress).await {
             Ok(all) => return Ok(all),
             Err(pool::PoolError::Stopped(stopped)) => return Err(stopped),
             // Every worker died and none could be replaced: finish here.
@@ -61,7 +79,7 @@ pub async fn run(
         return Err(Stopped::Cancelled);
     }
     let sim = spec.simulation().map_err(|e| Stopped::Refused(e.0))?;
-    run_simulation(&sim, &current, &mut progress).await
+    run_simulation(&sim, from, &current, &mut progress).await
 }
 
 /// Stops every run at once, wherever it runs (the page's Stop button).
@@ -80,13 +98,14 @@ pub fn pool_info() -> Option<PoolInfo> {
 /// run in slices of about 20 ms, and the browser gets its turn between them.
 pub async fn run_simulation(
     sim: &Simulation,
+    from: u64,
     current: &impl Fn() -> bool,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<Chunk, Stopped> {
     let total = sim.trials();
     let mut all: Option<Chunk> = None;
     let mut slice = 16u64;
-    for (start, end) in chunks(total) {
+    for (start, end) in chunks_from(from, total) {
         let mut at = start;
         while at < end {
             browser::sleep(0).await;
@@ -127,5 +146,8 @@ mod tests {
         assert_eq!(c, vec![(0, 1_000), (1_000, 2_000), (2_000, 2_500)]);
         assert_eq!(chunks(1_000).count(), 1);
         assert_eq!(chunks(0).count(), 0);
+        let more: Vec<_> = chunks_from(2_500, 4_000).collect();
+        assert_eq!(more, vec![(2_500, 3_000), (3_000, 4_000)]);
+        assert_eq!(chunks_from(3_000, 3_000).count(), 0);
     }
 }

@@ -208,16 +208,17 @@ pub enum PoolError {
     NoWorkers,
 }
 
-/// Runs `spec` on the pool's workers: the trials in order, the same bytes as
-/// one `run_chunk` over them all.
+/// Runs trials `from..spec.trials` of `spec` on the pool's workers: the
+/// trials in order, the same bytes as one `run_chunk` over them all.
 pub async fn run(
     pool: &Pool,
     spec: &RunSpec,
+    from: u64,
     current: &impl Fn() -> bool,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<Chunk, PoolError> {
     let pool = &pool.0;
-    let job = pool.borrow_mut().add_job(spec);
+    let job = pool.borrow_mut().add_job(spec, from);
     // Dropped when the run ends in any way (also when its future is dropped):
     // the job's queued chunks go with it.
     let _cancel = CancelOnDrop { pool, job };
@@ -259,7 +260,7 @@ pub async fn run(
         drop(i);
         if now != reported {
             if let Some((done, total)) = now {
-                progress(done, total);
+                progress(from + done, from + total);
             }
             reported = now;
         }
@@ -340,15 +341,15 @@ impl Inner {
         Ok(())
     }
 
-    fn add_job(&mut self, spec: &RunSpec) -> JobId {
+    fn add_job(&mut self, spec: &RunSpec, from: u64) -> JobId {
         self.next_job += 1;
         let job = self.next_job;
-        self.sched.add_job(job, spec.trials);
+        self.sched.add_job(job, from, spec.trials);
         self.jobs.insert(
             job,
             JobState {
                 spec: spec.clone(),
-                merger: Merger::new(),
+                merger: Merger::starting_at(from),
                 stopped: None,
                 wake: None,
             },

@@ -161,14 +161,14 @@ impl Scheduler {
         }
     }
 
-    /// A new job of `trials` trials, cut into the run's fixed chunks.
-    pub fn add_job(&mut self, id: JobId, trials: u64) {
+    /// A new job of trials `from..trials`, cut into the run's fixed chunks.
+    pub fn add_job(&mut self, id: JobId, from: u64, trials: u64) {
         self.jobs.push(Job {
             id,
-            queue: super::chunks(trials).collect(),
+            queue: super::chunks_from(from, trials).collect(),
             in_flight: 0,
             done: 0,
-            total: trials,
+            total: trials.saturating_sub(from),
             deaths: BTreeMap::new(),
             failed: false,
         });
@@ -298,6 +298,14 @@ impl Merger {
         Merger::default()
     }
 
+    /// A merger of trials from `from` on (the rest of an extended run).
+    pub fn starting_at(from: u64) -> Merger {
+        Merger {
+            next: from,
+            ..Merger::default()
+        }
+    }
+
     pub fn push(&mut self, chunk: Chunk) -> Result<(), MergeError> {
         if chunk.start < self.next || self.waiting.contains_key(&chunk.start) {
             // A chunk already in: the same trials again change nothing.
@@ -359,7 +367,7 @@ mod tests {
     #[test]
     fn chunks_go_out_in_trial_order_and_complete_the_job() {
         let mut s = two_ready();
-        s.add_job(7, 2_500);
+        s.add_job(7, 0, 2_500);
         let a = s.assign(0.0);
         assert_eq!(
             a.iter()
@@ -383,9 +391,9 @@ mod tests {
     #[test]
     fn the_newest_job_is_served_first_and_a_cancelled_one_is_dropped() {
         let mut s = two_ready();
-        s.add_job(1, 5_000);
+        s.add_job(1, 0, 5_000);
         s.assign(0.0);
-        s.add_job(2, 3_000);
+        s.add_job(2, 0, 3_000);
         // Worker 1 finishes job 1's chunk; its next chunk is job 2's.
         assert!(s.finished(1, 1, 0, 1_000));
         let a = s.assign(0.0);
@@ -409,7 +417,7 @@ mod tests {
     #[test]
     fn a_dead_workers_chunk_is_requeued_first_until_it_has_cost_too_many() {
         let mut s = two_ready();
-        s.add_job(1, 4_000);
+        s.add_job(1, 0, 4_000);
         s.assign(0.0);
         s.remove_worker(1);
         assert_eq!(s.counts(), (0, 1));
@@ -438,7 +446,7 @@ mod tests {
     #[test]
     fn answers_that_do_not_match_are_not_counted() {
         let mut s = two_ready();
-        s.add_job(1, 2_000);
+        s.add_job(1, 0, 2_000);
         s.assign(0.0);
         assert!(!s.finished(1, 1, 1_000, 2_000), "worker 1 holds 0..1000");
         assert!(!s.finished(9, 1, 0, 1_000), "unknown worker");
@@ -456,7 +464,7 @@ mod tests {
         assert_eq!(s.overdue(100.0), Vec::<WorkerId>::new());
         assert_eq!(s.overdue(101.0), vec![2]);
         s.remove_worker(2);
-        s.add_job(1, 500);
+        s.add_job(1, 0, 500);
         s.assign(200.0);
         // 1,000 ms plus 1 ms a trial for 500 trials.
         assert!(s.overdue(1_700.0).is_empty());
@@ -503,7 +511,7 @@ mod tests {
             s.ready(id);
             sides.insert(id, WorkerSide::new());
         }
-        s.add_job(1, spec.trials);
+        s.add_job(1, 0, spec.trials);
         let mut merger = Merger::new();
         let mut held: Vec<Assignment> = Vec::new();
         let mut next_id = 4;

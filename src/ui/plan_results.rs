@@ -49,7 +49,7 @@ pub fn PlanResults(outcome: Arc<Outcome>) -> impl IntoView {
     let costs: Vec<Distribution> = s
         .plans
         .iter()
-        .zip(&outcome.plans)
+        .zip(outcome.plans())
         .map(|(p, samples)| Distribution {
             name: p.name.clone(),
             values: samples.comp_cost.clone(),
@@ -58,7 +58,7 @@ pub fn PlanResults(outcome: Arc<Outcome>) -> impl IntoView {
     let attainment: Vec<Distribution> = s
         .plans
         .iter()
-        .zip(&outcome.plans)
+        .zip(outcome.plans())
         .map(|(p, samples)| Distribution {
             name: p.name.clone(),
             values: samples.attainment.clone(),

@@ -186,8 +186,10 @@ impl Ctx {
         let total = run.trials;
         self.phase.set(Phase::Running { done: 0, total });
         self.announce.set("Simulating…".into());
+        let previous = self.results.get_untracked();
         let ended = job::simulate(
             run,
+            previous,
             move || self.is_current(g),
             move |done, total| {
                 if self.is_current(g) {
