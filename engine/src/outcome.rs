@@ -287,13 +287,19 @@ impl std::fmt::Display for MergeError {
 impl std::error::Error for MergeError {}
 
 /// Merges chunks that arrive in any order into the run's trials `0..n`.
-pub fn merge(mut chunks: Vec<Chunk>) -> Result<Chunk, MergeError> {
+pub fn merge(chunks: Vec<Chunk>) -> Result<Chunk, MergeError> {
+    merge_from(0, chunks)
+}
+
+/// Merges chunks that arrive in any order into trials `first..n`: the part
+/// of a run that an extended run adds, before it joins the trials it had.
+pub fn merge_from(first: u64, mut chunks: Vec<Chunk>) -> Result<Chunk, MergeError> {
     chunks.retain(|c| !c.is_empty());
     chunks.sort_by_key(|c| c.start);
     let mut iter = chunks.into_iter();
     let mut all = iter.next().ok_or(MergeError::Empty)?;
-    if all.start != 0 {
-        return Err(MergeError::Gap { at: 0 });
+    if all.start != first {
+        return Err(MergeError::Gap { at: first });
     }
     for next in iter {
         if next.start != all.end() {

@@ -19,7 +19,7 @@ pub mod worker_side;
 
 use funnel_engine::job::RunSpec;
 use funnel_engine::parallel::CHUNK_TRIALS;
-use funnel_engine::{Chunk, FieldError, Simulation, merge};
+use funnel_engine::{Chunk, FieldError, Simulation, merge_from};
 
 use crate::browser;
 
@@ -126,7 +126,7 @@ pub async fn run_simulation(
             .min(CHUNK_TRIALS);
             all = Some(match all {
                 None => part,
-                Some(so_far) => merge(vec![so_far, part])
+                Some(so_far) => merge_from(so_far.start, vec![so_far, part])
                     .map_err(|e| Stopped::Refused(vec![FieldError::new("", e.to_string())]))?,
             });
             at = stop;

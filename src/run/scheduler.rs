@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use funnel_engine::{Chunk, MergeError, merge};
+use funnel_engine::{Chunk, MergeError, merge_from};
 
 pub type WorkerId = u64;
 pub type JobId = u64;
@@ -316,7 +316,7 @@ impl Merger {
             self.next = next.end();
             self.merged = Some(match self.merged.take() {
                 None => next,
-                Some(so_far) => merge(vec![so_far, next])?,
+                Some(so_far) => merge_from(so_far.start, vec![so_far, next])?,
             });
         }
         Ok(())
@@ -494,6 +494,16 @@ mod tests {
         gap.push(sim.run_chunk(1_000..2_000)).unwrap();
         assert_eq!(gap.merged_trials(), 0);
         assert!(gap.finish().is_err());
+        // An extended run's new trials, from 2,500 on, out of order: joined to
+        // the first 2,500 they are the whole run.
+        let mut more = Merger::starting_at(2_500);
+        let later: Vec<_> = crate::run::chunks_from(2_500, 5_300).collect();
+        for &(start, end) in later.iter().rev() {
+            more.push(sim.run_chunk(start..end)).unwrap();
+        }
+        assert_eq!(more.merged_trials(), 5_300);
+        let joined = funnel_engine::merge(vec![sim.run_chunk(0..2_500), more.finish().unwrap()]);
+        assert_eq!(joined.unwrap(), whole);
     }
 
     /// The pool's loop without a browser: workers that answer out of order,

@@ -270,6 +270,24 @@ describe('editing', () => {
     assert.equal(await refused.evaluate(() => document.activeElement.id), 'share-url');
   });
 
+  test('more trials run only the new ones and show what a fresh run of that many shows', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await settled(page);
+    await typeInto(page, '#f-trials', '30000');
+    await page.waitForFunction(() => /30,000 trials/.test(document.querySelector('#done-note')?.textContent ?? ''));
+    await settled(page);
+    const extended = await figures(page);
+    const fresh = await newPage();
+    await fresh.goto(page.url());
+    await settled(fresh);
+    assert.deepEqual(await figures(fresh), extended);
+    // A label only: the same trials, a new summary.
+    await typeInto(page, '#f-name', 'Renamed');
+    await settled(page);
+    assert.deepEqual(await figures(page), extended);
+  });
+
   test('a long run shows progress and can be stopped; new seed changes the numbers', async () => {
     const page = await newPage();
     await page.goto(`${base}/`);
