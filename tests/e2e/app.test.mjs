@@ -13,25 +13,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  axeSource, base, browser, newPage, settled, shot, typeInto, useHarness,
+  axeSource, base, browser, figures, newPage, settled, shot, typeInto, useHarness,
 } from './harness.mjs';
 
 useHarness();
 
-async function figures(page) {
-  return page.evaluate(() => {
-    const text = (sel) => document.querySelector(sel)?.textContent.trim() ?? null;
-    return {
-      mean: text('#mean-revenue'),
-      median: text('#median-revenue'),
-      range: text('#range-sentence'),
-      chance: text('#target-chance'),
-      error: text('#target-error'),
-      won: text('#deals-won'),
-      leak: text('#leak-sentence'),
-    };
-  });
-}
 
 // ---------- tests ----------
 

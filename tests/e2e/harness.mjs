@@ -155,3 +155,25 @@ export async function typeInto(page, selector, text) {
   await field.press('ControlOrMeta+a');
   await field.pressSequentially(text);
 }
+
+/** A link to `scenario` as the app writes it (optionally with `workers=N`, under `path`). */
+export const link = (scenario, trials, { seed = 1, workers, path = '/' } = {}) =>
+  `${base}${path}#v=1&seed=${seed}&trials=${trials}&s=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}` +
+  (workers === undefined ? '' : `&workers=${workers}`);
+
+/** The headline figures on screen, as text, to compare pages and runs. */
+export async function figures(page) {
+  return page.evaluate(() => {
+    const text = (sel) => document.querySelector(sel)?.textContent.trim() ?? null;
+    return {
+      mean: text('#mean-revenue'),
+      median: text('#median-revenue'),
+      range: text('#range-sentence'),
+      range_figures: text('#range'),
+      chance: text('#target-chance'),
+      error: text('#target-error'),
+      won: text('#deals-won'),
+      leak: text('#leak-sentence'),
+    };
+  });
+}

@@ -3,12 +3,9 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { base, newPage, settled, shot, useHarness } from './harness.mjs';
+import { link, newPage, settled, shot, useHarness } from './harness.mjs';
 
 useHarness();
-
-const link = (scenario, trials, seed = 1) =>
-  `${base}/#v=1&seed=${seed}&trials=${trials}&s=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}`;
 
 describe('hostile links', () => {
   test('a fixed deal size with a team and 1e12 leads a month opens to results', async () => {

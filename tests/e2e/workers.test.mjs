@@ -7,32 +7,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { base, newPage, root, settled, shot, typeInto, useHarness } from './harness.mjs';
+import { base, figures, link, newPage, root, settled, shot, typeInto, useHarness } from './harness.mjs';
 
 useHarness({ timeout: 300_000 });
 
 const referencePath = join(root, 'scenarios', 'reference.json');
 const reference = JSON.parse(await readFile(referencePath, 'utf8'));
 
-const link = (scenario, trials, { seed = 1, workers, path = '/' } = {}) =>
-  `${base}${path}#v=1&seed=${seed}&trials=${trials}&s=${Buffer.from(JSON.stringify(scenario)).toString('base64url')}` +
-  (workers === undefined ? '' : `&workers=${workers}`);
 
-async function figures(page) {
-  return page.evaluate(() => {
-    const text = (sel) => document.querySelector(sel)?.textContent.trim() ?? null;
-    return {
-      mean: text('#mean-revenue'),
-      median: text('#median-revenue'),
-      range: text('#range'),
-      sentence: text('#range-sentence'),
-      chance: text('#target-chance'),
-      error: text('#target-error'),
-      won: text('#deals-won'),
-      leak: text('#leak-sentence'),
-    };
-  });
-}
 
 /** Where the page's runs went: `{workers, fallback}` from #status. */
 async function runner(page) {
