@@ -10,7 +10,6 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::goal::Bounds;
 use crate::goal::{self, GoalAnswer, GoalLever};
 use crate::levers::{self, Lever, LeverEffect, LeverKind};
 use crate::{Chunk, Scenario, ScenarioErrors, Simulation};
