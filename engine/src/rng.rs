@@ -103,11 +103,26 @@ pub fn trial_rng(seed: u64, trial: u64, stream: Stream) -> TrialRng {
 /// The generator for one outcome (a stage's lost count, a month's won count,
 /// a month's deal values) of `(seed, trial, stream)`.
 pub fn outcome_rng(seed: u64, trial: u64, stream: Stream, outcome: u64) -> TrialRng {
-    // An odd multiplier other than GOLDEN keeps outcome 0 apart from `trial_rng`.
-    const OUTCOME: u64 = 0xd6e8_feb8_6659_fd93;
-    from_key(mix(
-        trial_key(seed, trial, stream) ^ mix((outcome + 1).wrapping_mul(OUTCOME))
-    ))
+    OutcomeStreams::new(seed, trial, stream).rng(outcome)
+}
+
+/// Every outcome's stream of `(seed, trial, stream)`, with the trial's key
+/// mixed once rather than once per outcome: a trial seeds dozens of them, and
+/// seeding is about a tenth of its time.
+#[derive(Clone, Copy, Debug)]
+pub struct OutcomeStreams(u64);
+
+impl OutcomeStreams {
+    pub fn new(seed: u64, trial: u64, stream: Stream) -> OutcomeStreams {
+        OutcomeStreams(trial_key(seed, trial, stream))
+    }
+
+    /// The same generator as `outcome_rng(seed, trial, stream, outcome)`.
+    pub fn rng(self, outcome: u64) -> TrialRng {
+        // An odd multiplier other than GOLDEN keeps outcome 0 apart from `trial_rng`.
+        const OUTCOME: u64 = 0xd6e8_feb8_6659_fd93;
+        from_key(mix(self.0 ^ mix((outcome + 1).wrapping_mul(OUTCOME))))
+    }
 }
 
 #[cfg(test)]

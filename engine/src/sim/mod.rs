@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use crate::dist::{DealValue, LeadMultiplier, RateDist};
 use crate::outcome::{Chunk, TrialOut};
-use crate::rng::{Stream, outcome_rng, trial_rng};
+use crate::rng::{OutcomeStreams, Stream, trial_rng};
 use crate::scenario::{Noise, Scenario};
 use crate::{FieldError, ScenarioErrors};
 
@@ -277,10 +277,11 @@ impl Simulation {
             None => {
                 // One stream per month: a deal more in one month leaves every
                 // other month's values as they were.
+                let streams = OutcomeStreams::new(self.seed, trial, Stream::Values);
                 for (m, (revenue, &won)) in
                     out.month_revenue.iter_mut().zip(&out.month_won).enumerate()
                 {
-                    let mut rng = outcome_rng(self.seed, trial, Stream::Values, m as u64);
+                    let mut rng = streams.rng(m as u64);
                     *revenue =
                         self.deal_value
                             .sum_with_shortcut(won, self.sum_shortcut_from, &mut rng);

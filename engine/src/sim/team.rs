@@ -15,7 +15,7 @@ use crate::alias::Alias;
 use crate::comp::payout;
 use crate::dist::DealValue;
 use crate::outcome::{PlanTrial, TrialOut};
-use crate::rng::{Stream, outcome_rng, trial_rng};
+use crate::rng::{OutcomeStreams, Stream, trial_rng};
 use crate::scenario::{Plan, Scenario, Team};
 use crate::sim::multinomial::multinomial;
 use rand_distr::{Distribution, StandardNormal};
@@ -77,9 +77,11 @@ impl TeamModel {
     ) {
         out.bookings.clear();
         out.bookings.resize(self.team.reps as usize, 0.0);
+        let value_streams = OutcomeStreams::new(seed, trial, Stream::Values);
+        let assign_streams = OutcomeStreams::new(seed, trial, Stream::Assign);
         for (m, (revenue, &won)) in out.month_revenue.iter_mut().zip(&out.month_won).enumerate() {
-            let mut values = outcome_rng(seed, trial, Stream::Values, m as u64);
-            let mut reps = outcome_rng(seed, trial, Stream::Assign, m as u64);
+            let mut values = value_streams.rng(m as u64);
+            let mut reps = assign_streams.rng(m as u64);
             let mut total = 0.0;
             if deal.is_fixed() {
                 multinomial(won, &draw.shares, &mut reps, &mut draw.counts);

@@ -9,7 +9,7 @@
 
 use crate::dist::poisson;
 use crate::outcome::TrialOut;
-use crate::rng::{Stream, outcome_rng};
+use crate::rng::{OutcomeStreams, Stream};
 use crate::scenario::Scenario;
 use crate::timing::{LeadWeights, lead_weights};
 
@@ -30,8 +30,9 @@ impl Thinned {
     /// paired differences carry only the change's own noise.
     pub fn leads(&self, seed: u64, trial: u64, multiplier: f64, out: &mut TrialOut) {
         let w = &self.weights;
+        let streams = OutcomeStreams::new(seed, trial, Stream::Counts);
         let count = |outcome: usize, mean: f64, draws: &mut u64| {
-            let mut rng = outcome_rng(seed, trial, Stream::Counts, outcome as u64);
+            let mut rng = streams.rng(outcome as u64);
             let n = poisson(mean, &mut rng);
             *draws += rng.draws();
             n
