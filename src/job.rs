@@ -10,6 +10,7 @@ use funnel_engine::{Chunk, FieldError, Scenario, Summary, merge};
 
 use crate::browser;
 use crate::draft::Run;
+use crate::run::Stopped;
 
 /// What a finished job leaves behind.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,25 +99,25 @@ pub async fn simulate(
         Ok(sim) => sim,
         Err(errors) => return Ended::Refused(errors.0),
     };
-    let reused = previous.map(|p| (reuse(&p.run, &run), p));
-    let trials = match reused {
-        Some((Reuse::Summary, p)) => Arc::clone(&p.trials),
+    let ran = match previous.map(|p| (reuse(&p.run, &run), p)) {
+        Some((Reuse::Summary, p)) => Ok(Arc::clone(&p.trials)),
         Some((Reuse::Extend(from), p)) => {
-            let more = match crate::run::run_from(&spec, from, &current, &mut progress).await {
-                Ok(more) => more,
-                Err(crate::run::Stopped::Cancelled) => return Ended::Cancelled,
-                Err(crate::run::Stopped::Refused(errors)) => return Ended::Refused(errors),
-            };
-            match merge(vec![(*p.trials).clone(), more]) {
-                Ok(all) => Arc::new(all),
-                Err(e) => return Ended::Refused(vec![FieldError::new("", e.to_string())]),
-            }
+            crate::run::run_from(&spec, from, &current, &mut progress)
+                .await
+                .and_then(|more| {
+                    merge(vec![(*p.trials).clone(), more])
+                        .map(Arc::new)
+                        .map_err(|e| Stopped::Refused(vec![FieldError::new("", e.to_string())]))
+                })
         }
-        _ => match crate::run::run(&spec, &current, &mut progress).await {
-            Ok(all) => Arc::new(all),
-            Err(crate::run::Stopped::Cancelled) => return Ended::Cancelled,
-            Err(crate::run::Stopped::Refused(errors)) => return Ended::Refused(errors),
-        },
+        _ => crate::run::run(&spec, &current, &mut progress)
+            .await
+            .map(Arc::new),
+    };
+    let trials = match ran {
+        Ok(trials) => trials,
+        Err(Stopped::Cancelled) => return Ended::Cancelled,
+        Err(Stopped::Refused(errors)) => return Ended::Refused(errors),
     };
     if !current() {
         return Ended::Cancelled;
