@@ -179,17 +179,7 @@ pub fn usage() -> String {
 /// then start a line of its own or send escape codes to the terminal.
 /// Other characters, accented letters and the like, stay as they are.
 pub fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('`');
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('`');
-    out
+    format!("`{}`", crate::error::escape_control(text))
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -30,7 +30,8 @@ pub fn quote(name: &str) -> String {
     format!("\"{}\"", name.escape_debug())
 }
 
-/// `text` with every control character written as `\u{..}`.
+/// `text` with every control character escaped as Rust writes it (`\n`,
+/// `\u{1b}`); other characters, accented letters and the like, stay as they are.
 pub fn escape_control(text: &str) -> String {
     if !text.chars().any(char::is_control) {
         return text.to_owned();
@@ -38,7 +39,7 @@ pub fn escape_control(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if c.is_control() {
-            out.extend(c.escape_unicode());
+            out.extend(c.escape_debug());
         } else {
             out.push(c);
         }
