@@ -1,12 +1,14 @@
 //! The headline job: a run's trials (on the worker pool, through
-//! `crate::run`), then its summary and the per-trial values the charts need.
-//! A job stops as soon as it is no longer the current one.
+//! `crate::run`), then its summary (on a worker too) and the per-trial values
+//! the charts need. A job stops as soon as it is no longer the current one.
 
 use std::sync::Arc;
 
 use funnel_engine::job::{Change, RunSpec};
 use funnel_engine::outcome::PlanChunk;
 use funnel_engine::{Chunk, FieldError, Scenario, Summary, merge};
+
+use crate::run::Pieces;
 
 use crate::browser;
 use crate::draft::Run;
@@ -17,9 +19,13 @@ use crate::run::Stopped;
 pub struct Outcome {
     pub run: Run,
     pub summary: Summary,
-    /// Every trial's results, in trial order: what the charts draw, and what a
-    /// later run of the same trials reuses (`reuse`).
+    /// Every trial's results, in trial order, without their months
+    /// (`Chunk::without_months`): what the charts draw.
     pub trials: Arc<Chunk>,
+    /// Every trial's results as the chunks' bytes: what a new summary of the
+    /// same trials reads, and what a run extended to more trials starts from
+    /// (`reuse`).
+    pub pieces: Pieces,
     /// Wall time of the whole job.
     pub elapsed_ms: f64,
 }
@@ -93,42 +99,42 @@ pub async fn simulate(
 ) -> Ended {
     let started = browser::now_ms();
     let spec = RunSpec::new(&run.scenario, run.trials, run.seed, Change::None);
-    // The very simulation the workers build from the spec, for the summary;
-    // made first so that a refusal shows at once.
-    let sim = match spec.simulation() {
-        Ok(sim) => sim,
-        Err(errors) => return Ended::Refused(errors.0),
-    };
-    let ran = match previous.map(|p| (reuse(&p.run, &run), p)) {
-        Some((Reuse::Summary, p)) => Ok(Arc::clone(&p.trials)),
-        Some((Reuse::Extend(from), p)) => {
-            crate::run::run_from(&spec, from, &current, &mut progress)
-                .await
-                .and_then(|more| {
-                    merge(vec![(*p.trials).clone(), more])
-                        .map(Arc::new)
-                        .map_err(|e| Stopped::Refused(vec![FieldError::new("", e.to_string())]))
-                })
-        }
-        _ => crate::run::run(&spec, &current, &mut progress)
-            .await
-            .map(Arc::new),
-    };
-    let trials = match ran {
-        Ok(trials) => trials,
-        Err(Stopped::Cancelled) => return Ended::Cancelled,
-        Err(Stopped::Refused(errors)) => return Ended::Refused(errors),
-    };
-    if !current() {
-        return Ended::Cancelled;
+    // The very check the workers make of the spec, first, so that a refusal
+    // shows at once.
+    if let Err(errors) = spec.simulation() {
+        return Ended::Refused(errors.0);
     }
-    let summary = Summary::new(&sim, &trials);
-    Ended::Done(Arc::new(Outcome {
-        run,
-        summary,
-        trials,
-        elapsed_ms: browser::now_ms() - started,
-    }))
+    let done = async {
+        let (trials, pieces) = match previous.map(|p| (reuse(&p.run, &run), p)) {
+            Some((Reuse::Summary, p)) => (Arc::clone(&p.trials), p.pieces.clone()),
+            Some((Reuse::Extend(from), p)) => {
+                let more = crate::run::run_kept(&spec, from, &current, &mut progress).await?;
+                let trials = merge(vec![(*p.trials).clone(), more.trials])
+                    .map_err(|e| Stopped::Refused(vec![FieldError::new("", e.to_string())]))?;
+                (Arc::new(trials), p.pieces.then(&more.pieces))
+            }
+            _ => {
+                let kept = crate::run::run_kept(&spec, 0, &current, &mut progress).await?;
+                (Arc::new(kept.trials), kept.pieces)
+            }
+        };
+        if !current() {
+            return Err(Stopped::Cancelled);
+        }
+        let summary = crate::run::summarize(&spec, &pieces, &current).await?;
+        Ok(Outcome {
+            run,
+            summary,
+            trials,
+            pieces,
+            elapsed_ms: browser::now_ms() - started,
+        })
+    };
+    match done.await {
+        Ok(outcome) => Ended::Done(Arc::new(outcome)),
+        Err(Stopped::Cancelled) => Ended::Cancelled,
+        Err(Stopped::Refused(errors)) => Ended::Refused(errors),
+    }
 }
 
 #[cfg(test)]

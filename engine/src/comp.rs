@@ -3,7 +3,7 @@
 //! Pure functions of bookings, so the payout curve the app draws and the cost
 //! the simulation adds up come from the same code.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::scenario::{Plan, Tiers};
 
@@ -54,7 +54,7 @@ pub fn payout(plan: &Plan, quota: f64, bookings: f64) -> f64 {
     commission(plan, quota, bookings) + bonus
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
     /// Bookings / quota.
     pub attainment: f64,

@@ -24,7 +24,7 @@ pub enum GoalLever {
     Conversion { stage: usize },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GoalAnswer {
     #[serde(flatten)]
     pub lever: GoalLever,

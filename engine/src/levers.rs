@@ -30,7 +30,7 @@ pub enum LeverKind {
     Capacity { stage: usize },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Lever {
     #[serde(flatten)]
     pub kind: LeverKind,
@@ -235,12 +235,12 @@ pub fn with_mean(c: &Conversion, mean: f64) -> Conversion {
 }
 
 /// A lever's effect on mean revenue and on the chance of the target.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LeverEffect {
     #[serde(flatten)]
     pub lever: Lever,
     pub revenue_delta: MeanSe,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probability_delta: Option<MeanSe>,
 }
 

@@ -217,6 +217,16 @@ impl Chunk {
         self.start + self.len() as u64
     }
 
+    /// The chunk without its revenue month by month, which only the summary
+    /// reads (`Summary::new` needs the whole chunk): by far its largest part,
+    /// `len * months` values, so a holder that leaves the summary to someone
+    /// else (the page, whose workers summarise) keeps the rest of it only.
+    pub fn without_months(mut self) -> Chunk {
+        self.months = 0;
+        self.month_revenue = Vec::new();
+        self
+    }
+
     pub fn push(&mut self, t: &TrialOut) {
         let trial = self.end();
         // Summed month by month in order, so the total is the same bits as the

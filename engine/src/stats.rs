@@ -3,7 +3,7 @@
 //! Percentiles interpolate linearly between order statistics (Hyndman & Fan
 //! type 7, the default of R and NumPy): P50 of 1..=4 is 2.5.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Linear-interpolated percentile `q` in [0, 1] of ascending `sorted` values.
 pub fn percentile(sorted: &[f64], q: f64) -> f64 {
@@ -47,7 +47,7 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
 }
 
 /// The statistics MODEL.md lists for revenue and won deals.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
     pub mean: f64,
     pub sd: f64,
@@ -92,7 +92,7 @@ impl Stats {
 }
 
 /// Mean and the P10/P50/P90 band, for charts over time.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Band {
     pub mean: f64,
     pub p10: f64,

@@ -1,12 +1,12 @@
 //! The run's summary: MODEL.md's fields plus what the app shows.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::outcome::Chunk;
 use crate::sim::Simulation;
 use crate::stats::{Band, Stats};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub trials: u64,
     pub seed: u64,
@@ -19,21 +19,21 @@ pub struct Summary {
     pub leads: Stats,
     pub lost: Stats,
     pub open_end: Stats,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetSummary>,
     pub months: Vec<MonthSummary>,
     pub stages: Vec<StageSummary>,
     /// Average value of one won deal (the lognormal's mean).
     pub deal_value_mean: f64,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<PlanSummary>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub milestones: Vec<MilestoneSummary>,
     /// Each lever's effect, largest first (filled by `levers::sensitivity`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensitivity: Vec<crate::levers::LeverEffect>,
     /// The reverse-funnel answer, when asked for (filled by `goal::solve`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<crate::goal::GoalAnswer>,
     pub pipeline: PipelineSummary,
     /// The stage that limits the funnel: a capacity that is full in most
@@ -42,7 +42,7 @@ pub struct Summary {
 }
 
 /// A mean with its Monte Carlo standard error.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeanSe {
     pub mean: f64,
     pub se: f64,
@@ -60,21 +60,21 @@ impl MeanSe {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
     pub p10: f64,
     pub p50: f64,
     pub p90: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanDelta {
     pub revenue: MeanSe,
     pub comp_cost: MeanSe,
     pub net_revenue: MeanSe,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanSummary {
     pub name: String,
     pub revenue: Stats,
@@ -99,7 +99,7 @@ pub struct PlanSummary {
     pub payout_curve: Vec<crate::comp::CurvePoint>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TargetSummary {
     pub revenue: f64,
     /// Share of trials whose revenue reaches the target (revenue >= target).
@@ -110,7 +110,7 @@ pub struct TargetSummary {
 
 /// Chance of being on track at a milestone: cumulative revenue by the end of
 /// `month` at least `revenue`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MilestoneSummary {
     pub month: u32,
     pub revenue: f64,
@@ -119,7 +119,7 @@ pub struct MilestoneSummary {
 }
 
 /// The open pipeline today, as CRM reports show it, with its uncertainty.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PipelineSummary {
     /// Deals open today.
     pub open_deals: u64,
@@ -138,25 +138,25 @@ pub struct PipelineSummary {
     pub velocity_per_day: Option<Band>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MonthSummary {
     pub month: usize,
     pub revenue: Band,
     pub cumulative: Band,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Mean {
     pub mean: f64,
 }
 
 /// A mean that may not apply (`null` in the JSON), e.g. a ratio with nothing to divide by.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MaybeMean {
     pub mean: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StageSummary {
     pub name: String,
     pub entered: Mean,
@@ -173,12 +173,12 @@ pub struct StageSummary {
     /// the chance of winning from here at mean rates.
     pub open_end_value: f64,
     pub open_end_weighted_value: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<CapacitySummary>,
 }
 
 /// How hard a stage with a weekly capacity is pressed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CapacitySummary {
     pub per_week: u64,
     /// Deals that left / (capacity x weeks).
@@ -190,7 +190,7 @@ pub struct CapacitySummary {
 }
 
 /// The stage that limits the funnel, and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bottleneck {
     pub stage: usize,
     pub name: String,

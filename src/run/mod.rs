@@ -15,13 +15,20 @@
 pub mod pool;
 pub mod protocol;
 pub mod scheduler;
+pub mod worker_js;
 pub mod worker_side;
+
+use std::rc::Rc;
 
 use funnel_engine::job::RunSpec;
 use funnel_engine::parallel::CHUNK_TRIALS;
-use funnel_engine::{Chunk, FieldError, Simulation, merge_from};
+use funnel_engine::{Chunk, FieldError, Simulation, Summary, merge_from};
+use js_sys::Uint8Array;
+use send_wrapper::SendWrapper;
 
 use crate::browser;
+
+pub use pool::PoolInfo;
 
 /// Why a run gave no trials.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,30 +53,101 @@ pub fn chunks_from(from: u64, trials: u64) -> impl Iterator<Item = (u64, u64)> {
     })
 }
 
-pub use pool::PoolInfo;
+/// The bytes of a run's chunks (`Chunk::to_bytes`), in trial order, held by
+/// the browser outside the page's wasm memory: all that a summary needs, and
+/// what the page hands a worker to summarise (`summarize`), so that the
+/// page itself never holds its trials month by month.
+///
+/// `Send` only in name (`SendWrapper`): the page's state lives in signals
+/// that ask for it, and the page has one thread.
+#[derive(Clone)]
+pub struct Pieces(SendWrapper<Rc<Vec<Uint8Array>>>);
+
+impl Pieces {
+    pub fn new(pieces: Vec<Uint8Array>) -> Pieces {
+        Pieces(SendWrapper::new(Rc::new(pieces)))
+    }
+
+    /// These pieces, then `more` (a run extended to more trials).
+    pub fn then(&self, more: &Pieces) -> Pieces {
+        Pieces::new(self.0.iter().chain(more.0.iter()).cloned().collect())
+    }
+
+    /// As a JS array of `Uint8Array`s, for a message.
+    pub fn to_js(&self) -> js_sys::Array {
+        self.0.iter().collect()
+    }
+
+    /// Each piece copied out, one at a time.
+    pub fn bytes(&self) -> impl Iterator<Item = Vec<u8>> + '_ {
+        self.0.iter().map(|p| p.to_vec())
+    }
+}
+
+impl PartialEq for Pieces {
+    fn eq(&self, other: &Pieces) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for Pieces {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Pieces({})", self.0.len())
+    }
+}
+
+/// A run whose summary is left to `summarize`.
+#[derive(Debug)]
+pub struct Kept {
+    /// Every trial, without its months (`Chunk::without_months`).
+    pub trials: Chunk,
+    pub pieces: Pieces,
+}
 
 /// Runs `spec` chunk by chunk, on the workers when there are any. The run
 /// stops as soon as `current()` says no; `progress(done, total)` counts trials.
 pub async fn run(
     spec: &RunSpec,
     current: impl Fn() -> bool,
-    progress: impl FnMut(u64, u64),
+    mut progress: impl FnMut(u64, u64),
 ) -> Result<Chunk, Stopped> {
-    run_from(spec, 0, current, progress).await
+    run_any(spec, 0, false, &current, &mut progress)
+        .await
+        .map(|ran| ran.trials)
 }
 
-/// `run` of trials `from..spec.trials` only: what a run that already has its
-/// first `from` trials lacks (trial t depends only on the seed and t).
-/// `progress` counts from `from`.
-pub async fn run_from(
+/// `run` of trials `from..spec.trials` (what a run that already has its first
+/// `from` trials lacks: trial t depends only on the seed and t), keeping
+/// each chunk's bytes for `summarize`. `progress` counts from `from`.
+pub async fn run_kept(
     spec: &RunSpec,
     from: u64,
     current: impl Fn() -> bool,
     mut progress: impl FnMut(u64, u64),
-) -> Result<Chunk, Stopped> {
+) -> Result<Kept, Stopped> {
+    let ran = run_any(spec, from, true, &current, &mut progress).await?;
+    match ran.pieces {
+        Some(pieces) => Ok(Kept {
+            trials: ran.trials,
+            pieces,
+        }),
+        None => Err(Stopped::Refused(vec![FieldError::new(
+            "",
+            "the run did not keep its trials",
+        )])),
+    }
+}
+
+async fn run_any(
+    spec: &RunSpec,
+    from: u64,
+    keep: bool,
+    current: &impl Fn() -> bool,
+    progress: &mut impl FnMut(u64, u64),
+) -> Result<pool::Ran, Stopped> {
     if let Some(workers) = pool::get().await {
-        match pool::run(&workers, spec, from, &current, &mut progress).await {
-            Ok(all) => return Ok(all),
+        match pool::run(&workers, spec, from, keep, current, progress).await {
+            Ok(ran) => return Ok(ran),
             Err(pool::PoolError::Stopped(stopped)) => return Err(stopped),
             // Every worker died and none could be replaced: finish here.
             Err(pool::PoolError::NoWorkers) => {}
@@ -79,7 +157,29 @@ pub async fn run_from(
         return Err(Stopped::Cancelled);
     }
     let sim = spec.simulation().map_err(|e| Stopped::Refused(e.0))?;
-    run_simulation(&sim, from, &current, &mut progress).await
+    run_simulation(&sim, from, keep, current, progress).await
+}
+
+/// The summary of the run of `spec` from its `pieces`: on a worker, or on
+/// the page when there is none.
+pub async fn summarize(
+    spec: &RunSpec,
+    pieces: &Pieces,
+    current: impl Fn() -> bool,
+) -> Result<Summary, Stopped> {
+    if let Some(workers) = pool::get().await {
+        match pool::summarize(&workers, spec, pieces.clone(), &current).await {
+            Ok(summary) => return Ok(summary),
+            Err(pool::PoolError::Stopped(stopped)) => return Err(stopped),
+            Err(pool::PoolError::NoWorkers) => {}
+        }
+    }
+    if !current() {
+        return Err(Stopped::Cancelled);
+    }
+    let sim = spec.simulation().map_err(|e| Stopped::Refused(e.0))?;
+    worker_side::summarize(&sim, pieces.bytes())
+        .map_err(|e| Stopped::Refused(vec![FieldError::new("", e)]))
 }
 
 /// Stops every run at once, wherever it runs (the page's Stop button).
@@ -99,13 +199,18 @@ pub fn pool_info() -> Option<PoolInfo> {
 pub async fn run_simulation(
     sim: &Simulation,
     from: u64,
+    keep: bool,
     current: &impl Fn() -> bool,
     progress: &mut impl FnMut(u64, u64),
-) -> Result<Chunk, Stopped> {
+) -> Result<pool::Ran, Stopped> {
+    let merge_error =
+        |e: funnel_engine::MergeError| Stopped::Refused(vec![FieldError::new("", e.to_string())]);
     let total = sim.trials();
     let mut all: Option<Chunk> = None;
+    let mut pieces = Vec::new();
     let mut slice = 16u64;
     for (start, end) in chunks_from(from, total) {
+        let mut chunk: Option<Chunk> = None;
         let mut at = start;
         while at < end {
             browser::sleep(0).await;
@@ -124,16 +229,29 @@ pub async fn run_simulation(
                 slice.saturating_mul(4)
             }
             .min(CHUNK_TRIALS);
-            all = Some(match all {
+            chunk = Some(match chunk {
                 None => part,
-                Some(so_far) => merge_from(so_far.start, vec![so_far, part])
-                    .map_err(|e| Stopped::Refused(vec![FieldError::new("", e.to_string())]))?,
+                Some(so_far) => merge_from(start, vec![so_far, part]).map_err(merge_error)?,
             });
             at = stop;
             progress(at, total);
         }
+        let Some(mut chunk) = chunk else { continue };
+        if keep {
+            pieces.push(Uint8Array::from(chunk.to_bytes().as_slice()));
+            chunk = chunk.without_months();
+        }
+        all = Some(match all {
+            None => chunk,
+            Some(so_far) => merge_from(from, vec![so_far, chunk]).map_err(merge_error)?,
+        });
     }
-    all.ok_or_else(|| Stopped::Refused(vec![FieldError::new("trials", "must be at least 1")]))
+    let trials =
+        all.ok_or_else(|| Stopped::Refused(vec![FieldError::new("trials", "must be at least 1")]))?;
+    Ok(pool::Ran {
+        trials,
+        pieces: keep.then(|| Pieces::new(pieces)),
+    })
 }
 
 #[cfg(test)]

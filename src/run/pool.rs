@@ -9,24 +9,28 @@
 //!
 //! Chunks come back as transferred bytes and are decoded and merged in the
 //! message handler, one chunk at a time, so the page never runs one long
-//! merge. The run itself (`run`) only waits: for its job to complete, for a
-//! tick to report progress and to ask whether it is still wanted.
+//! merge. A run that keeps its pieces (the headline's) keeps each chunk's
+//! bytes as they came, in the browser's memory, and merges the trials without
+//! their months; its summary is then a job of its own (`summarize`): one
+//! worker gets a copy of the pieces and sends back the summary. The runs
+//! themselves only wait: for their job to complete, for a tick to report
+//! progress and to ask whether they are still wanted.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
 use funnel_engine::job::RunSpec;
-use funnel_engine::{Chunk, FieldError};
+use funnel_engine::{Chunk, FieldError, Summary};
 use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::Stopped;
 use super::protocol::{self, BYTES_KEY, Reply, Request};
 use super::scheduler::{JobId, Limits, Merger, Scheduler, WorkerId};
+use super::{Pieces, Stopped};
 use crate::browser;
 
 /// The most workers a page starts, whatever the machine says: beyond this
@@ -76,11 +80,32 @@ struct Slot {
 
 struct JobState {
     spec: RunSpec,
-    merger: Merger,
+    work: Work,
     /// Why the job cannot finish (a refusal, or a chunk that did not fit).
     stopped: Option<Vec<FieldError>>,
     /// Resolves the promise its run is waiting on.
     wake: Option<js_sys::Function>,
+}
+
+enum Work {
+    /// Trials, merged as they come. With `pieces`, each chunk's bytes are
+    /// kept (by first trial) and the trials are merged without their months.
+    Trials {
+        merger: Box<Merger>,
+        pieces: Option<BTreeMap<u64, Uint8Array>>,
+    },
+    /// The summary of a run from its pieces.
+    Summary {
+        pieces: Pieces,
+        summary: Option<Box<Summary>>,
+    },
+}
+
+/// What a run on the pool gives back.
+pub struct Ran {
+    pub trials: Chunk,
+    /// Each chunk's bytes in trial order, when the run kept them.
+    pub pieces: Option<Pieces>,
 }
 
 struct Inner {
@@ -209,16 +234,32 @@ pub enum PoolError {
 }
 
 /// Runs trials `from..spec.trials` of `spec` on the pool's workers: the
-/// trials in order, the same bytes as one `run_chunk` over them all.
+/// trials in order, the same bytes as one `run_chunk` over them all, or with
+/// `keep` the trials without their months and every chunk's bytes.
 pub async fn run(
     pool: &Pool,
     spec: &RunSpec,
     from: u64,
+    keep: bool,
     current: &impl Fn() -> bool,
     progress: &mut impl FnMut(u64, u64),
-) -> Result<Chunk, PoolError> {
+) -> Result<Ran, PoolError> {
     let pool = &pool.0;
-    let job = pool.borrow_mut().add_job(spec, from);
+    let job = {
+        let mut i = pool.borrow_mut();
+        let job = i.new_job();
+        i.sched.add_job(job, from, spec.trials);
+        let pieces = keep.then(BTreeMap::new);
+        i.insert_job(
+            job,
+            spec,
+            Work::Trials {
+                merger: Box::new(Merger::starting_at(from)),
+                pieces,
+            },
+        );
+        job
+    };
     // Dropped when the run ends in any way (also when its future is dropped):
     // the job's queued chunks go with it.
     let _cancel = CancelOnDrop { pool, job };
@@ -244,14 +285,21 @@ pub async fn run(
             )])));
         }
         if sched.is_complete(job) {
-            let merger = std::mem::take(&mut state.merger);
+            let Work::Trials { merger, pieces } = &mut state.work else {
+                return Err(PoolError::Stopped(Stopped::Cancelled));
+            };
+            let merger = std::mem::take(merger);
+            let pieces = pieces
+                .take()
+                .map(|p| Pieces::new(p.into_values().collect()));
             drop(i);
-            return merger.finish().map_err(|_| {
+            let trials = merger.finish().map_err(|_| {
                 PoolError::Stopped(Stopped::Refused(vec![FieldError::new(
                     "trials",
                     "must be at least 1",
                 )]))
-            });
+            })?;
+            return Ok(Ran { trials, pieces });
         }
         if sched.counts() == (0, 0) {
             return Err(PoolError::NoWorkers);
@@ -263,6 +311,61 @@ pub async fn run(
                 progress(from + done, from + total);
             }
             reported = now;
+        }
+    }
+}
+
+/// The summary of the run of `spec` whose chunks' bytes are `pieces`, from
+/// one worker (another one if it fails).
+pub async fn summarize(
+    pool: &Pool,
+    spec: &RunSpec,
+    pieces: Pieces,
+    current: &impl Fn() -> bool,
+) -> Result<Summary, PoolError> {
+    let pool = &pool.0;
+    let job = {
+        let mut i = pool.borrow_mut();
+        let job = i.new_job();
+        i.sched.add_summary(job, spec.trials);
+        i.insert_job(
+            job,
+            spec,
+            Work::Summary {
+                pieces,
+                summary: None,
+            },
+        );
+        job
+    };
+    let _cancel = CancelOnDrop { pool, job };
+    loop {
+        wait(pool, job, TICK_MS).await;
+        if !current() {
+            return Err(PoolError::Stopped(Stopped::Cancelled));
+        }
+        let mut i = pool.borrow_mut();
+        i.check();
+        let Inner { sched, jobs, .. } = &mut *i;
+        let Some(state) = jobs.get_mut(&job) else {
+            return Err(PoolError::Stopped(Stopped::Cancelled));
+        };
+        if let Some(errors) = state.stopped.take() {
+            return Err(PoolError::Stopped(Stopped::Refused(errors)));
+        }
+        if let Work::Summary { summary, .. } = &mut state.work {
+            if let Some(summary) = summary.take() {
+                return Ok(*summary);
+            }
+        }
+        if sched.has_failed(job) {
+            return Err(PoolError::Stopped(Stopped::Refused(vec![FieldError::new(
+                "",
+                "the background workers kept failing on this summary",
+            )])));
+        }
+        if sched.counts() == (0, 0) {
+            return Err(PoolError::NoWorkers);
         }
     }
 }
@@ -341,21 +444,23 @@ impl Inner {
         Ok(())
     }
 
-    fn add_job(&mut self, spec: &RunSpec, from: u64) -> JobId {
+    fn new_job(&mut self) -> JobId {
         self.next_job += 1;
-        let job = self.next_job;
-        self.sched.add_job(job, from, spec.trials);
+        self.next_job
+    }
+
+    /// The job's state, once the scheduler knows it; hands out its work.
+    fn insert_job(&mut self, job: JobId, spec: &RunSpec, work: Work) {
         self.jobs.insert(
             job,
             JobState {
                 spec: spec.clone(),
-                merger: Merger::starting_at(from),
+                work,
                 stopped: None,
                 wake: None,
             },
         );
         self.dispatch();
-        job
     }
 
     fn on_message(&mut self, id: WorkerId, data: JsValue) {
@@ -392,7 +497,21 @@ impl Inner {
             }
             Reply::Chunk { job, start, end } => {
                 if self.sched.finished(id, job, start, end) {
-                    self.take_chunk(job, bytes);
+                    self.take_chunk(job, start, bytes);
+                }
+            }
+            Reply::Summary { job, summary } => {
+                if let Some((held, start, end)) = self.sched.held(id) {
+                    if held == job && self.sched.finished(id, job, start, end) {
+                        if let Some(JobState {
+                            work: Work::Summary { summary: slot, .. },
+                            ..
+                        }) = self.jobs.get_mut(&job)
+                        {
+                            *slot = Some(summary);
+                        }
+                        self.wake(job);
+                    }
                 }
             }
             Reply::Refused { job, error } => {
@@ -406,14 +525,27 @@ impl Inner {
         self.dispatch();
     }
 
-    fn take_chunk(&mut self, job: JobId, bytes: Option<Uint8Array>) {
-        let Some(state) = self.jobs.get_mut(&job) else {
+    fn take_chunk(&mut self, job: JobId, start: u64, bytes: Option<Uint8Array>) {
+        let Some(JobState {
+            work: Work::Trials { merger, pieces },
+            ..
+        }) = self.jobs.get_mut(&job)
+        else {
             return;
         };
         let pushed = bytes
             .ok_or_else(|| "a chunk came without its trials".to_owned())
-            .and_then(|b| Chunk::from_bytes(&b.to_vec()).map_err(|e| e.to_string()))
-            .and_then(|chunk| state.merger.push(chunk).map_err(|e| e.to_string()));
+            .and_then(|b| {
+                let chunk = Chunk::from_bytes(&b.to_vec()).map_err(|e| e.to_string())?;
+                Ok(match pieces {
+                    Some(pieces) => {
+                        pieces.insert(start, b);
+                        chunk.without_months()
+                    }
+                    None => chunk,
+                })
+            })
+            .and_then(|chunk| merger.push(chunk).map_err(|e| e.to_string()));
         match pushed {
             Err(e) => self.stop_job(job, vec![FieldError::new("", e)]),
             Ok(()) if self.sched.is_complete(job) => self.wake(job),
@@ -442,15 +574,28 @@ impl Inner {
             else {
                 continue;
             };
-            let request = Request {
-                job: a.job,
-                spec: state.spec.clone(),
-                start: a.start,
-                end: a.end,
-            };
-            let posted = protocol::to_js(&request)
+            let posted = match &state.work {
+                Work::Trials { .. } => protocol::to_js(&Request::Run {
+                    job: a.job,
+                    spec: state.spec.clone(),
+                    start: a.start,
+                    end: a.end,
+                })
                 .map_err(JsValue::from)
-                .and_then(|msg| slot.worker.post_message(&msg));
+                .and_then(|msg| slot.worker.post_message(&msg)),
+                Work::Summary { pieces, .. } => protocol::to_js(&Request::Summarize {
+                    job: a.job,
+                    spec: state.spec.clone(),
+                })
+                .map_err(JsValue::from)
+                .and_then(|msg| {
+                    // Copied, not transferred: if this worker fails, the
+                    // next one gets them, and the page keeps them for the
+                    // next summary of the same trials.
+                    Reflect::set(&msg, &JsValue::from_str(BYTES_KEY), &pieces.to_js())?;
+                    slot.worker.post_message(&msg)
+                }),
+            };
             if let Err(e) = posted {
                 warn(&format!(
                     "could not send work to a background worker: {e:?}"

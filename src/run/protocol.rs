@@ -5,18 +5,34 @@
 //! 2^53. A chunk's trials never go through serde: they travel as the bytes of
 //! `Chunk::to_bytes`, in one transferred `ArrayBuffer` beside the message.
 
-use funnel_engine::FieldError;
 use funnel_engine::job::RunSpec;
+use funnel_engine::{FieldError, Summary};
 use serde::{Deserialize, Serialize};
 
-/// Work for a worker: trials `start..end` of `spec`. Every chunk of a job
-/// carries the same spec; the worker builds the simulation once per job.
+/// Work for a worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Request {
-    pub job: u64,
-    pub spec: RunSpec,
-    pub start: u64,
-    pub end: u64,
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Request {
+    /// Trials `start..end` of `spec`. Every chunk of a job carries the same
+    /// spec; the worker builds the simulation once per job.
+    Run {
+        job: u64,
+        spec: RunSpec,
+        start: u64,
+        end: u64,
+    },
+    /// The summary of `spec`'s run, from all its trials: the bytes of every
+    /// chunk in trial order, as an array of `Uint8Array`s in `BYTES_KEY`
+    /// (copied, not transferred: the page keeps them to summarise again).
+    Summarize { job: u64, spec: RunSpec },
+}
+
+impl Request {
+    pub fn job(&self) -> u64 {
+        match self {
+            Request::Run { job, .. } | Request::Summarize { job, .. } => *job,
+        }
+    }
 }
 
 /// What a worker says.
@@ -28,6 +44,8 @@ pub enum Reply {
     Ready { build: String },
     /// Trials `start..end` of `job` ran; their bytes are in `BYTES_KEY`.
     Chunk { job: u64, start: u64, end: u64 },
+    /// The summary a `Request::Summarize` asked for.
+    Summary { job: u64, summary: Box<Summary> },
     /// The engine would not run the job (its errors name field paths).
     Refused { job: u64, error: Vec<WireError> },
 }
@@ -54,8 +72,9 @@ impl From<WireError> for FieldError {
     }
 }
 
-/// The property of a `Reply::Chunk` message that holds the chunk's bytes
-/// (a `Uint8Array` whose buffer was transferred).
+/// The property that holds a message's bytes: a `Reply::Chunk`'s trials (a
+/// `Uint8Array` whose buffer was transferred), a `Request::Summarize`'s
+/// chunks (an array of them).
 pub const BYTES_KEY: &str = "bytes";
 
 /// Worker files are not content-hashed by Trunk, so after a deploy a page can
@@ -131,17 +150,21 @@ mod tests {
             },
         ];
         for change in changes {
-            let req = Request {
+            let spec = RunSpec {
+                change,
+                ..s.clone()
+            };
+            let run = Request::Run {
                 job: 7,
-                spec: RunSpec {
-                    change,
-                    ..s.clone()
-                },
+                spec: spec.clone(),
                 start: 3_000,
                 end: 4_000,
             };
-            let json = serde_json::to_string(&req).unwrap();
-            assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), req);
+            let summarize = Request::Summarize { job: 8, spec };
+            for req in [run, summarize] {
+                let json = serde_json::to_string(&req).unwrap();
+                assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), req);
+            }
         }
     }
 
@@ -182,6 +205,25 @@ mod tests {
         .unwrap();
         with_bytes[BYTES_KEY] = serde_json::json!([1, 2, 3]);
         assert!(serde_json::from_value::<Reply>(with_bytes).is_ok());
+    }
+
+    #[test]
+    fn a_summary_crosses_to_the_bit() {
+        // Plans, a target and milestones: every optional part of a summary.
+        for json in [
+            include_str!("../../scenarios/team-50-reps.json"),
+            include_str!("../../scenarios/reference.json"),
+        ] {
+            let scenario = Scenario::from_json(json).unwrap();
+            let sim = funnel_engine::Simulation::new(&scenario, 300, 5).unwrap();
+            let summary = Summary::new(&sim, &sim.run_all());
+            let reply = Reply::Summary {
+                job: 4,
+                summary: Box::new(summary),
+            };
+            let text = serde_json::to_string(&reply).unwrap();
+            assert_eq!(serde_json::from_str::<Reply>(&text).unwrap(), reply);
+        }
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub struct Limits {
     /// busy machine can slow a worker down many times over.
     pub chunk_ms: f64,
     pub chunk_per_trial_ms: f64,
+    /// A summary may take `chunk_ms` plus this a trial (sorting them, in
+    /// microseconds a trial).
+    pub summary_per_trial_ms: f64,
     /// A chunk whose worker died this many times fails its job: it is more
     /// likely to kill every worker than to succeed on the next.
     pub attempts: u32,
@@ -31,6 +34,7 @@ impl Default for Limits {
             ready_ms: 5_000.0,
             chunk_ms: 30_000.0,
             chunk_per_trial_ms: 50.0,
+            summary_per_trial_ms: 0.01,
             attempts: 3,
         }
     }
@@ -47,6 +51,7 @@ enum WorkerState {
         start: u64,
         end: u64,
         since: f64,
+        allowed_ms: f64,
     },
 }
 
@@ -60,6 +65,8 @@ struct Job {
     /// Worker deaths per chunk (by its first trial).
     deaths: BTreeMap<u64, u32>,
     failed: bool,
+    /// How long a worker may take a trial of this job.
+    per_trial_ms: f64,
 }
 
 /// A chunk handed to a worker.
@@ -171,6 +178,22 @@ impl Scheduler {
             total: trials.saturating_sub(from),
             deaths: BTreeMap::new(),
             failed: false,
+            per_trial_ms: self.limits.chunk_per_trial_ms,
+        });
+    }
+
+    /// A new job of one task: the summary of a run of `trials` trials (held
+    /// as the chunk `0..trials`, so a worker that dies on it hands it on).
+    pub fn add_summary(&mut self, id: JobId, trials: u64) {
+        self.jobs.push(Job {
+            id,
+            queue: VecDeque::from([(0, trials.max(1))]),
+            in_flight: 0,
+            done: 0,
+            total: trials.max(1),
+            deaths: BTreeMap::new(),
+            failed: false,
+            per_trial_ms: self.limits.summary_per_trial_ms,
         });
     }
 
@@ -199,6 +222,7 @@ impl Scheduler {
                 start,
                 end,
                 since: now,
+                allowed_ms: self.limits.chunk_ms + job.per_trial_ms * (end - start) as f64,
             };
             out.push(Assignment {
                 worker,
@@ -249,8 +273,8 @@ impl Scheduler {
             .filter(|(_, state)| match **state {
                 WorkerState::Starting { since } => now - since > l.ready_ms,
                 WorkerState::Busy {
-                    start, end, since, ..
-                } => now - since > l.chunk_ms + l.chunk_per_trial_ms * (end - start) as f64,
+                    since, allowed_ms, ..
+                } => now - since > allowed_ms,
                 WorkerState::Idle => false,
             })
             .map(|(&id, _)| id)
@@ -349,8 +373,27 @@ mod tests {
             ready_ms: 100.0,
             chunk_ms: 1_000.0,
             chunk_per_trial_ms: 1.0,
+            summary_per_trial_ms: 0.5,
             attempts: 3,
         }
+    }
+
+    #[test]
+    fn a_summary_is_one_task_that_outlives_a_dead_worker() {
+        let mut s = two_ready();
+        s.add_summary(5, 4_000);
+        let a = s.assign(0.0);
+        assert_eq!(a.len(), 1, "one task, one worker");
+        assert_eq!((a[0].job, a[0].start, a[0].end), (5, 0, 4_000));
+        // Its own allowance: 1,000 ms + 0.5 ms a trial, not a chunk's 1 ms.
+        assert!(s.overdue(2_999.0).is_empty());
+        assert_eq!(s.overdue(3_001.0), vec![a[0].worker]);
+        s.remove_worker(a[0].worker);
+        let b = s.assign(3_001.0);
+        assert_eq!((b.len(), b[0].job, b[0].end), (1, 5, 4_000));
+        assert_ne!(b[0].worker, a[0].worker);
+        assert!(s.finished(b[0].worker, 5, 0, 4_000));
+        assert!(s.is_complete(5));
     }
 
     fn two_ready() -> Scheduler {
@@ -542,13 +585,13 @@ mod tests {
                 next_id += 1;
                 continue;
             }
-            let req = Request {
+            let req = Request::Run {
                 job: a.job,
                 spec: spec.clone(),
                 start: a.start,
                 end: a.end,
             };
-            let (reply, bytes) = sides.get_mut(&a.worker).unwrap().handle(&req);
+            let (reply, bytes) = sides.get_mut(&a.worker).unwrap().handle(&req, []);
             let Reply::Chunk { job, start, end } = reply else {
                 panic!("{reply:?}")
             };

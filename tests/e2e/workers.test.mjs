@@ -34,6 +34,16 @@ function countPosts() {
   };
 }
 
+/** Records the job and kind of every message the page sends its workers (window.__sent). */
+function recordSends() {
+  window.__sent = [];
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (msg, ...rest) {
+    window.__sent.push({ kind: msg?.kind, job: String(msg?.job) });
+    return post.call(this, msg, ...rest);
+  };
+}
+
 /** Kills the first worker right after its third chunk is sent, as a crash would. */
 function killOneWorker() {
   const Real = Worker;
@@ -147,6 +157,50 @@ describe('worker pool', () => {
     assert.ok(await page.evaluate((p) => window.__posted > p, posted), 'the next run went to the workers');
     assert.match(await page.textContent('#done-note'), /^3,000 trials, seed 1, in /);
     assert.match(page.url(), /&trials=3000&s=[A-Za-z0-9_-]+&workers=2$/, 'the edit kept workers=2');
+  });
+
+  test('typing during a 1,000,000-trial run keeps every keystroke, and the edit cancels the run', async () => {
+    const page = await newPage();
+    await page.addInitScript(recordSends);
+    await page.goto(link(reference, 2000, { workers: 2 }));
+    await settled(page);
+    const before = await figures(page);
+
+    await typeInto(page, '#f-trials', '1000000');
+    await page.waitForFunction(() => Number(document.querySelector('#progress')?.value ?? 0) > 0.01);
+    assert.deepEqual(await figures(page), before, 'the earlier results stay while the run is in flight');
+    const { jobs, sent } = await page.evaluate(() => ({
+      jobs: [...new Set(window.__sent.filter((m) => m.kind === 'run').map((m) => m.job))],
+      sent: window.__sent.length,
+    }));
+    const running = jobs.at(-1);
+
+    // As fast as the keyboard goes: each key is its own input event and its own edit.
+    const leads = page.locator('#f-leads-per_month');
+    await leads.click();
+    await leads.press('ControlOrMeta+a');
+    await leads.pressSequentially('1234567');
+    assert.equal(await leads.inputValue(), '1234567', 'every keystroke is in the field');
+    await shot(page, 'workers-typing-during-1m', false);
+
+    await settled(page);
+    const after = await page.evaluate((n) => window.__sent.slice(n), sent);
+    assert.ok(
+      after.some((m) => m.kind === 'run' && m.job !== running),
+      'the edit started a run of its own',
+    );
+    // Chunks handed out before the edit may finish; none is sent for the old run after it.
+    const late = after.findIndex((m) => m.job !== running);
+    assert.ok(late >= 0);
+    assert.deepEqual(
+      after.slice(late).filter((m) => m.job === running),
+      [],
+      'no work for the cancelled run once the edit is in',
+    );
+    assert.match(await page.textContent('#done-note'), /^1,000,000 trials, seed 1, in /);
+    assert.equal(await leads.inputValue(), '1234567');
+    assert.match(page.url(), /workers=2$/);
+    assert.notDeepEqual(await figures(page), before);
   });
 
   test('a worker that dies mid-run is replaced and its chunk runs again, to the same figures', async () => {
