@@ -107,7 +107,10 @@ fn a_summary_of_pieces_is_the_summary_of_the_run() {
     .unwrap();
     Reflect::set(&msg, &JsValue::from_str(BYTES_KEY), &pieces).unwrap();
     let answer = worker_js::answer(&mut WorkerSide::new(), &msg);
-    assert!(answer.transfer.is_none());
+    // Lent, so sent back: the same pieces, their buffers transferred again.
+    let back = Reflect::get(&answer.message, &JsValue::from_str(BYTES_KEY)).unwrap();
+    assert_eq!(back, JsValue::from(pieces.clone()));
+    assert_eq!(answer.transfer.as_ref().map(Array::length), Some(3));
     let Reply::Summary { job: 2, summary } = reply(&answer) else {
         panic!("not a summary")
     };
@@ -118,6 +121,8 @@ fn a_summary_of_pieces_is_the_summary_of_the_run() {
     Reflect::set(&msg, &JsValue::from_str(BYTES_KEY), &pieces).unwrap();
     let answer = worker_js::answer(&mut side, &msg);
     assert!(matches!(reply(&answer), Reply::Refused { job: 2, .. }));
+    // Refused, and still sent back, all but the hole.
+    assert_eq!(answer.transfer.as_ref().map(Array::length), Some(2));
 }
 
 #[wasm_bindgen_test]

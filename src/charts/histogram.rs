@@ -75,14 +75,23 @@ pub struct HistogramLayout {
 }
 
 /// Compute the histogram layout. `percentiles` are P10, P50 and P90.
+/// `revenue` may be the first trials of a run of `trials` (a sample that keeps
+/// drawing cheap whatever the run's size): the bars then say "about".
 pub fn histogram_layout(
     revenue: &[f64],
+    trials: u64,
     target: Option<f64>,
     percentiles: [f64; 3],
     currency: &str,
 ) -> HistogramLayout {
     let title = "Distribution of simulated revenue".to_string();
     let values: Vec<f64> = revenue.iter().copied().filter(|v| v.is_finite()).collect();
+    // The trials the bars stand for: a sample's counts are scaled to them.
+    let all = usize::try_from(trials)
+        .unwrap_or(usize::MAX)
+        .max(revenue.len());
+    let sampled = revenue.len() < all;
+    let all = all - (revenue.len() - values.len());
     let bins = histogram(&values, TARGET_BINS);
     let target = target.filter(|t| t.is_finite());
     if bins.is_empty() {
@@ -211,13 +220,14 @@ pub fn histogram_layout(
             } else {
                 0.0
             };
+            let about = if sampled { "about " } else { "" };
             BarShape {
                 segments,
                 tooltip: format!(
-                    "{} to {}: {} trials ({})",
+                    "{} to {}: {about}{} trials ({})",
                     money(b.x0),
                     money(b.x1),
-                    count(b.count as f64),
+                    count((share * all as f64).round()),
                     percent(share, 1)
                 ),
             }
@@ -229,7 +239,7 @@ pub fn histogram_layout(
         t.pos = round2(t.pos);
     }
 
-    let desc = describe(&values, target, percentiles, currency);
+    let desc = describe(&values, all, target, percentiles, currency);
     HistogramLayout {
         width: WIDTH,
         height: plot_bottom + LINE_H + 12.0,
@@ -249,6 +259,7 @@ pub fn histogram_layout(
 /// A sentence-level summary of the distribution for screen readers.
 fn describe(
     values: &[f64],
+    all: usize,
     target: Option<f64>,
     [p10, p50, p90]: [f64; 3],
     currency: &str,
@@ -257,10 +268,15 @@ fn describe(
     let n = values.len();
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let drawn = if n < all {
+        format!(", the bars from the first {}", count(n as f64))
+    } else {
+        String::new()
+    };
     let mut s = format!(
-        "Histogram of total revenue over {} simulated trial{}, ranging from {} to {}.",
-        count(n as f64),
-        if n == 1 { "" } else { "s" },
+        "Histogram of total revenue over {} simulated trial{}{drawn}, ranging from {} to {}.",
+        count(all as f64),
+        if all == 1 { "" } else { "s" },
         money(min),
         money(max)
     );
@@ -276,8 +292,9 @@ fn describe(
         let hit = values.iter().filter(|&&v| v >= t).count();
         let share = if n > 0 { hit as f64 / n as f64 } else { 0.0 };
         s.push_str(&format!(
-            " Target {}: {} of trials reach it.",
+            " Target {}: {}{} of trials reach it.",
             money(t),
+            if n < all { "about " } else { "" },
             percent(share, 1)
         ));
     }
@@ -287,9 +304,11 @@ fn describe(
 /// Histogram of total revenue per trial with P10/P50/P90 and target markers.
 #[component]
 pub fn RevenueHistogram(
-    /// One total-revenue value per simulated trial.
+    /// Total revenue of each trial, or of the first trials of the run.
     #[prop(into)]
     revenue: Vec<f64>,
+    /// How many trials the run had.
+    trials: u64,
     /// Revenue target, if any.
     #[prop(into)]
     target: Option<f64>,
@@ -300,7 +319,7 @@ pub fn RevenueHistogram(
     #[prop(into)]
     currency: String,
 ) -> impl IntoView {
-    let layout = histogram_layout(&revenue, target, [p10, p50, p90], &currency);
+    let layout = histogram_layout(&revenue, trials, target, [p10, p50, p90], &currency);
     let ids = ChartIds::new("histogram");
     let HistogramLayout {
         width,
@@ -405,19 +424,50 @@ mod tests {
     }
 
     #[test]
+    fn a_sample_of_the_trials_says_so_and_scales_its_counts() {
+        let v = sample();
+        let whole = histogram_layout(&v, 5_000, Some(5e6), [3.4e6, 5e6, 6.6e6], "USD");
+        let part = histogram_layout(&v, 50_000, Some(5e6), [3.4e6, 5e6, 6.6e6], "USD");
+        assert!(
+            whole
+                .desc
+                .starts_with("Histogram of total revenue over 5,000 simulated trials, ranging")
+        );
+        assert!(part.desc.starts_with(
+            "Histogram of total revenue over 50,000 simulated trials, the bars from the first 5,000, ranging"
+        ));
+        assert!(part.desc.contains("about "), "{}", part.desc);
+        assert_eq!(whole.bars.len(), part.bars.len());
+        for (w, p) in whole.bars.iter().zip(&part.bars) {
+            assert!(!w.tooltip.contains("about"));
+            // The same bar, ten times the trials, the same share.
+            let (head, _) = w.tooltip.split_once(": ").unwrap();
+            assert!(
+                p.tooltip.starts_with(&format!("{head}: about ")),
+                "{}",
+                p.tooltip
+            );
+            assert_eq!(
+                w.tooltip.rsplit_once(' ').unwrap().1,
+                p.tooltip.rsplit_once(' ').unwrap().1
+            );
+        }
+    }
+
+    #[test]
     fn empty_input_gives_message() {
-        let l = histogram_layout(&[], Some(1.0), [1.0, 2.0, 3.0], "USD");
+        let l = histogram_layout(&[], 0, Some(1.0), [1.0, 2.0, 3.0], "USD");
         assert!(l.empty);
         assert!(l.bars.is_empty() && l.ticks.is_empty() && l.markers.is_empty());
         assert_eq!(l.desc, "No simulation results yet.");
-        let l = histogram_layout(&[f64::NAN], None, [f64::NAN; 3], "USD");
+        let l = histogram_layout(&[f64::NAN], 1, None, [f64::NAN; 3], "USD");
         assert!(l.empty);
     }
 
     #[test]
     fn bars_cover_all_trials_and_fit_plot() {
         let v = sample();
-        let l = histogram_layout(&v, None, [3.4e6, 5e6, 6.6e6], "USD");
+        let l = histogram_layout(&v, v.len() as u64, None, [3.4e6, 5e6, 6.6e6], "USD");
         assert!(!l.empty);
         assert!((25..=45).contains(&l.bars.len()), "{}", l.bars.len());
         let total: usize = l
@@ -452,7 +502,13 @@ mod tests {
     #[test]
     fn markers_and_target_shading() {
         let v = sample();
-        let l = histogram_layout(&v, Some(5_050_000.0), [3.4e6, 5e6, 6.6e6], "USD");
+        let l = histogram_layout(
+            &v,
+            v.len() as u64,
+            Some(5_050_000.0),
+            [3.4e6, 5e6, 6.6e6],
+            "USD",
+        );
         let kinds: Vec<MarkerKind> = l.markers.iter().map(|m| m.kind).collect();
         assert_eq!(
             kinds,
@@ -491,7 +547,7 @@ mod tests {
     #[test]
     fn target_outside_data_widens_domain() {
         let v = sample();
-        let l = histogram_layout(&v, Some(20e6), [3.4e6, 5e6, 6.6e6], "EUR");
+        let l = histogram_layout(&v, v.len() as u64, Some(20e6), [3.4e6, 5e6, 6.6e6], "EUR");
         let t = &l.markers[0];
         assert!((t.x - l.plot_right).abs() < 0.02);
         assert!(l.bars.iter().flat_map(|b| &b.segments).all(|s| !s.above));
@@ -501,7 +557,7 @@ mod tests {
 
     #[test]
     fn single_and_equal_values() {
-        let l = histogram_layout(&[1e6; 50], Some(1e6), [1e6; 3], "USD");
+        let l = histogram_layout(&[1e6; 50], 50, Some(1e6), [1e6; 3], "USD");
         assert!(!l.empty);
         assert_eq!(l.bars.len(), 1);
         assert!(
@@ -511,7 +567,7 @@ mod tests {
                 .all(|s| s.width > 0.0 && s.height > 0.0)
         );
         assert!(l.desc.contains("100.0% of trials"));
-        let l = histogram_layout(&[0.0], None, [f64::NAN; 3], "USD");
+        let l = histogram_layout(&[0.0], 1, None, [f64::NAN; 3], "USD");
         assert_eq!(l.bars.len(), 1);
         assert!(l.markers.is_empty());
         assert!(l.desc.contains("1 simulated trial,"));
@@ -525,7 +581,13 @@ mod tests {
             vec![f64::MIN_POSITIVE, 1.0, f64::NAN],
         ];
         for v in cases {
-            let l = histogram_layout(&v, Some(f64::INFINITY), [f64::NAN, 0.0, 1.0], "CHF");
+            let l = histogram_layout(
+                &v,
+                v.len() as u64,
+                Some(f64::INFINITY),
+                [f64::NAN, 0.0, 1.0],
+                "CHF",
+            );
             for s in l.bars.iter().flat_map(|b| &b.segments) {
                 assert!(s.x.is_finite() && s.width.is_finite() && s.height.is_finite());
             }

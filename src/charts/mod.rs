@@ -236,7 +236,7 @@ mod robustness_tests {
             let p = picks(seed + 1000, 4);
             let target = (seed % 3 != 0).then_some(p[3]);
 
-            let h = histogram_layout(&v, target, [p[0], p[1], p[2]], "USD");
+            let h = histogram_layout(&v, v.len() as u64, target, [p[0], p[1], p[2]], "USD");
             assert!(h.height.is_finite());
             for s in h.bars.iter().flat_map(|b| &b.segments) {
                 assert!(s.x.is_finite() && s.y.is_finite() && s.width >= 0.0 && s.height >= 0.0);

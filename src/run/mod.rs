@@ -18,6 +18,7 @@ pub mod scheduler;
 pub mod worker_js;
 pub mod worker_side;
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use funnel_engine::job::RunSpec;
@@ -55,32 +56,110 @@ pub fn chunks_from(from: u64, trials: u64) -> impl Iterator<Item = (u64, u64)> {
 
 /// The bytes of a run's chunks (`Chunk::to_bytes`), in trial order, held by
 /// the browser outside the page's wasm memory: all that a summary needs, and
-/// what the page hands a worker to summarise (`summarize`), so that the
-/// page itself never holds its trials month by month.
+/// what the page lends a worker to summarise (`summarize`), so that the page
+/// itself never holds its trials month by month.
+///
+/// Lent, not copied: copying a million trials' bytes into a message took the
+/// page's main thread a third of a second. Their buffers are transferred to
+/// the worker and come back with its answer; a worker that dies with them
+/// loses them, and the run is then run again.
 ///
 /// `Send` only in name (`SendWrapper`): the page's state lives in signals
 /// that ask for it, and the page has one thread.
 #[derive(Clone)]
-pub struct Pieces(SendWrapper<Rc<Vec<Uint8Array>>>);
+pub struct Pieces(SendWrapper<Rc<RefCell<Held>>>);
+
+enum Held {
+    Here(Vec<Uint8Array>),
+    /// With a worker, for the summary job of this id.
+    Lent,
+    Lost,
+}
 
 impl Pieces {
     pub fn new(pieces: Vec<Uint8Array>) -> Pieces {
-        Pieces(SendWrapper::new(Rc::new(pieces)))
+        Pieces(SendWrapper::new(Rc::new(RefCell::new(Held::Here(pieces)))))
     }
 
-    /// These pieces, then `more` (a run extended to more trials).
-    pub fn then(&self, more: &Pieces) -> Pieces {
-        Pieces::new(self.0.iter().chain(more.0.iter()).cloned().collect())
+    /// Waits while the pieces are lent; `false` if they are lost.
+    pub async fn home(&self) -> bool {
+        loop {
+            match &*self.0.borrow() {
+                Held::Here(_) => return true,
+                Held::Lost => return false,
+                Held::Lent => {}
+            }
+            browser::sleep(20).await;
+        }
     }
 
-    /// As a JS array of `Uint8Array`s, for a message.
-    pub fn to_js(&self) -> js_sys::Array {
-        self.0.iter().collect()
+    /// These pieces, then `more` (a run extended to more trials); `None`
+    /// unless both are here.
+    pub fn then(&self, more: &Pieces) -> Option<Pieces> {
+        match (&*self.0.borrow(), &*more.0.borrow()) {
+            (Held::Here(a), Held::Here(b)) => {
+                Some(Pieces::new(a.iter().chain(b).cloned().collect()))
+            }
+            _ => None,
+        }
     }
 
-    /// Each piece copied out, one at a time.
-    pub fn bytes(&self) -> impl Iterator<Item = Vec<u8>> + '_ {
-        self.0.iter().map(|p| p.to_vec())
+    /// The pieces as a JS array, and their buffers to transfer with it; they
+    /// are lent until `restore` (or `lose`). `None` unless they are here.
+    pub(crate) fn lend(&self) -> Option<(js_sys::Array, js_sys::Array)> {
+        let mut held = self.0.borrow_mut();
+        let Held::Here(pieces) = &*held else {
+            return None;
+        };
+        let array: js_sys::Array = pieces.iter().collect();
+        let buffers: js_sys::Array = pieces.iter().map(|p| p.buffer()).collect();
+        *held = Held::Lent;
+        Some((array, buffers))
+    }
+
+    /// The lent pieces are back (as the worker sent them: a JS array of
+    /// `Uint8Array`s); `false`, and lost, if they do not look like them.
+    pub(crate) fn restore(&self, back: &wasm_bindgen::JsValue, count: usize) -> bool {
+        use wasm_bindgen::JsCast;
+        let pieces: Option<Vec<Uint8Array>> = back
+            .dyn_ref::<js_sys::Array>()
+            .filter(|a| a.length() as usize == count)
+            .and_then(|a| a.iter().map(|p| p.dyn_into::<Uint8Array>().ok()).collect());
+        let mut held = self.0.borrow_mut();
+        match pieces {
+            Some(pieces) => {
+                *held = Held::Here(pieces);
+                true
+            }
+            None => {
+                *held = Held::Lost;
+                false
+            }
+        }
+    }
+
+    pub(crate) fn lose(&self) {
+        *self.0.borrow_mut() = Held::Lost;
+    }
+
+    /// Each piece copied out, while they are here (the page's own summary,
+    /// when no worker runs).
+    pub fn bytes(&self) -> Option<Vec<Vec<u8>>> {
+        match &*self.0.borrow() {
+            Held::Here(pieces) => Some(pieces.iter().map(|p| p.to_vec()).collect()),
+            _ => None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &*self.0.borrow() {
+            Held::Here(pieces) => pieces.len(),
+            _ => 0,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -92,7 +171,12 @@ impl PartialEq for Pieces {
 
 impl std::fmt::Debug for Pieces {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Pieces({})", self.0.len())
+        let held = match &*self.0.borrow() {
+            Held::Here(p) => format!("{} here", p.len()),
+            Held::Lent => "lent".into(),
+            Held::Lost => "lost".into(),
+        };
+        write!(f, "Pieces({held})")
     }
 }
 
@@ -161,14 +245,18 @@ async fn run_any(
 }
 
 /// The summary of the run of `spec` from its `pieces`: on a worker, or on
-/// the page when there is none.
+/// the page when there is none. `None` when the pieces were lost (a worker
+/// died with them): the run must be run again.
 pub async fn summarize(
     spec: &RunSpec,
     pieces: &Pieces,
     current: impl Fn() -> bool,
-) -> Result<Summary, Stopped> {
+) -> Result<Option<Summary>, Stopped> {
+    if !pieces.home().await {
+        return Ok(None);
+    }
     if let Some(workers) = pool::get().await {
-        match pool::summarize(&workers, spec, pieces.clone(), &current).await {
+        match pool::summarize(&workers, spec, pieces, &current).await {
             Ok(summary) => return Ok(summary),
             Err(pool::PoolError::Stopped(stopped)) => return Err(stopped),
             Err(pool::PoolError::NoWorkers) => {}
@@ -178,7 +266,11 @@ pub async fn summarize(
         return Err(Stopped::Cancelled);
     }
     let sim = spec.simulation().map_err(|e| Stopped::Refused(e.0))?;
-    worker_side::summarize(&sim, pieces.bytes())
+    let Some(bytes) = pieces.bytes() else {
+        return Ok(None);
+    };
+    worker_side::summarize(&sim, bytes)
+        .map(Some)
         .map_err(|e| Stopped::Refused(vec![FieldError::new("", e)]))
 }
 

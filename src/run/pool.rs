@@ -11,8 +11,9 @@
 //! message handler, one chunk at a time, so the page never runs one long
 //! merge. A run that keeps its pieces (the headline's) keeps each chunk's
 //! bytes as they came, in the browser's memory, and merges the trials without
-//! their months; its summary is then a job of its own (`summarize`): one
-//! worker gets a copy of the pieces and sends back the summary. The runs
+//! their months; its summary is then a job of its own (`summarize`): the
+//! pieces are lent to one worker (their buffers transferred), which sends
+//! them back with the summary. The runs
 //! themselves only wait: for their job to complete, for a tick to report
 //! progress and to ask whether they are still wanted.
 
@@ -94,10 +95,13 @@ enum Work {
         merger: Box<Merger>,
         pieces: Option<BTreeMap<u64, Uint8Array>>,
     },
-    /// The summary of a run from its pieces.
+    /// The summary of a run from its pieces: the lent pieces and their
+    /// buffers until they are posted, then the summary once it comes.
     Summary {
-        pieces: Pieces,
+        message: Option<(js_sys::Array, js_sys::Array)>,
         summary: Option<Box<Summary>>,
+        /// The worker holding the pieces died with them.
+        lost: bool,
     },
 }
 
@@ -119,6 +123,9 @@ struct Inner {
     /// cannot be dropped while running, so they wait here for the next tick.
     retired: Vec<Slot>,
     build: String,
+    /// Pieces lent for a summary job, and how many: they come back with any
+    /// answer to it, even once the job is cancelled.
+    lent: BTreeMap<JobId, (Pieces, usize)>,
 }
 
 /// The pool size this page asks for.
@@ -186,6 +193,7 @@ async fn start(size: usize) -> Option<Shared> {
             next_job: 0,
             retired: Vec::new(),
             build: protocol::build_id(),
+            lent: BTreeMap::new(),
         })
     });
     for _ in 0..size {
@@ -217,9 +225,8 @@ pub fn cancel_all() {
             if let Ok(mut i) = inner.try_borrow_mut() {
                 let jobs: Vec<JobId> = i.jobs.keys().copied().collect();
                 for job in jobs {
-                    i.sched.cancel(job);
                     i.wake(job);
-                    i.jobs.remove(&job);
+                    i.drop_job(job);
                 }
             }
         }
@@ -316,24 +323,30 @@ pub async fn run(
 }
 
 /// The summary of the run of `spec` whose chunks' bytes are `pieces`, from
-/// one worker (another one if it fails).
+/// one worker; `None` if it died with the pieces (or they were not here).
 pub async fn summarize(
     pool: &Pool,
     spec: &RunSpec,
-    pieces: Pieces,
+    pieces: &Pieces,
     current: &impl Fn() -> bool,
-) -> Result<Summary, PoolError> {
+) -> Result<Option<Summary>, PoolError> {
     let pool = &pool.0;
+    let count = pieces.len();
+    let Some(message) = pieces.lend() else {
+        return Ok(None);
+    };
     let job = {
         let mut i = pool.borrow_mut();
         let job = i.new_job();
+        i.lent.insert(job, (pieces.clone(), count));
         i.sched.add_summary(job, spec.trials);
         i.insert_job(
             job,
             spec,
             Work::Summary {
-                pieces,
+                message: Some(message),
                 summary: None,
+                lost: false,
             },
         );
         job
@@ -350,19 +363,16 @@ pub async fn summarize(
         let Some(state) = jobs.get_mut(&job) else {
             return Err(PoolError::Stopped(Stopped::Cancelled));
         };
-        if let Some(errors) = state.stopped.take() {
-            return Err(PoolError::Stopped(Stopped::Refused(errors)));
-        }
-        if let Work::Summary { summary, .. } = &mut state.work {
+        if let Work::Summary { summary, lost, .. } = &mut state.work {
             if let Some(summary) = summary.take() {
-                return Ok(*summary);
+                return Ok(Some(*summary));
+            }
+            if *lost {
+                return Ok(None);
             }
         }
-        if sched.has_failed(job) {
-            return Err(PoolError::Stopped(Stopped::Refused(vec![FieldError::new(
-                "",
-                "the background workers kept failing on this summary",
-            )])));
+        if let Some(errors) = state.stopped.take() {
+            return Err(PoolError::Stopped(Stopped::Refused(errors)));
         }
         if sched.counts() == (0, 0) {
             return Err(PoolError::NoWorkers);
@@ -378,8 +388,7 @@ struct CancelOnDrop<'a> {
 impl Drop for CancelOnDrop<'_> {
     fn drop(&mut self) {
         if let Ok(mut i) = self.pool.try_borrow_mut() {
-            i.sched.cancel(self.job);
-            i.jobs.remove(&self.job);
+            i.drop_job(self.job);
             i.dispatch();
         }
     }
@@ -444,6 +453,24 @@ impl Inner {
         Ok(())
     }
 
+    /// Forgets a job; pieces it had lent but not yet posted are back at once.
+    fn drop_job(&mut self, job: JobId) {
+        self.sched.cancel(job);
+        if let Some(JobState {
+            work:
+                Work::Summary {
+                    message: Some((array, _)),
+                    ..
+                },
+            ..
+        }) = self.jobs.remove(&job)
+        {
+            if let Some((pieces, count)) = self.lent.remove(&job) {
+                pieces.restore(&array, count);
+            }
+        }
+    }
+
     fn new_job(&mut self) -> JobId {
         self.next_job += 1;
         self.next_job
@@ -467,9 +494,7 @@ impl Inner {
         if !self.sched.has_worker(id) {
             return;
         }
-        let bytes = Reflect::get(&data, &JsValue::from_str(BYTES_KEY))
-            .ok()
-            .and_then(|b| b.dyn_into::<Uint8Array>().ok());
+        let bytes = protocol::take_bytes(&data);
         let reply = match protocol::from_js::<Reply>(data) {
             Ok(reply) => reply,
             Err(e) => {
@@ -480,6 +505,12 @@ impl Inner {
                 return;
             }
         };
+        // Lent pieces come back with any answer to their job.
+        if let Reply::Summary { job, .. } | Reply::Refused { job, .. } = &reply {
+            if let Some((pieces, count)) = self.lent.remove(job) {
+                pieces.restore(&bytes, count);
+            }
+        }
         match reply {
             Reply::Ready { build } => {
                 if build == self.build {
@@ -497,7 +528,7 @@ impl Inner {
             }
             Reply::Chunk { job, start, end } => {
                 if self.sched.finished(id, job, start, end) {
-                    self.take_chunk(job, start, bytes);
+                    self.take_chunk(job, start, bytes.dyn_into::<Uint8Array>().ok());
                 }
             }
             Reply::Summary { job, summary } => {
@@ -583,19 +614,36 @@ impl Inner {
                 })
                 .map_err(JsValue::from)
                 .and_then(|msg| slot.worker.post_message(&msg)),
-                Work::Summary { pieces, .. } => protocol::to_js(&Request::Summarize {
+                Work::Summary { message: None, .. } => {
+                    // Posted once already: the worker that had it is gone,
+                    // and the pieces with it (`let_go`).
+                    continue;
+                }
+                Work::Summary {
+                    message: Some((array, buffers)),
+                    ..
+                } => protocol::to_js(&Request::Summarize {
                     job: a.job,
                     spec: state.spec.clone(),
                 })
                 .map_err(JsValue::from)
                 .and_then(|msg| {
-                    // Copied, not transferred: if this worker fails, the
-                    // next one gets them, and the page keeps them for the
-                    // next summary of the same trials.
-                    Reflect::set(&msg, &JsValue::from_str(BYTES_KEY), &pieces.to_js())?;
-                    slot.worker.post_message(&msg)
+                    Reflect::set(&msg, &JsValue::from_str(BYTES_KEY), array)?;
+                    slot.worker.post_message_with_transfer(&msg, buffers)
                 }),
             };
+            if let Some(JobState {
+                work: Work::Summary { message, .. },
+                ..
+            }) = self.jobs.get_mut(&a.job)
+            {
+                if let (Err(_), Some((array, _))) = (&posted, message.take()) {
+                    // Not sent, so not transferred: they are still here.
+                    if let Some((pieces, count)) = self.lent.remove(&a.job) {
+                        pieces.restore(&array, count);
+                    }
+                }
+            }
             if let Err(e) = posted {
                 warn(&format!(
                     "could not send work to a background worker: {e:?}"
@@ -610,6 +658,20 @@ impl Inner {
     /// the next would most likely fail the same way).
     fn let_go(&mut self, id: WorkerId) {
         let replace = self.sched.was_ready(id);
+        if let Some((job, _, _)) = self.sched.held(id) {
+            if let Some((pieces, _)) = self.lent.remove(&job) {
+                // Transferred to this worker: gone with it.
+                pieces.lose();
+                self.sched.cancel(job);
+                if let Some(JobState {
+                    work: Work::Summary { lost, .. },
+                    ..
+                }) = self.jobs.get_mut(&job)
+                {
+                    *lost = true;
+                }
+            }
+        }
         self.sched.remove_worker(id);
         if let Some(slot) = self.slots.remove(&id) {
             slot.worker.terminate();

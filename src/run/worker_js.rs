@@ -25,17 +25,16 @@ pub fn ready() -> Answer {
 
 /// The reply to one message from the page. Never fails: a message it cannot
 /// read is refused for the job it names, so that the page is not left waiting.
+/// Pieces lent with a message go back with its reply, whatever the reply.
 pub fn answer(side: &mut WorkerSide, data: &JsValue) -> Answer {
+    let lent = protocol::take_bytes(data).dyn_into::<Array>().ok();
     let (reply, bytes) = match protocol::from_js::<Request>(data.clone()) {
         Ok(req) => {
-            // A summary's pieces: copied out of the message one at a time,
-            // as the engine reads them.
-            let pieces = Reflect::get(data, &JsValue::from_str(BYTES_KEY))
-                .ok()
-                .and_then(|p| p.dyn_into::<Array>().ok());
-            let pieces = pieces
-                .into_iter()
-                .flat_map(|a| a.into_iter())
+            // A summary's pieces: copied out one at a time, as the engine
+            // reads them, so the buffers stay whole to go back.
+            let pieces = lent
+                .iter()
+                .flat_map(|a| a.iter())
                 .map(|p| Uint8Array::new(&p).to_vec());
             side.handle(&req, pieces)
         }
@@ -51,10 +50,21 @@ pub fn answer(side: &mut WorkerSide, data: &JsValue) -> Answer {
             (Reply::Refused { job, error }, None)
         }
     };
-    let Some(bytes) = bytes else {
-        return plain(&reply);
-    };
     let mut answer = plain(&reply);
+    if let Some(lent) = lent {
+        let buffers: Array = lent
+            .iter()
+            .filter_map(|p| p.dyn_into::<Uint8Array>().ok())
+            .map(|p| p.buffer())
+            .collect();
+        if Reflect::set(&answer.message, &JsValue::from_str(BYTES_KEY), &lent).is_ok() {
+            answer.transfer = Some(buffers);
+        }
+        return answer;
+    }
+    let Some(bytes) = bytes else {
+        return answer;
+    };
     // Transferred, not copied: the page gets this very buffer.
     let array = Uint8Array::from(bytes.as_slice());
     if Reflect::set(&answer.message, &JsValue::from_str(BYTES_KEY), &array).is_ok() {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::charts::{Distribution, DistributionChart, PayoutCurve, PayoutCurveChart};
-use crate::job::Outcome;
+use crate::job::{CHART_TRIALS, Outcome};
 use crate::plan_insights;
 
 #[component]
@@ -52,7 +52,7 @@ pub fn PlanResults(outcome: Arc<Outcome>) -> impl IntoView {
         .zip(outcome.plans())
         .map(|(p, samples)| Distribution {
             name: p.name.clone(),
-            values: samples.comp_cost.clone(),
+            values: samples.comp_cost[..samples.comp_cost.len().min(CHART_TRIALS)].to_vec(),
         })
         .collect();
     let attainment: Vec<Distribution> = s

@@ -272,7 +272,8 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
                 "The middle line is the median (P50); the outer lines are P10 and P90."
             </p>
             <RevenueHistogram
-                revenue=outcome.revenue().to_vec()
+                revenue=outcome.revenue_sample().to_vec()
+                trials=s.trials
                 target=target_revenue
                 p10=s.revenue.p10
                 p50=s.revenue.p50

@@ -65,6 +65,27 @@ function killOneWorker() {
   };
 }
 
+/** Kills the worker that gets the first summary to make, with the run's pieces in its hands. */
+function killTheSummarizer() {
+  const Real = Worker;
+  window.__spawned = 0;
+  let killed = false;
+  window.Worker = class extends Real {
+    constructor(...args) {
+      super(...args);
+      window.__spawned += 1;
+    }
+    postMessage(msg, ...rest) {
+      super.postMessage(msg, ...rest);
+      if (!killed && msg?.kind === 'summarize') {
+        killed = true;
+        this.terminate();
+        setTimeout(() => this.dispatchEvent(new ErrorEvent('error', { message: 'killed by the test' })), 0);
+      }
+    }
+  };
+}
+
 /** A browser whose Worker constructor throws, as under a strict policy. */
 function noWorkers() {
   window.Worker = function Worker() {
@@ -76,7 +97,9 @@ function noWorkers() {
 function cliMean(trials, seed) {
   const out = execFileSync(
     'cargo',
-    ['run', '-q', '--release', '-p', 'funnel-engine', '--bin', 'funnelsim', '--',
+    // The dev profile: the engine is built at opt-level 3 there too, and scripts/test has
+    // built it already for the native tests.
+    ['run', '-q', '-p', 'funnel-engine', '--bin', 'funnelsim', '--',
       'run', referencePath, '--trials', String(trials), '--seed', String(seed)],
     { cwd: root, encoding: 'utf8', timeout: 20 * 60_000, maxBuffer: 64 << 20 },
   );
@@ -203,7 +226,7 @@ describe('worker pool', () => {
     assert.notDeepEqual(await figures(page), before);
   });
 
-  test('a worker that dies mid-run is replaced and its chunk runs again, to the same figures', async () => {
+  test('a worker that dies mid-run is replaced and its work runs again, to the same figures', async () => {
     const clean = await newPage();
     await clean.goto(link(reference, 20000, { workers: 2 }));
     await settled(clean);
@@ -216,6 +239,14 @@ describe('worker pool', () => {
     assert.equal(await page.evaluate(() => window.__spawned), 3, 'two workers and one replacement');
     assert.deepEqual(await runner(page), { workers: '2', fallback: 'false' });
     assert.deepEqual(await figures(page), expected);
+
+    // Dead with the pieces it was summarising: they are gone, so the run runs again.
+    const again = await newPage();
+    await again.addInitScript(killTheSummarizer);
+    await again.goto(link(reference, 20000, { workers: 2 }));
+    await settled(again);
+    assert.equal(await again.evaluate(() => window.__spawned), 3, 'two workers and one replacement');
+    assert.deepEqual(await figures(again), expected);
   });
 
   test('workers start from a sub-path and inside an iframe', async () => {
