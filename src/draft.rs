@@ -22,6 +22,20 @@ pub use plans::{
 /// run on background workers and plans keep bounded memory (docs/bounds.md).
 pub const MAX_APP_TRIALS: u64 = funnel_engine::MAX_TRIALS;
 pub const DEFAULT_TRIALS: u64 = funnel_engine::DEFAULT_TRIALS;
+
+/// The most bytes of trials a run in the browser holds: the page keeps them
+/// (outside its wasm memory) and a worker summarising them holds them twice.
+pub const MAX_RUN_BYTES: u64 = 256 << 20;
+
+/// The most trials the app runs of `scenario`: `MAX_APP_TRIALS`, fewer when
+/// its months and plans make a trial big (60 months: 508,000; with 10 plans: 332,000).
+pub fn max_trials(scenario: &Scenario) -> u64 {
+    let per_trial = funnel_engine::codec::bytes_per_trial(
+        scenario.horizon_months as usize,
+        scenario.plans.len(),
+    );
+    (MAX_RUN_BYTES / per_trial.max(1) / 1_000 * 1_000).clamp(1_000, MAX_APP_TRIALS)
+}
 pub const DEFAULT_SEED: u64 = funnel_engine::DEFAULT_SEED;
 
 pub const MSG_PERCENT: &str = "Enter a percentage from 0 to 100";
@@ -374,6 +388,22 @@ impl Draft {
     /// Scenario and run settings together; errors from both.
     pub fn to_run(&self) -> Result<Run, Vec<FieldError>> {
         match (self.to_scenario(), self.run_settings()) {
+            (Ok(scenario), Ok((trials, _))) if trials > max_trials(&scenario) => {
+                Err(vec![FieldError::new(
+                    "trials",
+                    format!(
+                        "At most {} trials for {} months{} in the browser (its memory); \
+                         the command line runs more",
+                        crate::format::count(max_trials(&scenario) as f64),
+                        scenario.horizon_months,
+                        match scenario.plans.len() {
+                            0 => String::new(),
+                            1 => " and 1 incentive plan".into(),
+                            n => format!(" and {n} incentive plans"),
+                        }
+                    ),
+                )])
+            }
             (Ok(scenario), Ok((trials, seed))) => Ok(Run {
                 scenario,
                 trials,
@@ -884,6 +914,38 @@ mod tests {
 
     fn paths(errors: &[FieldError]) -> Vec<&str> {
         errors.iter().map(|e| e.path.as_str()).collect()
+    }
+
+    #[test]
+    fn a_run_too_big_for_the_browser_names_trials_and_its_limit() {
+        let reference = Scenario::from_json(include_str!("../scenarios/reference.json")).unwrap();
+        assert_eq!(
+            max_trials(&reference),
+            MAX_APP_TRIALS,
+            "12 months, no plans"
+        );
+        let mut d = Draft::from_scenario(&reference, 1_000_000, 1);
+        assert!(d.to_run().is_ok());
+        d.horizon_months = "60".into();
+        let errors = d.to_run().unwrap_err();
+        assert_eq!(paths(&errors), ["trials"]);
+        assert_eq!(
+            errors[0].message,
+            "At most 508,000 trials for 60 months in the browser (its memory); \
+             the command line runs more"
+        );
+        d.trials = "508000".into();
+        assert!(d.to_run().is_ok());
+        // The budget holds for the biggest trial the format allows.
+        let team = Scenario::from_json(include_str!("../scenarios/team-50-reps.json")).unwrap();
+        let mut big = team.clone();
+        big.horizon_months = MAX_HORIZON_MONTHS;
+        big.plans = (0..funnel_engine::scenario::MAX_PLANS)
+            .map(|_| team.plans[0].clone())
+            .collect();
+        let n = max_trials(&big);
+        let per_trial = funnel_engine::codec::bytes_per_trial(60, 10);
+        assert!(n * per_trial <= MAX_RUN_BYTES && n >= 100_000, "{n}");
     }
 
     #[test]

@@ -99,12 +99,18 @@ impl Reader<'_> {
     }
 }
 
+/// The bytes a trial takes in a chunk's encoding (and about as much in a
+/// `Chunk`), besides the bounded attainment sample and histograms: what a
+/// holder of many trials budgets its memory by.
+pub fn bytes_per_trial(months: usize, plans: usize) -> u64 {
+    (8 * (6 + months) + 28 * plans) as u64
+}
+
 impl Chunk {
     /// The chunk as bytes (see the module's layout).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer(Vec::with_capacity(
-            64 + self.len() * (8 * (6 + self.months)) + self.plans.len() * self.len() * 28,
-        ));
+        let per_trial = bytes_per_trial(self.months, self.plans.len());
+        let mut w = Writer(Vec::with_capacity(64 + self.len() * per_trial as usize));
         w.0.extend_from_slice(MAGIC);
         w.u64(self.start);
         w.u64(self.months as u64);
