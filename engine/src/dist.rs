@@ -259,9 +259,13 @@ pub fn binomial<R: Rng + ?Sized>(n: u64, p: f64, rng: &mut R) -> u64 {
     let flipped = p > 0.5;
     let p = if flipped { 1.0 - p } else { p };
     let k = if n <= BERNOULLI_UP_TO {
+        // `random::<f64>() < p` in integers: the uniform is (w >> 11) * 2^-53
+        // and p * 2^53 is exact, so w >> 11 < ceil(p * 2^53) is the same test
+        // (same bits) without a conversion and a multiply per draw.
+        let threshold = libm::ceil(p * TWO_53) as u64;
         let mut k = 0;
         for _ in 0..n {
-            k += u64::from(rng.random::<f64>() < p);
+            k += u64::from((rng.next_u64() >> 11) < threshold);
         }
         k
     } else if (n as f64) * p < INVERSION_BELOW {
@@ -273,6 +277,7 @@ pub fn binomial<R: Rng + ?Sized>(n: u64, p: f64, rng: &mut R) -> u64 {
 }
 
 const BERNOULLI_UP_TO: u64 = 16;
+const TWO_53: f64 = 9_007_199_254_740_992.0;
 /// As `rand_distr` (and the BINV paper): inversion below a mean of 10.
 const INVERSION_BELOW: f64 = 10.0;
 
