@@ -20,41 +20,64 @@ impl Alias {
     }
 
     /// Makes this the table of `weights`, reusing its memory.
+    ///
+    /// Vose's method with the work lists as fixed-size stacks indexed by hand:
+    /// a trial rebuilds one table per stage with open deals, and `Vec`'s
+    /// push, pop and clear were most of the cost. The same steps in the same
+    /// order as with `Vec`s, so the same table.
     pub fn rebuild(&mut self, weights: &[f64]) {
         let n = weights.len().max(1);
         let total: f64 = weights.iter().sum();
-        self.keep.clear();
+        self.keep.resize(n, 0.0);
+        self.other.resize(n, 0);
+        self.small.resize(n, 0);
+        self.large.resize(n, 0);
+        let keep = &mut self.keep[..];
         if total > 0.0 {
             let scale = n as f64 / total;
-            self.keep.extend(weights.iter().map(|w| w * scale));
-        }
-        self.keep.resize(n, 0.0);
-        if total <= 0.0 {
-            self.keep[0] = n as f64;
-        }
-        self.other.clear();
-        self.other.extend(0..n as u32);
-        self.small.clear();
-        self.large.clear();
-        for (i, &k) in self.keep.iter().enumerate() {
-            if k < 1.0 {
-                self.small.push(i as u32);
-            } else {
-                self.large.push(i as u32);
+            for (k, w) in keep.iter_mut().zip(weights) {
+                *k = w * scale;
+            }
+        } else {
+            keep.fill(0.0);
+            if total <= 0.0 {
+                keep[0] = n as f64;
             }
         }
-        while let (Some(s), Some(&l)) = (self.small.pop(), self.large.last()) {
-            let (s, l) = (s as usize, l as usize);
+        for (i, o) in self.other.iter_mut().enumerate() {
+            *o = i as u32;
+        }
+        let (small, large) = (&mut self.small[..], &mut self.large[..]);
+        let (mut smalls, mut larges) = (0, 0);
+        for (i, &k) in keep.iter().enumerate() {
+            if k < 1.0 {
+                small[smalls] = i as u32;
+                smalls += 1;
+            } else {
+                large[larges] = i as u32;
+                larges += 1;
+            }
+        }
+        // As `while let (Some(s), Some(&l)) = (small.pop(), large.last())`:
+        // a small entry is taken off even when no large one is left.
+        while smalls > 0 {
+            smalls -= 1;
+            let s = small[smalls] as usize;
+            if larges == 0 {
+                break;
+            }
+            let l = large[larges - 1] as usize;
             self.other[s] = l as u32;
-            self.keep[l] -= 1.0 - self.keep[s];
-            if self.keep[l] < 1.0 {
-                self.large.pop();
-                self.small.push(l as u32);
+            keep[l] -= 1.0 - keep[s];
+            if keep[l] < 1.0 {
+                larges -= 1;
+                small[smalls] = l as u32;
+                smalls += 1;
             }
         }
         // Whatever is left is 1 up to rounding.
-        for &i in self.small.iter().chain(&self.large) {
-            self.keep[i as usize] = 1.0;
+        for &i in small[..smalls].iter().chain(&large[..larges]) {
+            keep[i as usize] = 1.0;
         }
     }
 
@@ -91,6 +114,7 @@ impl Alias {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::RngExt;
 
     #[test]
     fn table_reproduces_the_weights() {
@@ -98,6 +122,73 @@ mod tests {
         let a = Alias::new(&w);
         for (p, q) in a.probabilities().iter().zip(w) {
             assert!((p - q).abs() < 1e-12, "{p} vs {q}");
+        }
+    }
+
+    /// The first version of `rebuild`, on `Vec`s, which the hand-indexed one must equal.
+    fn rebuild_with_vecs(weights: &[f64]) -> (Vec<f64>, Vec<u32>) {
+        let n = weights.len().max(1);
+        let total: f64 = weights.iter().sum();
+        let mut keep = Vec::new();
+        if total > 0.0 {
+            let scale = n as f64 / total;
+            keep.extend(weights.iter().map(|w| w * scale));
+        }
+        keep.resize(n, 0.0);
+        if total <= 0.0 {
+            keep[0] = n as f64;
+        }
+        let mut other: Vec<u32> = (0..n as u32).collect();
+        let (mut small, mut large) = (Vec::new(), Vec::new());
+        for (i, &k) in keep.iter().enumerate() {
+            if k < 1.0 {
+                small.push(i as u32);
+            } else {
+                large.push(i as u32);
+            }
+        }
+        while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
+            let (s, l) = (s as usize, l as usize);
+            other[s] = l as u32;
+            keep[l] -= 1.0 - keep[s];
+            if keep[l] < 1.0 {
+                large.pop();
+                small.push(l as u32);
+            }
+        }
+        for &i in small.iter().chain(&large) {
+            keep[i as usize] = 1.0;
+        }
+        (keep, other)
+    }
+
+    #[test]
+    fn rebuild_gives_the_tables_of_the_vec_version() {
+        let mut rng = crate::rng::trial_rng(8, 0, crate::rng::Stream::Counts);
+        let mut table = Alias::default();
+        for len in [0usize, 1, 2, 5, 24, 24, 7, 60, 3] {
+            for _ in 0..200 {
+                let weights: Vec<f64> = (0..len)
+                    .map(|_| {
+                        let u: f64 = rng.random();
+                        if u < 0.3 { 0.0 } else { u * u * 10.0 }
+                    })
+                    .collect();
+                table.rebuild(&weights);
+                let (keep, other) = rebuild_with_vecs(&weights);
+                assert_eq!((&table.keep, &table.other), (&keep, &other), "{weights:?}");
+            }
+        }
+        for weights in [vec![0.0; 4], vec![f64::NAN, 1.0], vec![1e300, 1e300]] {
+            table.rebuild(&weights);
+            let (keep, other) = rebuild_with_vecs(&weights);
+            assert_eq!(
+                (
+                    table.keep.iter().map(|k| k.to_bits()).collect::<Vec<_>>(),
+                    &table.other
+                ),
+                (keep.iter().map(|k| k.to_bits()).collect::<Vec<_>>(), &other)
+            );
         }
     }
 

@@ -34,9 +34,13 @@ pub fn exp_with(table: &[f64; 64], x: f64) -> f64 {
     // Adding and removing 1.5 * 2^52 rounds to the nearest integer in plain
     // IEEE arithmetic (no call to a rounding function on baseline x86-64).
     const SHIFT: f64 = 6_755_399_441_055_744.0;
-    let kf = (x * INV_LN2_N + SHIFT) - SHIFT;
+    let shifted = x * INV_LN2_N + SHIFT;
+    let kf = shifted - SHIFT;
     let r = (x - kf * LN2_N_HI) - kf * LN2_N_LO;
-    let k = kf as i64;
+    // `shifted` and SHIFT share an exponent, so the integer k is the difference
+    // of their bits: no float-to-int conversion (which Rust saturates, at the
+    // cost of compares and selects on every call).
+    let k = shifted.to_bits() as i64 - SHIFT.to_bits() as i64;
     let j = (k & 63) as usize;
     let q = k >> 6;
     // exp(r) for |r| <= ln2/128: Taylor to r^5 leaves < 1e-16 relative error.

@@ -87,8 +87,13 @@ fn plans_and_capacity_summaries_are_pinned() {
 // paired), attainment percentiles come from a histogram, and serde_json reads
 // floats back exactly (float_roundtrip). Issue 8: the engine's own binomial
 // front (Bernoulli sums and inversion without `pow`) re-pins the week-by-week
-// and capacity values.
-const GOLDEN_PLANS_CAPACITY_JSON: [u64; 2] = [9422243741276180443, 11679693527918481308];
+// and capacity values. Issue 8 again: the week-by-week method runs stage after
+// stage, each stage (and the weekly leads) on its own stream, so a plan reruns
+// only the stages its effect reaches; the same law, other draws, so the
+// week-by-week and capacity values are re-pinned. And binomials with a mean of
+// 10 or more are drawn by BTRS instead of rand_distr's BTPE (both exact; other
+// draws): re-pinned again.
+const GOLDEN_PLANS_CAPACITY_JSON: [u64; 2] = [9422243741276180443, 3694805207475712514];
 const GOLDEN_STREAM: [u64; 2] = [13615270167299104685, 15151348821694998933];
 const GOLDEN_POISSON: [u64; 3] = [
     4707027883707905133,
@@ -97,8 +102,8 @@ const GOLDEN_POISSON: [u64; 3] = [
 ];
 const GOLDEN_POISSON_JSON: u64 = 1263527530619952628;
 const GOLDEN_FIXED: [u64; 3] = [
-    4707014267938162858,
-    4704399134728538067,
-    4644264635919321006,
+    4707011636803621534,
+    4704528903099838339,
+    4644263756310018785,
 ];
-const GOLDEN_FIXED_JSON: u64 = 3553811565968980457;
+const GOLDEN_FIXED_JSON: u64 = 12782289604871452636;

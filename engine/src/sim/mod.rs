@@ -54,8 +54,15 @@ pub struct Simulation {
     adjustment: Adjustment,
     team: Option<team::TeamModel>,
     plans: Vec<team::PlanModel>,
-    thinned: Option<Thinned>,
+    funnel: Funnel,
     open_deals: OpenDeals,
+}
+
+/// The method's per-scenario tables.
+#[derive(Clone, Debug)]
+enum Funnel {
+    Thinned(Thinned),
+    Stepper(stepper::Stepper),
 }
 
 impl Simulation {
@@ -121,7 +128,10 @@ impl Simulation {
             )]));
         }
         Ok(Simulation {
-            thinned: (method == Method::Thinned).then(|| Thinned::new(scenario)),
+            funnel: match method {
+                Method::Thinned => Funnel::Thinned(Thinned::new(scenario)),
+                Method::Stepper => Funnel::Stepper(stepper::Stepper::new(scenario)),
+            },
             open_deals: OpenDeals::new(scenario),
             scenario: scenario.clone(),
             seed,
@@ -227,7 +237,7 @@ impl Simulation {
         if let Some(team) = &self.team {
             out.draws += team.draw(self.seed, trial, &mut scratch.team);
         }
-        self.run_funnel(trial, multiplier, out, scratch);
+        self.run_funnel(trial, multiplier, out, scratch, None);
 
         // Taken out so each plan can fill its result while `out` is read.
         let mut results = std::mem::take(&mut out.plans);
@@ -245,6 +255,7 @@ impl Simulation {
                     multiplier * plan.leads_scale(),
                     &mut plan_out,
                     scratch,
+                    Some((multiplier, &*out)),
                 );
                 plan.evaluate(&plan_out, result);
                 out.draws += plan_out.draws;
@@ -258,19 +269,37 @@ impl Simulation {
 
     /// Moves deals through the funnel with the given rates (in `out.rates`)
     /// and lead multiplier, then values the won deals. Plans rerun this with
-    /// their effect on the same streams (common random numbers).
-    fn run_funnel(&self, trial: u64, multiplier: f64, out: &mut TrialOut, scratch: &mut Scratch) {
-        match (&self.thinned, self.method) {
-            (Some(thinned), Method::Thinned) => {
+    /// their effect on the same streams (common random numbers), passing the
+    /// headline run (its multiplier and outcome) that the week-by-week method
+    /// can reuse.
+    fn run_funnel(
+        &self,
+        trial: u64,
+        multiplier: f64,
+        out: &mut TrialOut,
+        scratch: &mut Scratch,
+        headline: Option<(f64, &TrialOut)>,
+    ) {
+        match &self.funnel {
+            Funnel::Thinned(thinned) => {
                 thinned.leads(self.seed, trial, multiplier, out);
                 self.open_deals
                     .run(self.seed, trial, out, &mut scratch.open);
                 out.derive_flows(&self.scenario);
             }
-            _ => {
-                let mut rng = trial_rng(self.seed, trial, Stream::Counts);
-                stepper::run(self, multiplier, out, &mut rng);
-                out.draws += rng.draws();
+            Funnel::Stepper(stepper) => {
+                let streams = OutcomeStreams::new(self.seed, trial, Stream::Counts);
+                match headline {
+                    None => stepper.run(multiplier, out, streams, &mut scratch.stepper),
+                    Some((headline_multiplier, headline)) => stepper.rerun(
+                        multiplier,
+                        headline_multiplier,
+                        headline,
+                        out,
+                        streams,
+                        &mut scratch.stepper,
+                    ),
+                }
             }
         }
         match &self.team {
@@ -305,5 +334,6 @@ impl Simulation {
 pub struct Scratch {
     open: open_deals::Scratch,
     team: team::TeamDraw,
+    stepper: stepper::Scratch,
     plan_out: Option<TrialOut>,
 }
