@@ -3,6 +3,7 @@
 //! `funnelbench [SCENARIO.json] [--trials N] [--repeat R]`
 //! `funnelbench --shortcut` measures the error of the deal-value sum shortcut.
 
+use std::io::Write;
 use std::time::Instant;
 
 use funnel_engine::{Scenario, Simulation, Summary};
@@ -65,7 +66,10 @@ fn main() {
     let t0 = Instant::now();
     let levers = funnel_engine::levers::sensitivity(&scenario, &all, trials, 1).map(|e| e.len());
     let sensitivity_secs = t0.elapsed().as_secs_f64();
-    println!(
+    // A closed pipe (`| head -1`) ends the output, not the program with a panic.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
         "native: {} trials of \"{}\" ({:?} method): best of {repeat} {:.1} ms = {:.0} trials/s; with summary {:.1} ms; mean revenue {:.0}",
         trials,
         scenario.name,
@@ -76,7 +80,8 @@ fn main() {
         checksum
     );
     if let Ok(n) = levers {
-        println!(
+        let _ = writeln!(
+            out,
             "native: sensitivity, {n} levers x {trials} trials on the same seed: {:.0} ms",
             sensitivity_secs * 1e3
         );
