@@ -1,11 +1,13 @@
 // Benchmark of the WASM release build in headless Chromium (not a test: it asserts no speed).
 //
-//   node tests/e2e/bench.mjs [--dist DIR] [--trials N] [--timeout SECONDS] [--workers-only]
+//   node tests/e2e/bench.mjs [--dist DIR] [--dev-dist DIR] [--trials N] [--timeout SECONDS] [--workers-only]
 //
 // Serves DIR (default: dist/ at the repository root, from `trunk build --release`) on
 // 127.0.0.1 and prints, each beside a second figure measured in the same run:
 // - the engine on one core in WASM (`/?bench&trials=N`: the app's JSON in `<output id="bench">`);
 // - the .wasm files, raw and gzipped;
+// - a fresh page's first results (the default preset), for DIR and for --dev-dist (a
+//   `trunk build` without --release: what ./scripts/serve serves);
 // - with `workers=1` and `workers=2`: the lever sweep of the reference scenario at 10,000
 //   trials, 1,000,000 trials from the edit to the results, and the longest main-thread task
 //   meanwhile (a PerformanceObserver of long tasks).
@@ -15,11 +17,12 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { here, launchChromium, serve } from './harness.mjs';
 
-const opts = { dist: resolve(here, '..', '..', 'dist'), trials: 10000, timeout: 300, workersOnly: false };
+const opts = { dist: resolve(here, '..', '..', 'dist'), devDist: null, trials: 10000, timeout: 300, workersOnly: false };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const [key, value] = [argv[i], argv[i + 1]];
   if (key === '--dist') { opts.dist = resolve(value); i++; }
+  else if (key === '--dev-dist') { opts.devDist = resolve(value); i++; }
   else if (key === '--trials') { opts.trials = Number(value); i++; }
   else if (key === '--timeout') { opts.timeout = Number(value); i++; }
   else if (key === '--workers-only') { opts.workersOnly = true; }
@@ -77,6 +80,26 @@ async function sizes() {
   }
 }
 
+/** A fresh page of `dir` (the default preset, its own trials): ms from navigation to results. */
+async function firstResults(dir) {
+  const srv = await serve(dir);
+  try {
+    const times = [];
+    for (let i = 0; i < 3; i++) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      page.setDefaultTimeout(opts.timeout * 1000);
+      await page.goto(`http://127.0.0.1:${srv.address().port}/`);
+      await page.waitForFunction(() => document.querySelector('#status')?.dataset.phase === 'done'
+        && document.querySelector('#mean-revenue'), null, { polling: 20 });
+      times.push(await page.evaluate(() => performance.now()));
+      await page.close();
+    }
+    return Math.round(Math.min(...times));
+  } finally {
+    srv.close();
+  }
+}
+
 /** Lever sweep at 10,000 trials, then 1,000,000 trials from the edit to the results. */
 async function withWorkers(workers) {
   const page = await newPage();
@@ -106,6 +129,10 @@ try {
   if (!opts.workersOnly) {
     await engineOneCore();
     await sizes();
+    const release = await firstResults(opts.dist);
+    const dev = opts.devDist ? await firstResults(opts.devDist) : null;
+    console.log(`fresh page to first results (default preset, best of 3): release build ${release} ms` +
+      (dev === null ? '' : `; dev build, what ./scripts/serve serves, ${dev} ms`));
   }
   const one = await withWorkers(1);
   const two = await withWorkers(2);
