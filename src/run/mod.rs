@@ -81,7 +81,9 @@ impl Pieces {
         Pieces(SendWrapper::new(Rc::new(RefCell::new(Held::Here(pieces)))))
     }
 
-    /// Waits while the pieces are lent; `false` if they are lost.
+    /// Waits while the pieces are lent; `false` if they are lost. No run may
+    /// be waiting on the pool meanwhile, so this wait gives up a worker that
+    /// keeps them past its deadline itself (they are then lost).
     pub async fn home(&self) -> bool {
         loop {
             match &*self.0.borrow() {
@@ -90,6 +92,7 @@ impl Pieces {
                 Held::Lent => {}
             }
             browser::sleep(20).await;
+            pool::check_now();
         }
     }
 

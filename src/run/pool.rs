@@ -216,6 +216,18 @@ async fn start(size: usize) -> Option<Shared> {
     }
 }
 
+/// Gives up overdue workers now, as a waiting run does at every tick: for a
+/// wait outside any run (pieces lent to a worker that stopped answering).
+pub fn check_now() {
+    POOL.with(|p| {
+        if let State::Up(inner) = &*p.borrow() {
+            if let Ok(mut i) = inner.try_borrow_mut() {
+                i.check();
+            }
+        }
+    });
+}
+
 /// Drops every job on the pool at once (Stop: it ends every run of the
 /// current generation, so none of them should get another chunk). Their runs
 /// return `Cancelled`; busy workers finish their chunk, unheeded.
