@@ -617,6 +617,7 @@ impl Inner {
             else {
                 continue;
             };
+            let summary = matches!(state.work, Work::Summary { .. });
             let posted = match &state.work {
                 Work::Trials { .. } => protocol::to_js(&Request::Run {
                     job: a.job,
@@ -626,11 +627,11 @@ impl Inner {
                 })
                 .map_err(JsValue::from)
                 .and_then(|msg| slot.worker.post_message(&msg)),
-                Work::Summary { message: None, .. } => {
-                    // Posted once already: the worker that had it is gone,
-                    // and the pieces with it (`let_go`).
-                    continue;
-                }
+                // Posted once already (`let_go` ends the job if its worker
+                // dies with the pieces, so this is not meant to happen).
+                Work::Summary { message: None, .. } => Err(JsValue::from_str(
+                    "the trials to summarise were handed out already",
+                )),
                 Work::Summary {
                     message: Some((array, buffers)),
                     ..
@@ -660,6 +661,16 @@ impl Inner {
                 warn(&format!(
                     "could not send work to a background worker: {e:?}"
                 ));
+                if summary {
+                    // Not handed on to another worker: the run reports it.
+                    self.stop_job(
+                        a.job,
+                        vec![FieldError::new(
+                            "",
+                            "could not hand the trials to a background worker to summarise",
+                        )],
+                    );
+                }
                 self.let_go(a.worker);
             }
         }
