@@ -61,4 +61,26 @@ describe('hostile links', () => {
     await page.click('#stop');
     await page.waitForSelector('#status[data-phase="stopped"]');
   });
+
+  test('a run too big for the browser\'s memory names trials, and fewer trials run', async () => {
+    // 1,000,000 trials of 60 months would hold 528 MB of trials on the page, twice on a worker.
+    const scenario = {
+      version: 1,
+      name: 'Five years',
+      horizon_months: 60,
+      leads: { per_month: 100 },
+      stages: [{ name: 'Lead', conversion: 0.2, days: 10 }],
+      deal_size: { median: 1000, p90: 3000 },
+    };
+    const page = await newPage();
+    await page.goto(link(scenario, 1000000));
+    await page.waitForSelector('#status[data-phase="invalid"]');
+    assert.match(
+      await page.textContent('#f-trials-error'),
+      /^Trials: At most 508,000 trials for 60 months in the browser \(its memory\); the command line runs more$/,
+    );
+    await page.locator('#f-trials').fill('508000');
+    await settled(page);
+    assert.match(await page.textContent('#done-note'), /^508,000 trials, seed 1, in /);
+  });
 });
