@@ -167,7 +167,7 @@ pub fn ScenarioForm() -> impl IntoView {
                         value=trials
                         on_input=set_trials
                         inputmode="numeric"
-                        hint="Up to 1,000,000; more trials, smaller error"
+                        hint="Up to 1,000,000 (fewer for long horizons or many plans); more trials, smaller error"
                     />
                     <div class="seed-group">
                         <TextField
