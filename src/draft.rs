@@ -388,27 +388,30 @@ impl Draft {
     /// Scenario and run settings together; errors from both.
     pub fn to_run(&self) -> Result<Run, Vec<FieldError>> {
         match (self.to_scenario(), self.run_settings()) {
-            (Ok(scenario), Ok((trials, _))) if trials > max_trials(&scenario) => {
-                Err(vec![FieldError::new(
-                    "trials",
-                    format!(
-                        "At most {} trials for {} months{} in the browser (its memory); \
-                         the command line runs more",
-                        crate::format::count(max_trials(&scenario) as f64),
-                        scenario.horizon_months,
-                        match scenario.plans.len() {
-                            0 => String::new(),
-                            1 => " and 1 incentive plan".into(),
-                            n => format!(" and {n} incentive plans"),
-                        }
-                    ),
-                )])
+            (Ok(scenario), Ok((trials, seed))) => {
+                let most = max_trials(&scenario);
+                if trials > most {
+                    return Err(vec![FieldError::new(
+                        "trials",
+                        format!(
+                            "At most {} trials for {} months{} in the browser (its memory); \
+                             the command line runs more",
+                            crate::format::count(most as f64),
+                            scenario.horizon_months,
+                            match scenario.plans.len() {
+                                0 => String::new(),
+                                1 => " and 1 incentive plan".into(),
+                                n => format!(" and {n} incentive plans"),
+                            }
+                        ),
+                    )]);
+                }
+                Ok(Run {
+                    scenario,
+                    trials,
+                    seed,
+                })
             }
-            (Ok(scenario), Ok((trials, seed))) => Ok(Run {
-                scenario,
-                trials,
-                seed,
-            }),
             (a, b) => {
                 let mut errors = a.err().unwrap_or_default();
                 errors.extend(b.err().unwrap_or_default());

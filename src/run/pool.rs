@@ -284,47 +284,39 @@ pub async fn run(
     let _cancel = CancelOnDrop { pool, job };
     let mut reported = None;
     loop {
-        wait(pool, job, TICK_MS).await;
-        if !current() {
-            return Err(PoolError::Stopped(Stopped::Cancelled));
-        }
-        let mut i = pool.borrow_mut();
-        i.check();
-        let Inner { sched, jobs, .. } = &mut *i;
-        let Some(state) = jobs.get_mut(&job) else {
-            return Err(PoolError::Stopped(Stopped::Cancelled));
-        };
-        if let Some(errors) = state.stopped.take() {
-            return Err(PoolError::Stopped(Stopped::Refused(errors)));
-        }
-        if sched.has_failed(job) {
-            return Err(PoolError::Stopped(Stopped::Refused(vec![FieldError::new(
-                "",
-                "the background workers kept failing on this run",
-            )])));
-        }
-        if sched.is_complete(job) {
+        let mut now = None;
+        let ran = tick(pool, job, current, |sched, state| {
+            if sched.has_failed(job) {
+                return Some(Err(PoolError::Stopped(Stopped::Refused(vec![
+                    FieldError::new("", "the background workers kept failing on this run"),
+                ]))));
+            }
+            if !sched.is_complete(job) {
+                now = sched.progress(job);
+                return None;
+            }
             let Work::Trials { merger, pieces } = &mut state.work else {
-                return Err(PoolError::Stopped(Stopped::Cancelled));
+                return Some(Err(PoolError::Stopped(Stopped::Cancelled)));
             };
-            let merger = std::mem::take(merger);
             let pieces = pieces
                 .take()
                 .map(|p| Pieces::new(p.into_values().collect()));
-            drop(i);
-            let trials = merger.finish().map_err(|_| {
-                PoolError::Stopped(Stopped::Refused(vec![FieldError::new(
-                    "trials",
-                    "must be at least 1",
-                )]))
-            })?;
-            return Ok(Ran { trials, pieces });
+            Some(
+                std::mem::take(merger)
+                    .finish()
+                    .map(|trials| Ran { trials, pieces })
+                    .map_err(|_| {
+                        PoolError::Stopped(Stopped::Refused(vec![FieldError::new(
+                            "trials",
+                            "must be at least 1",
+                        )]))
+                    }),
+            )
+        })
+        .await?;
+        if let Some(ran) = ran {
+            return Ok(ran);
         }
-        if sched.counts() == (0, 0) {
-            return Err(PoolError::NoWorkers);
-        }
-        let now = sched.progress(job);
-        drop(i);
         if now != reported {
             if let Some((done, total)) = now {
                 progress(from + done, from + total);
@@ -332,6 +324,38 @@ pub async fn run(
             reported = now;
         }
     }
+}
+
+/// One tick of a run waiting on its job: waits for a change or `TICK_MS`,
+/// gives up overdue workers, then lets `look` see whether the job is done
+/// (`Some`). `Err` when the run is no longer wanted, its job is gone or was
+/// stopped, or no worker is left.
+async fn tick<R>(
+    pool: &Shared,
+    job: JobId,
+    current: &impl Fn() -> bool,
+    look: impl FnOnce(&Scheduler, &mut JobState) -> Option<Result<R, PoolError>>,
+) -> Result<Option<R>, PoolError> {
+    wait(pool, job, TICK_MS).await;
+    if !current() {
+        return Err(PoolError::Stopped(Stopped::Cancelled));
+    }
+    let mut i = pool.borrow_mut();
+    i.check();
+    let Inner { sched, jobs, .. } = &mut *i;
+    let Some(state) = jobs.get_mut(&job) else {
+        return Err(PoolError::Stopped(Stopped::Cancelled));
+    };
+    if let Some(errors) = state.stopped.take() {
+        return Err(PoolError::Stopped(Stopped::Refused(errors)));
+    }
+    if let Some(done) = look(sched, state) {
+        return done.map(Some);
+    }
+    if sched.counts() == (0, 0) {
+        return Err(PoolError::NoWorkers);
+    }
+    Ok(None)
 }
 
 /// The summary of the run of `spec` whose chunks' bytes are `pieces`, from
@@ -365,29 +389,16 @@ pub async fn summarize(
     };
     let _cancel = CancelOnDrop { pool, job };
     loop {
-        wait(pool, job, TICK_MS).await;
-        if !current() {
-            return Err(PoolError::Stopped(Stopped::Cancelled));
-        }
-        let mut i = pool.borrow_mut();
-        i.check();
-        let Inner { sched, jobs, .. } = &mut *i;
-        let Some(state) = jobs.get_mut(&job) else {
-            return Err(PoolError::Stopped(Stopped::Cancelled));
-        };
-        if let Work::Summary { summary, lost, .. } = &mut state.work {
-            if let Some(summary) = summary.take() {
-                return Ok(Some(*summary));
-            }
-            if *lost {
-                return Ok(None);
-            }
-        }
-        if let Some(errors) = state.stopped.take() {
-            return Err(PoolError::Stopped(Stopped::Refused(errors)));
-        }
-        if sched.counts() == (0, 0) {
-            return Err(PoolError::NoWorkers);
+        let done = tick(pool, job, current, |_, state| match &mut state.work {
+            Work::Summary { summary, lost, .. } => match summary.take() {
+                Some(summary) => Some(Ok(Some(*summary))),
+                None => lost.then_some(Ok(None)),
+            },
+            Work::Trials { .. } => None,
+        })
+        .await?;
+        if let Some(summary) = done {
+            return Ok(summary);
         }
     }
 }
