@@ -149,6 +149,22 @@ pub fn count(x: f64) -> String {
     }
 }
 
+/// A number of deals: whole above 10, one decimal below ("2.4 deals").
+pub fn deals(x: f64) -> String {
+    let n = deal_count(x);
+    let unit = if n == "1" { "deal" } else { "deals" };
+    format!("{n} {unit}")
+}
+
+/// A number of deals without the unit.
+pub fn deal_count(x: f64) -> String {
+    if x.is_finite() && x.abs() < 10.0 && (x - x.round()).abs() >= 0.05 {
+        format!("{x:.1}")
+    } else {
+        count(x)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,5 +294,13 @@ mod tests {
         assert_eq!(group_digits("1234"), "1,234");
         assert_eq!(group_digits("123456"), "123,456");
         assert_eq!(group_digits("1234567"), "1,234,567");
+    }
+
+    #[test]
+    fn deal_counts() {
+        assert_eq!(deals(1.0), "1 deal");
+        assert_eq!(deals(2.44), "2.4 deals");
+        assert_eq!(deals(1234.4), "1,234 deals");
+        assert_eq!(deal_count(3.0), "3");
     }
 }

@@ -1,25 +1,25 @@
 //! The browser app: a sales leader describes their funnel and sees a Monte
-//! Carlo revenue forecast, recomputed in the page.
+//! Carlo revenue forecast, computed in the page's workers.
 //!
-//! Plain logic lives in small modules with one job each (`draft`, `link`,
-//! `base64url`, `insights`, `job`, `presets`, `bench`); `browser` holds the few
-//! calls into the browser; `ui` holds the components.
+//! The folders are the layers, each using only those above it in this list:
+//! `form` (the typed text of the form and its scenario), `share` (the
+//! scenario in and out of the page: links, files, presets), `run` (where
+//! trials run: the worker pool, or the page), `jobs` (what the page asks for:
+//! the headline run, the lever sweep, the goal search), `words` (every
+//! sentence and number format the results produce), `charts` (geometry as
+//! pure functions, components that only draw), `ui` (components, and in
+//! `ui::state` the signals and the controller). `browser` holds the few calls
+//! into the browser; `bench` is the `?bench` page.
 
-pub mod base64url;
 pub mod bench;
 pub mod browser;
 pub mod charts;
-pub mod draft;
+pub mod form;
 pub mod format;
-pub mod goal_search;
-pub mod insights;
-pub mod job;
-pub mod lever_insights;
-pub mod levers_job;
-pub mod link;
-pub mod plan_insights;
-pub mod presets;
+pub mod jobs;
 pub mod run;
+pub mod share;
 pub mod ui;
+pub mod words;
 
 pub use ui::App;

@@ -384,18 +384,28 @@ fn bottleneck(stages: &[StageSummary]) -> Option<Bottleneck> {
             lost_value: stages[i].lost_value,
         });
     }
-    stages
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.lost_value > 0.0)
-        .max_by(|a, b| a.1.lost_value.total_cmp(&b.1.lost_value))
-        .map(|(i, s)| Bottleneck {
+    biggest_leak(stages).map(|i| {
+        let s = &stages[i];
+        Bottleneck {
             stage: i,
             name: s.name.clone(),
             reason: "value lost".into(),
             weeks_full: s.capacity.as_ref().map_or(0.0, |c| c.weeks_full),
             lost_value: s.lost_value,
-        })
+        }
+    })
+}
+
+/// The stage where the most value is lost (the largest `lost_value`), or
+/// `None` when nothing is lost anywhere: the bottleneck when no capacity is
+/// the limit, and what the page calls the biggest leak.
+pub fn biggest_leak(stages: &[StageSummary]) -> Option<usize> {
+    stages
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.lost_value.is_finite() && s.lost_value > 0.0)
+        .max_by(|a, b| a.1.lost_value.total_cmp(&b.1.lost_value))
+        .map(|(i, _)| i)
 }
 
 fn plan_summaries(sim: &Simulation, all: &Chunk) -> Vec<PlanSummary> {

@@ -134,7 +134,7 @@ pub fn wanted_size() -> usize {
         .map(|w| w.navigator().hardware_concurrency())
         .filter(|n| n.is_finite() && *n >= 1.0)
         .map_or(1, |n| n as usize);
-    crate::link::workers(&browser::hash())
+    crate::share::link::workers(&browser::hash())
         .unwrap_or(hardware)
         .clamp(1, MAX_WORKERS)
 }

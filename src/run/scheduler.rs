@@ -516,7 +516,7 @@ mod tests {
 
     #[test]
     fn merged_in_any_order_is_the_run_to_the_bit() {
-        let scenario = crate::presets::default_preset().scenario();
+        let scenario = crate::share::presets::default_preset().scenario();
         let sim = Simulation::new(&scenario, 5_300, 9).unwrap();
         let whole = sim.run_all();
         let parts: Vec<_> = crate::run::chunks(5_300).collect();

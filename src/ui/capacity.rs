@@ -6,20 +6,20 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::job::Outcome;
-use crate::lever_insights as words;
+use crate::jobs::headline::Forecast;
+use crate::words;
 
 /// "Discovery is the bottleneck: …", when a capacity is the limit.
 #[component]
-pub fn BottleneckSentence(outcome: Arc<Outcome>) -> impl IntoView {
-    words::bottleneck_sentence(&outcome.summary)
+pub fn BottleneckSentence(forecast: Arc<Forecast>) -> impl IntoView {
+    words::funnel::bottleneck_sentence(&forecast.summary)
         .map(|s| view! { <p class="bottleneck" id="bottleneck-sentence">{s}</p> })
 }
 
 /// Each stage with a capacity: utilisation, weeks full, the queue at the end.
 #[component]
-pub fn CapacityTable(outcome: Arc<Outcome>) -> impl IntoView {
-    let rows = words::capacity_rows(&outcome.summary);
+pub fn CapacityTable(forecast: Arc<Forecast>) -> impl IntoView {
+    let rows = words::funnel::capacity_rows(&forecast.summary);
     (!rows.is_empty()).then(|| {
         view! {
             <div class="table-wrap" tabindex="0" role="region" aria-label="Stage capacity">
@@ -62,8 +62,8 @@ pub fn CapacityTable(outcome: Arc<Outcome>) -> impl IntoView {
 /// Deals lost at each stage: how many, their share of all losses, and what
 /// they would have been worth had they moved on.
 #[component]
-pub fn DropoffTable(outcome: Arc<Outcome>) -> impl IntoView {
-    let (rows, total) = words::dropoff_rows(&outcome.summary);
+pub fn DropoffTable(forecast: Arc<Forecast>) -> impl IntoView {
+    let (rows, total) = words::funnel::dropoff_rows(&forecast.summary);
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Drop-off by stage">
             <table id="dropoff-table">

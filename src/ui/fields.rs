@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::draft::{Draft, field_id, field_label};
+use crate::form::{Draft, field_id, field_label};
 use crate::ui::state::use_ctx;
 
 /// A text input bound to a field of the draft.

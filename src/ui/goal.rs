@@ -9,11 +9,11 @@ use funnel_engine::goal::{GoalAnswer, GoalLever};
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::draft::Run;
-use crate::goal_search::{self, SearchEnded};
-use crate::lever_insights as words;
+use crate::form::Run;
+use crate::jobs::goal::{self, SearchEnded};
 use crate::ui::levers::{WhatIfNote, WhatIfSource, use_levers};
 use crate::ui::state::use_ctx;
+use crate::words;
 use funnel_engine::job::GoalSearch;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -47,10 +47,10 @@ pub fn GoalPanel() -> impl IntoView {
     let token = StoredValue::new(0u64);
 
     let confidence_error =
-        Memo::new(move |_| confidence.with(|c| words::parse_confidence(c).err()));
+        Memo::new(move |_| confidence.with(|c| crate::form::parse_confidence(c).err()));
     let options = Memo::new(move |_| {
         ctx.draft.with(|d| {
-            words::goal_options(&d.stages.iter().map(|s| s.name.clone()).collect::<Vec<_>>())
+            words::goal::goal_options(&d.stages.iter().map(|s| s.name.clone()).collect::<Vec<_>>())
         })
     });
     let has_target = Memo::new(move |_| ctx.draft.with(|d| !d.target.trim().is_empty()));
@@ -66,7 +66,7 @@ pub fn GoalPanel() -> impl IntoView {
     });
 
     let find = move |_| {
-        let Ok(conf) = words::parse_confidence(&confidence.get_untracked()) else {
+        let Ok(conf) = crate::form::parse_confidence(&confidence.get_untracked()) else {
             browser::focus("goal-confidence");
             return;
         };
@@ -76,7 +76,7 @@ pub fn GoalPanel() -> impl IntoView {
             ));
             return;
         };
-        let lever = words::goal_lever(&choice.get_untracked(), run.scenario.stages.len())
+        let lever = words::goal::goal_lever(&choice.get_untracked(), run.scenario.stages.len())
             .unwrap_or(GoalLever::Leads);
         let search = match GoalSearch::new(&run.scenario, &lever, conf, run.trials, run.seed) {
             Ok(s) => s,
@@ -104,10 +104,10 @@ pub fn GoalPanel() -> impl IntoView {
         });
         ctx.announce.set("Looking for the answer…".into());
         leptos::task::spawn_local(async move {
-            let ended = goal_search::search(search, current, move |s, fraction| {
+            let ended = goal::search(search, current, move |s, fraction| {
                 if current() {
                     phase.set(GoalPhase::Running {
-                        text: words::goal_progress(
+                        text: words::goal::goal_progress(
                             s.lever(),
                             s.next_candidate().unwrap_or(0.0),
                             s.runs(),
@@ -123,7 +123,7 @@ pub fn GoalPanel() -> impl IntoView {
             }
             match ended {
                 SearchEnded::Done(answer) => {
-                    let sentence = words::goal_sentence(&answer, &run.scenario);
+                    let sentence = words::goal::goal_sentence(&answer, &run.scenario);
                     ctx.announce.set(sentence.clone());
                     done.set(Some(Arc::new(GoalDone {
                         run,
@@ -158,7 +158,7 @@ pub fn GoalPanel() -> impl IntoView {
         levers.apply(
             ctx,
             run,
-            words::goal_what_if_label(&d.answer, &d.run.scenario),
+            words::goal::goal_what_if_label(&d.answer, &d.run.scenario),
             WhatIfSource::Goal,
         );
     };

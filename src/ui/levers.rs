@@ -9,11 +9,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::charts::TornadoChart;
-use crate::draft::{Draft, Run};
-use crate::job::Outcome;
-use crate::lever_insights as words;
-use crate::levers_job::{self, LeverResults, SweepEnded};
+use crate::form::{Draft, Run};
+use crate::jobs::headline::Forecast;
+use crate::jobs::levers::{self, LeverResults, SweepEnded};
 use crate::ui::state::{Ctx, Phase, use_ctx};
+use crate::words;
 
 /// Where the lever job stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -84,12 +84,12 @@ impl Levers {
         };
         Effect::new(move |_| {
             let idle = ctx.phase.with(|p| *p == Phase::Idle);
-            let outcome = ctx.results.get();
+            let forecast = ctx.results.get();
             if !idle {
                 return;
             }
-            if let Some(outcome) = outcome {
-                levers.maybe_launch(ctx, outcome);
+            if let Some(forecast) = forecast {
+                levers.maybe_launch(ctx, forecast);
             }
         });
         // Back (or any change) that returns the form to what it was before a
@@ -109,8 +109,8 @@ impl Levers {
         levers
     }
 
-    fn maybe_launch(self, ctx: Ctx, outcome: Arc<Outcome>) {
-        let run = &outcome.run;
+    fn maybe_launch(self, ctx: Ctx, forecast: Arc<Forecast>) {
+        let run = &forecast.run;
         if self
             .results
             .with_untracked(|r| r.as_ref().is_some_and(|r| &r.run == run))
@@ -128,15 +128,15 @@ impl Levers {
                 _ => {}
             }
         }
-        self.launch(ctx, outcome);
+        self.launch(ctx, forecast);
     }
 
     /// Tests every lever of the forecast on screen, in the background.
-    pub fn launch(self, ctx: Ctx, outcome: Arc<Outcome>) {
+    pub fn launch(self, ctx: Ctx, forecast: Arc<Forecast>) {
         let g = ctx.generation();
         let t = self.token.get_value() + 1;
         self.token.set_value(t);
-        self.job.set_value(Some((outcome.run.clone(), g)));
+        self.job.set_value(Some((forecast.run.clone(), g)));
         let current = move || ctx.is_current(g) && self.token.try_get_value() == Some(t);
         self.phase.set(LeverPhase::Running {
             done: 0,
@@ -144,7 +144,7 @@ impl Levers {
             fraction: 0.0,
         });
         leptos::task::spawn_local(async move {
-            let ended = levers_job::sweep(outcome, current, move |done, total, fraction| {
+            let ended = levers::sweep(forecast, current, move |done, total, fraction| {
                 if current() {
                     self.phase.set(LeverPhase::Running {
                         done,
@@ -165,7 +165,7 @@ impl Levers {
                 SweepEnded::Done(results) => {
                     ctx.announce.set(format!(
                         "Levers tested. {}",
-                        words::biggest_lever_sentence(
+                        words::levers::biggest_lever_sentence(
                             &results.effects,
                             &results.run.scenario.currency
                         )
@@ -220,14 +220,14 @@ impl Levers {
             return;
         };
         let run = Run {
-            scenario: levers_job::tidy(&effect.lever.apply(&results.run.scenario)),
+            scenario: levers::tidy(&effect.lever.apply(&results.run.scenario)),
             trials: results.run.trials,
             seed: results.run.seed,
         };
         self.apply(
             ctx,
             run,
-            words::what_if_label(&effect.lever),
+            words::levers::what_if_label(&effect.lever),
             WhatIfSource::Lever {
                 index,
                 run: Arc::new(results.run.clone()),
@@ -307,8 +307,8 @@ pub fn LeversPanel() -> impl IntoView {
         })
     });
     let restart = move |_| {
-        if let Some(outcome) = ctx.results.get_untracked() {
-            levers.launch(ctx, outcome);
+        if let Some(forecast) = ctx.results.get_untracked() {
+            levers.launch(ctx, forecast);
         }
     };
 
@@ -319,7 +319,7 @@ pub fn LeversPanel() -> impl IntoView {
                 <label for="lever-progress">
                     {move || {
                         let (done, total, _) = progress.get();
-                        if total == 0 { "Testing levers…".to_owned() } else { words::levers_progress(done, total) }
+                        if total == 0 { "Testing levers…".to_owned() } else { words::levers::levers_progress(done, total) }
                     }}
                 </label>
                 <progress id="lever-progress" max="1" prop:value=move || progress.get().2></progress>
@@ -358,7 +358,7 @@ pub fn LeversPanel() -> impl IntoView {
                 {move || {
                     levers.results.with(|r| match r {
                         Some(r) if current.get() => {
-                            words::levers_done_note(r.effects.len(), r.run.trials, r.elapsed_ms)
+                            words::levers::levers_done_note(r.effects.len(), r.run.trials, r.elapsed_ms)
                         }
                         _ => "Levers are tested once the forecast is ready.".to_owned(),
                     })
@@ -380,15 +380,15 @@ pub fn LeversPanel() -> impl IntoView {
                     _ => None,
                 })
             });
-            let rows = words::tornado_rows(&r.effects);
+            let rows = words::levers::tornado_rows(&r.effects);
             let on_select = Callback::new(move |i: usize| levers.apply_lever(ctx, i));
             view! {
                 <div class="levers-body" class:stale=move || !current.get()>
                     <p class="lever-sentence" id="lever-sentence">
-                        {words::biggest_lever_sentence(&r.effects, &currency)}
+                        {words::levers::biggest_lever_sentence(&r.effects, &currency)}
                     </p>
                     <p class="muted small" id="lever-caption">
-                        {words::lever_caption(r.run.trials, target, &currency)}
+                        {words::levers::lever_caption(r.run.trials, target, &currency)}
                     </p>
                     {move || {
                         view! {

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::draft::{Draft, MAX_MILESTONES, MilestoneDraft, field_id};
-use crate::job::Outcome;
-use crate::lever_insights as words;
+use crate::form::{Draft, MAX_MILESTONES, MilestoneDraft, field_id};
+use crate::jobs::headline::Forecast;
 use crate::ui::fields::TextField;
 use crate::ui::state::use_ctx;
+use crate::words;
 
 /// The milestone rows of the form, with add and remove.
 #[component]
@@ -146,8 +146,8 @@ fn MilestoneRow(id: u32) -> impl IntoView {
 
 /// The chance of being on track at each milestone.
 #[component]
-pub fn MilestoneTable(outcome: Arc<Outcome>) -> impl IntoView {
-    let rows = words::milestone_rows(&outcome.summary);
+pub fn MilestoneTable(forecast: Arc<Forecast>) -> impl IntoView {
+    let rows = words::milestones::milestone_rows(&forecast.summary);
     (!rows.is_empty()).then(|| {
         view! {
             <div class="table-wrap" tabindex="0" role="region" aria-label="Milestones: chance of being on track">

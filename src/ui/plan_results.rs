@@ -7,22 +7,22 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::charts::{Distribution, DistributionChart, PayoutCurve, PayoutCurveChart};
-use crate::job::{CHART_TRIALS, Outcome};
-use crate::plan_insights;
+use crate::jobs::headline::{CHART_TRIALS, Forecast};
+use crate::words::plans;
 
 #[component]
-pub fn PlanResults(outcome: Arc<Outcome>) -> impl IntoView {
-    let s = &outcome.summary;
-    let scenario = &outcome.run.scenario;
+pub fn PlanResults(forecast: Arc<Forecast>) -> impl IntoView {
+    let s = &forecast.summary;
+    let scenario = &forecast.run.scenario;
     let team = scenario.team.filter(|_| !s.plans.is_empty())?;
     let c = s.currency.clone();
     let first = s.plans[0].name.clone();
-    let rows = plan_insights::plan_rows(s);
-    let deltas = plan_insights::delta_rows(s);
+    let rows = plans::plan_rows(s);
+    let deltas = plans::delta_rows(s);
     let verdicts: Vec<(usize, String, bool)> = (0..s.plans.len())
         .filter_map(|k| {
-            let clear = k > 0 && plan_insights::is_clear(s.plans[k].delta_vs_first.net_revenue);
-            plan_insights::verdict(s, k).map(|v| (k, v, clear))
+            let clear = k > 0 && plans::is_clear(s.plans[k].delta_vs_first.net_revenue);
+            plans::verdict(s, k).map(|v| (k, v, clear))
         })
         .collect();
     let gaps: Vec<(String, String)> = s
@@ -30,7 +30,7 @@ pub fn PlanResults(outcome: Arc<Outcome>) -> impl IntoView {
         .iter()
         .zip(&scenario.plans)
         .filter_map(|(summary, plan)| {
-            plan_insights::cost_gap_sentence(summary, &team, plan, &c)
+            plans::cost_gap_sentence(summary, &team, plan, &c)
                 .map(|text| (summary.name.clone(), text))
         })
         .collect();
@@ -49,7 +49,7 @@ pub fn PlanResults(outcome: Arc<Outcome>) -> impl IntoView {
     let costs: Vec<Distribution> = s
         .plans
         .iter()
-        .zip(outcome.plans())
+        .zip(forecast.plans())
         .map(|(p, samples)| Distribution {
             name: p.name.clone(),
             values: samples.comp_cost[..samples.comp_cost.len().min(CHART_TRIALS)].to_vec(),
@@ -58,13 +58,13 @@ pub fn PlanResults(outcome: Arc<Outcome>) -> impl IntoView {
     let attainment: Vec<Distribution> = s
         .plans
         .iter()
-        .zip(outcome.plans())
+        .zip(forecast.plans())
         .map(|(p, samples)| Distribution {
             name: p.name.clone(),
             values: samples.attainment.clone(),
         })
         .collect();
-    let quota_sentence = plan_insights::quota_sentence(s);
+    let quota_sentence = plans::quota_sentence(s);
     let several = s.plans.len() > 1;
     let no_marker: Option<(f64, String)> = None;
     let no_currency: Option<String> = None;

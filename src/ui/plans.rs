@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::draft::{
+use crate::form::{
     BandDraft, Draft, MAX_BANDS, MAX_PLANS, PlanDraft, UpliftDraft, field_id, field_label,
     parse_tiers, plan_title, tiers_explained, tiers_str,
 };

@@ -7,12 +7,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::charts::{FunnelChart, FunnelRow, MonthBand, PipelineChart, RevenueHistogram};
-use crate::draft::field_label;
+use crate::form::field_label;
+use crate::format;
 use crate::format::{count, money, money_compact, percent};
-use crate::insights;
-use crate::job::Outcome;
+use crate::jobs::headline::Forecast;
 use crate::ui::help::Help;
 use crate::ui::state::{Phase, use_ctx};
+use crate::words::{funnel, headline};
 
 #[component]
 pub fn Results() -> impl IntoView {
@@ -49,7 +50,7 @@ pub fn Results() -> impl IntoView {
             >
                 {move || match ctx.results.get() {
                     None => view! { <p class="placeholder">"Running the first simulation…"</p> }.into_any(),
-                    Some(outcome) => view! { <ResultsBody outcome=outcome /> }.into_any(),
+                    Some(forecast) => view! { <ResultsBody forecast=forecast /> }.into_any(),
                 }}
             </div>
         </section>
@@ -67,7 +68,7 @@ fn Status() -> impl IntoView {
                 .iter()
                 .map(|e| {
                     (
-                        crate::draft::field_id(&e.path),
+                        crate::form::field_id(&e.path),
                         format!("{}: {}", field_label(&e.path, d), e.message),
                     )
                 })
@@ -197,11 +198,11 @@ fn phase_name(phase: &Phase) -> &'static str {
 }
 
 #[component]
-fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
-    let s = &outcome.summary;
+fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
+    let s = &forecast.summary;
     let c = s.currency.clone();
     let target = s.target.clone();
-    let leak = insights::biggest_leak(s);
+    let leak = funnel_engine::summary::biggest_leak(&s.stages);
     let rows: Vec<FunnelRow> = s
         .stages
         .iter()
@@ -226,8 +227,8 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
             mean: m.cumulative.mean,
         })
         .collect();
-    let (open_rows, open_total) = insights::open_pipeline(s);
-    let horizon = insights::horizon_words(s.horizon_months);
+    let (open_rows, open_total) = funnel::open_pipeline(s);
+    let horizon = headline::horizon_words(s.horizon_months);
     let target_revenue = target.as_ref().map(|t| t.revenue);
 
     view! {
@@ -244,20 +245,20 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
                     <span class="figure-value" id="range">
                         {format!("{} – {}", money_compact(s.revenue.p10, &c), money_compact(s.revenue.p90, &c))}
                     </span>
-                    <span class="figure-note" id="range-sentence">{insights::range_sentence(s)}</span>
+                    <span class="figure-note" id="range-sentence">{headline::range_sentence(s)}</span>
                 </li>
                 {target.as_ref().map(|t| view! {
                     <li class="figure">
                         <span class="figure-label">{format!("Chance of reaching {}", money(t.revenue, &c))}</span>
-                        <span class="figure-value" id="target-chance">{insights::chance(t)}</span>
+                        <span class="figure-value" id="target-chance">{headline::chance(t)}</span>
                         <span class="figure-note" id="target-error">
-                            {format!("{} (Monte Carlo error)", insights::chance_error(t))}
+                            {format!("{} (Monte Carlo error)", headline::chance_error(t))}
                         </span>
                     </li>
                 })}
                 <li class="figure">
                     <span class="figure-label">"Deals won"</span>
-                    <span class="figure-value" id="deals-won">{insights::deal_count(s.won.mean)}</span>
+                    <span class="figure-value" id="deals-won">{format::deal_count(s.won.mean)}</span>
                     <span class="figure-note">
                         {format!("expected, {}; each worth {} on average", horizon, money(s.deal_value_mean, &c))}
                     </span>
@@ -272,7 +273,7 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
                 "The middle line is the median (P50); the outer lines are P10 and P90."
             </p>
             <RevenueHistogram
-                revenue=outcome.revenue_sample().to_vec()
+                revenue=forecast.revenue_sample().to_vec()
                 trials=s.trials
                 target=target_revenue
                 p10=s.revenue.p10
@@ -284,13 +285,13 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
 
         <section class="panel" aria-labelledby="funnel-title">
             <h3 id="funnel-title">"The funnel: where deals go"</h3>
-            <crate::ui::capacity::BottleneckSentence outcome=outcome.clone() />
+            <crate::ui::capacity::BottleneckSentence forecast=forecast.clone() />
             <p class="leak" id="leak-sentence">
-                {insights::leak_sentence(s).unwrap_or_else(|| "No stage loses deals in this scenario.".into())}
+                {funnel::leak_sentence(s).unwrap_or_else(|| "No stage loses deals in this scenario.".into())}
             </p>
             <FunnelChart rows=rows leak=leak currency=c.clone() />
-            <crate::ui::capacity::CapacityTable outcome=outcome.clone() />
-            <crate::ui::capacity::DropoffTable outcome=outcome.clone() />
+            <crate::ui::capacity::CapacityTable forecast=forecast.clone() />
+            <crate::ui::capacity::DropoffTable forecast=forecast.clone() />
         </section>
 
         <section class="panel" aria-labelledby="pipeline-title">
@@ -304,9 +305,9 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
                 months=months
                 target=target_revenue
                 currency=c.clone()
-                milestones=crate::lever_insights::milestone_marks(s)
+                milestones=crate::words::milestones::milestone_marks(s)
             />
-            <crate::ui::milestones::MilestoneTable outcome=outcome.clone() />
+            <crate::ui::milestones::MilestoneTable forecast=forecast.clone() />
             <div class="table-wrap" tabindex="0" role="region" aria-label="Open pipeline at the horizon, by stage">
                 <table id="open-pipeline">
                     <caption>{format!("Open pipeline at the end of month {}", s.horizon_months)}</caption>
@@ -346,20 +347,20 @@ fn ResultsBody(outcome: Arc<Outcome>) -> impl IntoView {
             </p>
         </section>
 
-        <crate::ui::velocity::PipelineHealth outcome=outcome.clone() />
+        <crate::ui::velocity::PipelineHealth forecast=forecast.clone() />
 
-        <crate::ui::plan_results::PlanResults outcome=outcome.clone() />
+        <crate::ui::plan_results::PlanResults forecast=forecast.clone() />
 
         <details class="panel stats" id="statistics">
             <summary>"All statistics"</summary>
-            <StatsTable outcome=outcome.clone() />
+            <StatsTable forecast=forecast.clone() />
         </details>
     }
 }
 
 #[component]
-fn StatsTable(outcome: Arc<Outcome>) -> impl IntoView {
-    let s = &outcome.summary;
+fn StatsTable(forecast: Arc<Forecast>) -> impl IntoView {
+    let s = &forecast.summary;
     let c = s.currency.clone();
     let r = &s.revenue;
     let w = &s.won;
@@ -436,10 +437,10 @@ fn StatsTable(outcome: Arc<Outcome>) -> impl IntoView {
                         .map(|st| view! {
                             <tr>
                                 <th scope="row">{st.name.clone()}</th>
-                                <td class="num">{insights::deal_count(st.entered.mean)}</td>
-                                <td class="num">{insights::deal_count(st.advanced.mean)}</td>
-                                <td class="num">{insights::deal_count(st.lost.mean)}</td>
-                                <td class="num">{insights::stage_conversion(st.conversion)}</td>
+                                <td class="num">{format::deal_count(st.entered.mean)}</td>
+                                <td class="num">{format::deal_count(st.advanced.mean)}</td>
+                                <td class="num">{format::deal_count(st.lost.mean)}</td>
+                                <td class="num">{headline::stage_conversion(st.conversion)}</td>
                                 <td class="num">{money(st.lost_value, &c)}</td>
                             </tr>
                         })
@@ -461,7 +462,7 @@ pub fn MiniSummary() -> impl IntoView {
                 let s = &o.summary;
                 let mut t = format!("{} average", money_compact(s.revenue.mean, &s.currency));
                 if let Some(target) = &s.target {
-                    t.push_str(&format!(" · {} to reach target", insights::chance(target)));
+                    t.push_str(&format!(" · {} to reach target", headline::chance(target)));
                 }
                 t
             })

@@ -5,7 +5,7 @@ use funnel_engine::scenario::MAX_STAGES;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::draft::{ConversionKind, Draft, Move, StageDraft, field_id, stage_title};
+use crate::form::{ConversionKind, Draft, Move, StageDraft, field_id, stage_title};
 use crate::ui::fields::{SelectField, TextField};
 use crate::ui::state::use_ctx;
 

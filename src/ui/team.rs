@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::draft::Draft;
+use crate::form::Draft;
 use crate::ui::fields::{TextField, bind};
 use crate::ui::state::use_ctx;
 

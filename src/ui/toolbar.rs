@@ -5,8 +5,8 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::draft::Run;
-use crate::presets::{self, PRESETS};
+use crate::form::Run;
+use crate::share::presets::{self, PRESETS};
 use crate::ui::state::{Notice, use_ctx};
 
 #[component]
@@ -63,7 +63,7 @@ pub fn Toolbar() -> impl IntoView {
                             .parsed
                             .get_untracked()
                             .map(|r| (r.trials, r.seed))
-                            .unwrap_or((crate::draft::DEFAULT_TRIALS, crate::draft::DEFAULT_SEED));
+                            .unwrap_or((crate::form::DEFAULT_TRIALS, crate::form::DEFAULT_SEED));
                         ctx.notice.set(None);
                         ctx.load(&Run {
                             scenario,

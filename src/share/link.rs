@@ -7,8 +7,8 @@
 
 use funnel_engine::Scenario;
 
-use crate::base64url;
-use crate::draft::{DEFAULT_SEED, DEFAULT_TRIALS, MAX_APP_TRIALS, Run};
+use crate::form::{DEFAULT_SEED, DEFAULT_TRIALS, MAX_APP_TRIALS, Run};
+use crate::share::base64url;
 
 pub const LINK_VERSION: u32 = 1;
 
@@ -147,7 +147,7 @@ mod tests {
 
     fn run() -> Run {
         Run {
-            scenario: Scenario::from_json(include_str!("../scenarios/reference.json")).unwrap(),
+            scenario: Scenario::from_json(include_str!("../../scenarios/reference.json")).unwrap(),
             trials: 12_345,
             seed: 987_654_321_012,
         }
@@ -164,7 +164,7 @@ mod tests {
         );
         assert_eq!(decode(&link).unwrap().unwrap(), r);
         assert_eq!(decode(&link[1..]).unwrap().unwrap(), r);
-        for p in &crate::presets::PRESETS {
+        for p in &crate::share::presets::PRESETS {
             let r = Run {
                 scenario: p.scenario(),
                 trials: p.trials,

@@ -639,7 +639,7 @@ pub(super) fn plan_label(path: &str, draft: &Draft) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::draft::field_label;
+    use crate::form::field_label;
     use funnel_engine::scenario::Effect;
 
     fn team50() -> Scenario {
@@ -647,7 +647,7 @@ mod tests {
     }
 
     fn b2b() -> Scenario {
-        crate::presets::default_preset().scenario()
+        crate::share::presets::default_preset().scenario()
     }
 
     fn paths(errors: &[FieldError]) -> Vec<&str> {

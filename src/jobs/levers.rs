@@ -11,8 +11,8 @@ use funnel_engine::levers::LeverEffect;
 use funnel_engine::{Chunk, Conversion, FieldError, Scenario};
 
 use crate::browser;
-use crate::draft::Run;
-use crate::job::Outcome;
+use crate::form::Run;
+use crate::jobs::headline::Forecast;
 use crate::run::{self, Stopped};
 
 /// What a finished sweep leaves behind.
@@ -68,7 +68,7 @@ pub fn tidy(scenario: &Scenario) -> Scenario {
 /// Runs every lever of the headline's run. `current()` is asked between
 /// chunks; `progress(levers_done, levers, fraction)` is told as trials finish.
 pub async fn sweep(
-    headline: Arc<Outcome>,
+    headline: Arc<Forecast>,
     current: impl Fn() -> bool,
     mut progress: impl FnMut(usize, usize, f64),
 ) -> SweepEnded {
@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn what_ifs_read_well_in_the_form() {
-        let r = run(include_str!("../scenarios/reference.json"), 10, 1);
+        let r = run(include_str!("../../scenarios/reference.json"), 10, 1);
         assert_eq!(12_000.0 * 1.1, 13_200.000000000002);
         assert_eq!(tidy_number(12_000.0 * 1.1), 13_200.0);
         assert_eq!(tidy_number(0.1 + 0.2), 0.3);
@@ -128,7 +128,7 @@ mod tests {
         for lever in Lever::all(&r.scenario) {
             let s = tidy(&lever.apply(&r.scenario));
             assert!(s.validate().is_ok(), "{}", lever.lever);
-            let d = crate::draft::Draft::from_scenario(&s, 10, 1);
+            let d = crate::form::Draft::from_scenario(&s, 10, 1);
             let texts = [&d.deal_median, &d.deal_p90, &d.leads_per_month]
                 .into_iter()
                 .chain(

@@ -26,14 +26,14 @@ pub const PRESETS: [Preset; 3] = [
     Preset {
         key: "b2b-saas",
         label: "B2B SaaS (long cycle, open pipeline)",
-        json: include_str!("../scenarios/presets/b2b-saas.json"),
+        json: include_str!("../../scenarios/presets/b2b-saas.json"),
         trials: 10_000,
         seed: 1,
     },
     Preset {
         key: "high-volume-inbound",
         label: "High-volume inbound (short cycle)",
-        json: include_str!("../scenarios/presets/high-volume-inbound.json"),
+        json: include_str!("../../scenarios/presets/high-volume-inbound.json"),
         trials: 10_000,
         seed: 1,
     },
@@ -43,7 +43,7 @@ pub const PRESETS: [Preset; 3] = [
     Preset {
         key: "classroom",
         label: "Classroom: 100 opportunities at 50%",
-        json: include_str!("../scenarios/presets/classroom.json"),
+        json: include_str!("../../scenarios/presets/classroom.json"),
         trials: 200_000,
         seed: 1,
     },
@@ -67,7 +67,7 @@ mod tests {
         for p in &PRESETS {
             let s = Scenario::from_json(p.json).unwrap_or_else(|e| panic!("{}: {e}", p.key));
             assert!(!s.name.is_empty());
-            assert!((1..=crate::draft::MAX_APP_TRIALS).contains(&p.trials));
+            assert!((1..=crate::form::MAX_APP_TRIALS).contains(&p.trials));
             assert_eq!(by_key(p.key).unwrap().key, p.key);
         }
     }

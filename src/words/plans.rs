@@ -307,7 +307,7 @@ mod tests {
     }
 
     fn with_plans(plans: Vec<PlanSummary>) -> Summary {
-        let (_, mut s) = run(include_str!("../scenarios/presets/classroom.json"), 10);
+        let (_, mut s) = run(include_str!("../../scenarios/presets/classroom.json"), 10);
         s.plans = plans;
         s
     }
@@ -406,7 +406,8 @@ mod tests {
             quota: 100_000.0,
             skill_sd: 0.3,
         };
-        let scenario = Scenario::from_json(include_str!("../scenarios/team-50-reps.json")).unwrap();
+        let scenario =
+            Scenario::from_json(include_str!("../../scenarios/team-50-reps.json")).unwrap();
         let flat = scenario.plans[0].clone();
         let accel = scenario.plans[1].clone();
         let zero = ms(0.0, 0.0);
@@ -437,7 +438,7 @@ mod tests {
         );
 
         // From a real run: a flat rate has no gap; accelerators with a bonus do.
-        let (scenario, s) = run(include_str!("../scenarios/team-50-reps.json"), 2_000);
+        let (scenario, s) = run(include_str!("../../scenarios/team-50-reps.json"), 2_000);
         let team = scenario.team.unwrap();
         assert_eq!(
             cost_gap_sentence(&s.plans[0], &team, &scenario.plans[0], "USD"),
@@ -452,7 +453,7 @@ mod tests {
 
     #[test]
     fn verdicts_from_a_real_run() {
-        let (_, s) = run(include_str!("../scenarios/team-50-reps.json"), 2_000);
+        let (_, s) = run(include_str!("../../scenarios/team-50-reps.json"), 2_000);
         let v = verdict(&s, 1).unwrap();
         assert!(
             v.starts_with("Accelerators costs $")
@@ -465,7 +466,7 @@ mod tests {
             "{v}"
         );
         assert!(delta_rows(&s).iter().all(|r| r.clear));
-        let (_, no_plans) = run(include_str!("../scenarios/reference.json"), 100);
+        let (_, no_plans) = run(include_str!("../../scenarios/reference.json"), 100);
         assert_eq!(verdict(&no_plans, 0), None);
         assert_eq!(quota_sentence(&no_plans), None);
     }

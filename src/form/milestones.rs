@@ -159,7 +159,7 @@ pub(super) fn milestone_label(path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::draft::field_label;
+    use crate::form::field_label;
 
     fn reference() -> Scenario {
         Scenario::from_json(include_str!("../../scenarios/reference.json")).unwrap()

@@ -11,7 +11,7 @@ use funnel_engine::{Chunk, FieldError, Scenario, Summary, merge};
 use crate::run::Pieces;
 
 use crate::browser;
-use crate::draft::Run;
+use crate::form::Run;
 use crate::run::Stopped;
 
 /// Trials whose per-trial values the page draws. Trials are independent and
@@ -21,7 +21,7 @@ pub const CHART_TRIALS: usize = 100_000;
 
 /// What a finished job leaves behind.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Outcome {
+pub struct Forecast {
     pub run: Run,
     pub summary: Summary,
     /// Every trial's results, in trial order, without their months
@@ -35,7 +35,7 @@ pub struct Outcome {
     pub elapsed_ms: f64,
 }
 
-impl Outcome {
+impl Forecast {
     /// Revenue of each trial, in trial order (for the histogram).
     pub fn revenue(&self) -> &[f64] {
         &self.trials.revenue
@@ -93,7 +93,7 @@ pub fn reuse(previous: &Run, next: &Run) -> Reuse {
 /// How a job ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Ended {
-    Done(Arc<Outcome>),
+    Done(Arc<Forecast>),
     /// A newer job took over, or the user pressed Stop.
     Cancelled,
     /// The engine refused the run (errors name their field paths).
@@ -105,7 +105,7 @@ pub enum Ended {
 /// `progress(done, total)` counts trials.
 pub async fn simulate(
     run: Run,
-    previous: Option<Arc<Outcome>>,
+    previous: Option<Arc<Forecast>>,
     current: impl Fn() -> bool,
     mut progress: impl FnMut(u64, u64),
 ) -> Ended {
@@ -143,7 +143,7 @@ pub async fn simulate(
                 return Err(Stopped::Cancelled);
             }
             if let Some(summary) = crate::run::summarize(&spec, &pieces, &current).await? {
-                return Ok(Outcome {
+                return Ok(Forecast {
                     run,
                     summary,
                     trials,
@@ -158,7 +158,7 @@ pub async fn simulate(
         )]))
     };
     match done.await {
-        Ok(outcome) => Ended::Done(Arc::new(outcome)),
+        Ok(forecast) => Ended::Done(Arc::new(forecast)),
         Err(Stopped::Cancelled) => Ended::Cancelled,
         Err(Stopped::Refused(errors)) => Ended::Refused(errors),
     }
@@ -172,7 +172,7 @@ mod tests {
     #[test]
     fn labels_goals_and_more_trials_reuse_the_trials() {
         let base = Run {
-            scenario: crate::presets::default_preset().scenario(),
+            scenario: crate::share::presets::default_preset().scenario(),
             trials: 2_000,
             seed: 7,
         };
@@ -210,7 +210,7 @@ mod tests {
     fn chunked_runs_match_one_run() {
         // What `simulate` does, without the browser: chunks of planner sizes,
         // merged, give the very same summary as one call.
-        let scenario = crate::presets::default_preset().scenario();
+        let scenario = crate::share::presets::default_preset().scenario();
         let sim = Simulation::new(&scenario, 2_000, 7).unwrap();
         let whole = Summary::new(&sim, &sim.run_all());
         let mut chunks = Vec::new();

@@ -10,10 +10,10 @@ use funnel_engine::FieldError;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::draft::{Draft, Run};
-use crate::job::{self, Ended, Outcome};
-use crate::link;
-use crate::presets::{self, Preset};
+use crate::form::{Draft, Run};
+use crate::jobs::headline::{self, Ended, Forecast};
+use crate::share::link;
+use crate::share::presets::{self, Preset};
 
 /// Milliseconds a change must settle before it is simulated.
 pub const DEBOUNCE_MS: i32 = 300;
@@ -54,7 +54,7 @@ pub struct Ctx {
     pub errors: Memo<Vec<FieldError>>,
     /// Problems the engine raised when asked to run (rare).
     pub refused: RwSignal<Vec<FieldError>>,
-    pub results: RwSignal<Option<Arc<Outcome>>>,
+    pub results: RwSignal<Option<Arc<Forecast>>>,
     pub phase: RwSignal<Phase>,
     /// Text for the screen-reader live region.
     pub announce: RwSignal<String>,
@@ -187,7 +187,7 @@ impl Ctx {
         self.phase.set(Phase::Running { done: 0, total });
         self.announce.set("Simulating…".into());
         let previous = self.results.get_untracked();
-        let ended = job::simulate(
+        let ended = headline::simulate(
             run,
             previous,
             move || self.is_current(g),
@@ -203,10 +203,12 @@ impl Ctx {
             return;
         }
         match ended {
-            Ended::Done(outcome) => {
+            Ended::Done(forecast) => {
                 self.announce
-                    .set(crate::insights::updated_announcement(&outcome.summary));
-                self.results.set(Some(outcome));
+                    .set(crate::words::headline::updated_announcement(
+                        &forecast.summary,
+                    ));
+                self.results.set(Some(forecast));
                 self.phase.set(Phase::Idle);
             }
             Ended::Cancelled => {}

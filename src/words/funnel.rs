@@ -1,0 +1,260 @@
+//! Where the funnel is pressed or leaks, in plain words: capacity and
+//! drop-off tables, the bottleneck sentence.
+
+use funnel_engine::Summary;
+use funnel_engine::summary::biggest_leak;
+
+use crate::format::{count, deal_count, deals, money, percent};
+
+/// "Discovery is the bottleneck: its team is at capacity in 96% of weeks,
+/// whatever its conversion rate." Only when a capacity is the limit.
+pub fn bottleneck_sentence(summary: &Summary) -> Option<String> {
+    let b = summary.bottleneck.as_ref()?;
+    if b.reason != "capacity" {
+        return None;
+    }
+    let mut s = format!(
+        "{} is the bottleneck: its team is at capacity in {} of weeks, whatever its conversion rate",
+        b.name,
+        percent(b.weeks_full, 0)
+    );
+    if let Some(c) = summary
+        .stages
+        .get(b.stage)
+        .and_then(|st| st.capacity.as_ref())
+        .filter(|c| c.waiting_at_horizon >= 0.5)
+    {
+        s.push_str(&format!(
+            "; about {} are waiting there at the end",
+            deals(c.waiting_at_horizon)
+        ));
+    }
+    s.push('.');
+    Some(s)
+}
+
+/// One row of the capacity table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapacityRow {
+    pub stage: String,
+    pub per_week: String,
+    pub utilisation: String,
+    pub weeks_full: String,
+    pub waiting: String,
+    pub bottleneck: bool,
+}
+
+/// Each stage with a capacity: how hard it is pressed.
+pub fn capacity_rows(summary: &Summary) -> Vec<CapacityRow> {
+    let bottleneck = summary
+        .bottleneck
+        .as_ref()
+        .filter(|b| b.reason == "capacity")
+        .map(|b| b.stage);
+    summary
+        .stages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let c = s.capacity.as_ref()?;
+            Some(CapacityRow {
+                stage: s.name.clone(),
+                per_week: count(c.per_week as f64),
+                utilisation: percent(c.utilisation, 0),
+                weeks_full: percent(c.weeks_full, 0),
+                waiting: deal_count(c.waiting_at_horizon),
+                bottleneck: bottleneck == Some(i),
+            })
+        })
+        .collect()
+}
+
+/// One row of the drop-off table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DropRow {
+    pub stage: String,
+    pub lost: String,
+    pub share: String,
+    pub value: String,
+}
+
+/// Deals lost at each stage: how many, their share of all losses, and what
+/// they would have been worth at the later stages' usual rates; and the total.
+pub fn dropoff_rows(summary: &Summary) -> (Vec<DropRow>, DropRow) {
+    let c = summary.currency.as_str();
+    let all: f64 = summary.stages.iter().map(|s| s.lost.mean).sum();
+    let share = |x: f64| {
+        if all > 0.0 {
+            percent(x / all, 1)
+        } else {
+            percent(0.0, 1)
+        }
+    };
+    let rows = summary
+        .stages
+        .iter()
+        .map(|s| DropRow {
+            stage: s.name.clone(),
+            lost: deal_count(s.lost.mean),
+            share: share(s.lost.mean),
+            value: money(s.lost_value, c),
+        })
+        .collect();
+    let total = DropRow {
+        stage: "All stages".into(),
+        lost: deal_count(all),
+        share: if all > 0.0 {
+            percent(1.0, 1)
+        } else {
+            percent(0.0, 1)
+        },
+        value: money(summary.stages.iter().map(|s| s.lost_value).sum(), c),
+    };
+    (rows, total)
+}
+
+/// "Most value leaks at Proposal: about 120 deals lost there, worth $1,234,567
+/// had they moved on."
+pub fn leak_sentence(summary: &Summary) -> Option<String> {
+    let stage = &summary.stages[biggest_leak(&summary.stages)?];
+    Some(format!(
+        "Most value leaks at {}: about {} lost there, worth {} had they moved on.",
+        stage.name,
+        deals(stage.lost.mean),
+        money(stage.lost_value, &summary.currency)
+    ))
+}
+
+/// One row of the open-pipeline table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenRow {
+    pub stage: String,
+    pub deals: String,
+    pub value: String,
+    pub weighted: String,
+}
+
+/// Open pipeline at the horizon by stage, and the total row.
+pub fn open_pipeline(summary: &Summary) -> (Vec<OpenRow>, OpenRow) {
+    let c = summary.currency.as_str();
+    let rows = summary
+        .stages
+        .iter()
+        .map(|s| OpenRow {
+            stage: s.name.clone(),
+            deals: deal_count(s.open_end.mean),
+            value: money(s.open_end_value, c),
+            weighted: money(s.open_end_weighted_value, c),
+        })
+        .collect();
+    let sum = |f: fn(&funnel_engine::summary::StageSummary) -> f64| {
+        summary.stages.iter().map(f).sum::<f64>()
+    };
+    let total = OpenRow {
+        stage: "Total".into(),
+        deals: deal_count(sum(|s| s.open_end.mean)),
+        value: money(sum(|s| s.open_end_value), c),
+        weighted: money(sum(|s| s.open_end_weighted_value), c),
+    };
+    (rows, total)
+}
+
+#[cfg(test)]
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use funnel_engine::{Scenario, Summary};
+
+    use funnel_engine::Simulation;
+
+    fn scenario(json: &str) -> Scenario {
+        Scenario::from_json(json).unwrap()
+    }
+
+    fn summary(s: &Scenario, trials: u64) -> Summary {
+        let sim = Simulation::new(s, trials, 1).unwrap();
+        Summary::new(&sim, &sim.run_all())
+    }
+
+    fn reference() -> Scenario {
+        scenario(include_str!("../../scenarios/reference.json"))
+    }
+
+    #[test]
+    fn capacity_bottleneck_is_named() {
+        let mut s = reference();
+        s.stages[2].capacity_per_week = Some(2);
+        let sum = summary(&s, 300);
+        let sentence = bottleneck_sentence(&sum).unwrap();
+        assert!(
+            sentence.starts_with("Discovery is the bottleneck: its team is at capacity in "),
+            "{sentence}"
+        );
+        assert!(
+            sentence.contains("% of weeks, whatever its conversion rate"),
+            "{sentence}"
+        );
+        let rows = capacity_rows(&sum);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].stage, "Discovery");
+        assert_eq!(rows[0].per_week, "2");
+        assert!(rows[0].bottleneck);
+        assert!(rows[0].utilisation.ends_with('%'));
+
+        // Without capacity there is no bottleneck sentence (the leak sentence stands).
+        let plain = summary(&reference(), 300);
+        assert_eq!(bottleneck_sentence(&plain), None);
+        assert!(capacity_rows(&plain).is_empty());
+        // A generous capacity is listed but is not the bottleneck.
+        let mut s = reference();
+        s.stages[2].capacity_per_week = Some(1000);
+        let roomy = summary(&s, 200);
+        assert_eq!(bottleneck_sentence(&roomy), None);
+        assert!(!capacity_rows(&roomy)[0].bottleneck);
+        assert_eq!(capacity_rows(&roomy)[0].weeks_full, "0%");
+    }
+
+    #[test]
+    fn dropoff_shares_add_up() {
+        let sum = summary(&reference(), 500);
+        let (rows, total) = dropoff_rows(&sum);
+        assert_eq!(rows.len(), 6);
+        assert_eq!(total.share, "100.0%");
+        let shares: f64 = sum.stages.iter().map(|s| s.lost.mean).sum();
+        let lead = sum.stages[0].lost.mean / shares;
+        assert_eq!(rows[0].share, percent(lead, 1));
+        assert_eq!(rows[0].value, money(sum.stages[0].lost_value, "USD"));
+        assert!(total.value.starts_with('$'));
+    }
+
+    fn summary_of(json: &str, trials: u64) -> Summary {
+        let scenario = Scenario::from_json(json).unwrap();
+        let sim = funnel_engine::Simulation::new(&scenario, trials, 1).unwrap();
+        Summary::new(&sim, &sim.run_all())
+    }
+
+    #[test]
+    fn names_the_stage_that_loses_most_value() {
+        let s = summary_of(include_str!("../../scenarios/reference.json"), 2_000);
+        let leak = biggest_leak(&s.stages).unwrap();
+        let max = s.stages.iter().map(|st| st.lost_value).fold(0.0, f64::max);
+        assert_eq!(s.stages[leak].lost_value, max);
+        let sentence = leak_sentence(&s).unwrap();
+        assert!(sentence.starts_with(&format!(
+            "Most value leaks at {}: about ",
+            s.stages[leak].name
+        )));
+        assert!(sentence.contains(" had they moved on."), "{sentence}");
+        assert!(sentence.contains('$'));
+    }
+
+    #[test]
+    fn open_pipeline_totals() {
+        let s = summary_of(include_str!("../../scenarios/reference.json"), 1_000);
+        let (rows, total) = open_pipeline(&s);
+        assert_eq!(rows.len(), s.stages.len());
+        assert_eq!(total.stage, "Total");
+        assert!(total.value.starts_with('$'));
+    }
+}

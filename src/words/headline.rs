@@ -1,0 +1,111 @@
+//! The results in plain words: the sentences and table rows the page shows,
+//! computed from the engine's `Summary` (no browser, so tested natively).
+
+use funnel_engine::Summary;
+use funnel_engine::summary::TargetSummary;
+
+use crate::format::{money, percent};
+
+/// "8 in 10 trials land between $X and $Y."
+pub fn range_sentence(summary: &Summary) -> String {
+    format!(
+        "8 in 10 trials land between {} and {}.",
+        money(summary.revenue.p10, &summary.currency),
+        money(summary.revenue.p90, &summary.currency)
+    )
+}
+
+/// "over the next 12 months" / "over the next month".
+pub fn horizon_words(months: u32) -> String {
+    if months == 1 {
+        "over the next month".into()
+    } else {
+        format!("over the next {months} months")
+    }
+}
+
+/// The chance of reaching the target: "43.7%".
+pub fn chance(t: &TargetSummary) -> String {
+    percent(t.probability, 1)
+}
+
+/// Its Monte Carlo error: "± 0.5 pts", "± 0.03 pts".
+pub fn chance_error(t: &TargetSummary) -> String {
+    let pts = t.probability_se * 100.0;
+    if !pts.is_finite() {
+        return String::new();
+    }
+    if pts == 0.0 {
+        // p is 0 or 1: every trial agreed; the standard error says nothing.
+        return if t.probability >= 1.0 {
+            "(every trial reached it)".into()
+        } else {
+            "(no trial reached it)".into()
+        };
+    }
+    if pts >= 0.095 {
+        format!("± {pts:.1} pts")
+    } else {
+        format!("± {pts:.2} pts")
+    }
+}
+
+/// A stage's share of leaving deals that moved on, or why there is none.
+pub fn stage_conversion(conversion: Option<f64>) -> String {
+    conversion.map_or_else(
+        || "no deals left this stage".to_owned(),
+        |p| crate::format::percent(p, 1),
+    )
+}
+
+/// The announcement for screen readers when new results arrive.
+pub fn updated_announcement(summary: &Summary) -> String {
+    let mut text = format!(
+        "Results updated: average revenue {}.",
+        money(summary.revenue.mean, &summary.currency)
+    );
+    if let Some(t) = &summary.target {
+        text.push_str(&format!(" Chance of reaching the target {}.", chance(t)));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use funnel_engine::{Scenario, Simulation};
+
+    fn summary(json: &str, trials: u64) -> Summary {
+        let scenario = Scenario::from_json(json).unwrap();
+        let sim = Simulation::new(&scenario, trials, 1).unwrap();
+        Summary::new(&sim, &sim.run_all())
+    }
+
+    #[test]
+    fn plain_sentences() {
+        let s = summary(
+            include_str!("../../scenarios/presets/classroom.json"),
+            10_000,
+        );
+        assert!(range_sentence(&s).starts_with("8 in 10 trials land between $"));
+        let t = s.target.as_ref().unwrap();
+        assert!(chance_error(t).starts_with("± 0.1"), "{}", chance_error(t));
+        assert_eq!(horizon_words(1), "over the next month");
+        assert_eq!(horizon_words(12), "over the next 12 months");
+        assert!(updated_announcement(&s).starts_with("Results updated: average revenue $"));
+    }
+
+    #[test]
+    fn chance_error_wording() {
+        let t = |p: f64, se: f64| TargetSummary {
+            revenue: 1.0,
+            probability: p,
+            probability_se: se,
+        };
+        assert_eq!(chance_error(&t(0.62, 0.00485)), "± 0.5 pts");
+        assert_eq!(chance_error(&t(0.982, 0.000296)), "± 0.03 pts");
+        assert_eq!(chance_error(&t(1.0, 0.0)), "(every trial reached it)");
+        assert_eq!(chance_error(&t(0.0, 0.0)), "(no trial reached it)");
+        assert_eq!(chance(&t(0.982215, 0.0003)), "98.2%");
+    }
+}
