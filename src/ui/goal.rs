@@ -11,7 +11,8 @@ use leptos::prelude::*;
 use crate::browser;
 use crate::form::Run;
 use crate::jobs::goal::{self, SearchEnded};
-use crate::ui::levers::{WhatIfNote, WhatIfSource, use_levers};
+use crate::ui::levers::WhatIfNote;
+use crate::ui::state::WhatIfSource;
 use crate::ui::state::use_ctx;
 use crate::words;
 use funnel_engine::job::GoalSearch;
@@ -39,7 +40,6 @@ struct GoalDone {
 #[component]
 pub fn GoalPanel() -> impl IntoView {
     let ctx = use_ctx();
-    let levers = use_levers();
     let confidence = RwSignal::new("80".to_owned());
     let choice = RwSignal::new("leads".to_owned());
     let phase = RwSignal::new(GoalPhase::Idle);
@@ -155,32 +155,48 @@ pub fn GoalPanel() -> impl IntoView {
             trials: d.run.trials,
             seed: d.run.seed,
         };
-        levers.apply(
-            ctx,
+        ctx.apply_what_if(
             run,
             words::goal::goal_what_if_label(&d.answer, &d.run.scenario),
             WhatIfSource::Goal,
         );
     };
 
-    let status = move || match phase.get() {
-        GoalPhase::Running { text, fraction } => view! {
+    // The markup changes with the kind of phase only; text and progress
+    // update in place (rebuilding the Stop button on every step of the
+    // search would take its keyboard focus away).
+    let kind = Memo::new(move |_| match phase.get() {
+        GoalPhase::Running { .. } => "running",
+        GoalPhase::Stopped(_) => "stopped",
+        GoalPhase::Failed(_) => "failed",
+        GoalPhase::Idle => "idle",
+    });
+    let text = Memo::new(move |_| match phase.get() {
+        GoalPhase::Running { text, .. } | GoalPhase::Stopped(text) | GoalPhase::Failed(text) => {
+            text
+        }
+        GoalPhase::Idle => String::new(),
+    });
+    let fraction = Memo::new(move |_| match phase.get() {
+        GoalPhase::Running { fraction, .. } => fraction,
+        _ => 0.0,
+    });
+    let status = move || match kind.get() {
+        "running" => view! {
             <div class="progress-row" id="goal-status">
-                <label for="goal-progress">{text}</label>
-                <progress id="goal-progress" max="1" prop:value=fraction></progress>
+                <label for="goal-progress">{move || text.get()}</label>
+                <progress id="goal-progress" max="1" prop:value=move || fraction.get()></progress>
                 <button type="button" id="stop-goal" class="secondary" on:click=stop>
                     "Stop"
                 </button>
             </div>
         }
         .into_any(),
-        GoalPhase::Stopped(text) => {
-            view! { <p class="muted" id="goal-status">{text}</p> }.into_any()
+        "stopped" => {
+            view! { <p class="muted" id="goal-status">{move || text.get()}</p> }.into_any()
         }
-        GoalPhase::Failed(text) => {
-            view! { <p class="error" id="goal-status">{text}</p> }.into_any()
-        }
-        GoalPhase::Idle => ().into_any(),
+        "failed" => view! { <p class="error" id="goal-status">{move || text.get()}</p> }.into_any(),
+        _ => ().into_any(),
     };
 
     let answer = move || {

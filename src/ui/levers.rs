@@ -9,10 +9,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::charts::TornadoChart;
-use crate::form::{Draft, Run};
+use crate::form::Run;
 use crate::jobs::headline::Forecast;
 use crate::jobs::levers::{self, LeverResults, SweepEnded};
-use crate::ui::state::{Ctx, Phase, use_ctx};
+use crate::ui::state::{Ctx, Phase, WhatIfSource, use_ctx};
 use crate::words;
 
 /// Where the lever job stands.
@@ -30,36 +30,12 @@ pub enum LeverPhase {
     Failed(String),
 }
 
-/// Which panel applied a what-if.
-#[derive(Clone, Debug, PartialEq)]
-pub enum WhatIfSource {
-    /// Lever `index` of the levers computed for `run`.
-    Lever {
-        index: usize,
-        run: Arc<Run>,
-    },
-    Goal,
-}
-
-/// A what-if the user applied, and how to take it back.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WhatIf {
-    /// The form before the what-if, restored by "Undo what-if".
-    pub before: Draft,
-    /// What that form read as (when Back returns to it, the what-if is gone).
-    pub before_run: Option<Run>,
-    pub label: String,
-    pub source: WhatIfSource,
-}
-
 /// The levers' state, shared through context (the goal panel applies its
 /// answers as what-ifs through it too).
 #[derive(Clone, Copy)]
 pub struct Levers {
     pub results: RwSignal<Option<Arc<LeverResults>>>,
     pub phase: RwSignal<LeverPhase>,
-    /// What-ifs applied, the latest last.
-    pub what_ifs: RwSignal<Vec<WhatIf>>,
     /// The headline run the last job was started for, and the forecast job
     /// it belongs to.
     job: StoredValue<Option<(Run, u64)>>,
@@ -78,7 +54,6 @@ impl Levers {
         let levers = Levers {
             results: RwSignal::new(None),
             phase: RwSignal::new(LeverPhase::Idle),
-            what_ifs: RwSignal::new(Vec::new()),
             job: StoredValue::new(None),
             token: StoredValue::new(0),
         };
@@ -90,20 +65,6 @@ impl Levers {
             }
             if let Some(forecast) = forecast {
                 levers.maybe_launch(ctx, forecast);
-            }
-        });
-        // Back (or any change) that returns the form to what it was before a
-        // what-if takes that what-if away.
-        Effect::new(move |_| {
-            let parsed = ctx.parsed.with(|p| p.as_ref().ok().cloned());
-            let back = levers.what_ifs.with_untracked(|w| {
-                w.last()
-                    .is_some_and(|w| w.before_run.is_some() && w.before_run == parsed)
-            });
-            if back {
-                levers.what_ifs.update(|w| {
-                    w.pop();
-                });
             }
         });
         levers
@@ -192,25 +153,6 @@ impl Levers {
         self.phase.set(LeverPhase::Stopped);
     }
 
-    /// Applies `run` to the form as a what-if named `label`.
-    pub fn apply(&self, ctx: Ctx, run: Run, label: String, source: WhatIfSource) {
-        let before = ctx.draft.get_untracked();
-        let before_run = ctx.parsed.get_untracked().ok();
-        self.what_ifs.update(|w| {
-            w.push(WhatIf {
-                before,
-                before_run,
-                label: label.clone(),
-                source,
-            })
-        });
-        ctx.notice.set(None);
-        ctx.load(&run);
-        ctx.announce.set(format!(
-            "Applied “{label}” as a what-if; the forecast is updating. Undo it with the Undo what-if button or the browser's Back button."
-        ));
-    }
-
     /// Applies lever `index` of the levers on screen.
     pub fn apply_lever(&self, ctx: Ctx, index: usize) {
         let Some(results) = self.results.get_untracked() else {
@@ -224,8 +166,7 @@ impl Levers {
             trials: results.run.trials,
             seed: results.run.seed,
         };
-        self.apply(
-            ctx,
+        ctx.apply_what_if(
             run,
             words::levers::what_if_label(&effect.lever),
             WhatIfSource::Lever {
@@ -233,17 +174,6 @@ impl Levers {
                 run: Arc::new(results.run.clone()),
             },
         );
-    }
-
-    /// Restores the form as it was before the latest what-if.
-    pub fn undo(&self, ctx: Ctx) {
-        let mut last = None;
-        self.what_ifs.update(|w| last = w.pop());
-        if let Some(w) = last {
-            ctx.draft.set(w.before);
-            ctx.announce
-                .set(format!("Undid the what-if “{}”.", w.label));
-        }
     }
 }
 
@@ -254,13 +184,9 @@ pub fn WhatIfNote(
     goal: bool,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let levers = use_levers();
     let label = Memo::new(move |_| {
-        levers.what_ifs.with(|w| {
-            w.last()
-                .filter(|w| matches!(w.source, WhatIfSource::Goal) == goal)
-                .map(|w| w.label.clone())
-        })
+        ctx.what_ifs
+            .with(|w| w.latest_from(goal).map(|w| w.label.clone()))
     });
     move || {
         label.get().map(|label| {
@@ -270,7 +196,7 @@ pub fn WhatIfNote(
                         "What-if applied: " <strong>{label}</strong>
                         ". The form now shows the changed scenario; the browser's Back button or Undo restores the one before."
                     </p>
-                    <button type="button" id="undo-what-if" class="secondary" on:click=move |_| levers.undo(ctx)>
+                    <button type="button" id="undo-what-if" class="secondary" on:click=move |_| ctx.undo_what_if()>
                         "Undo what-if"
                     </button>
                 </div>
@@ -375,7 +301,7 @@ pub fn LeversPanel() -> impl IntoView {
             let target = r.run.scenario.target.as_ref().map(|t| t.revenue);
             let shown = r.run.clone();
             let selected = Signal::derive(move || {
-                levers.what_ifs.with(|w| match w.last().map(|w| &w.source) {
+                ctx.what_ifs.with(|w| match w.last().map(|w| &w.source) {
                     Some(WhatIfSource::Lever { index, run }) if **run == shown => Some(*index),
                     _ => None,
                 })

@@ -1,8 +1,13 @@
 //! The app's state, shared through context: the form (a `Draft`), what it
-//! parses to, the last results and the state of the running job.
+//! parses to, the last results, the headline job and the what-ifs applied.
 //!
-//! Derived values are memos; effects only talk to the outside world (the URL,
-//! timers). The controller below turns each settled, valid change into a job.
+//! Derived values are memos (the phase, the errors shown); the one effect
+//! feeds each change of the form to the `Controller` and talks to timers,
+//! workers and the URL. The transitions themselves are plain data
+//! (`controller`, `what_ifs`), tested natively.
+
+pub mod controller;
+pub mod what_ifs;
 
 use std::sync::Arc;
 
@@ -14,28 +19,8 @@ use crate::form::{Draft, Run};
 use crate::jobs::headline::{self, Ended, Forecast};
 use crate::share::link;
 use crate::share::presets::{self, Preset};
-
-/// Milliseconds a change must settle before it is simulated.
-pub const DEBOUNCE_MS: i32 = 300;
-
-/// Where the simulation stands.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Phase {
-    /// Nothing running; the results match the inputs.
-    Idle,
-    /// A valid change is settling; a run starts shortly.
-    Waiting,
-    Running {
-        done: u64,
-        total: u64,
-    },
-    /// The user stopped the run; the results are for earlier inputs.
-    Stopped,
-    /// The inputs have errors; the results are for the last valid ones.
-    Invalid,
-    /// The engine refused the run.
-    Failed,
-}
+pub use controller::{Controller, DEBOUNCE_MS, Job, Phase};
+pub use what_ifs::{WhatIf, WhatIfSource, WhatIfs};
 
 /// A message above the form: a link or a file that could not be read.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,18 +37,21 @@ pub struct Ctx {
     pub parsed: Memo<Result<Run, Vec<FieldError>>>,
     /// Problems to show at fields: the form's own and any the engine raised.
     pub errors: Memo<Vec<FieldError>>,
-    /// Problems the engine raised when asked to run (rare).
-    pub refused: RwSignal<Vec<FieldError>>,
     pub results: RwSignal<Option<Arc<Forecast>>>,
-    pub phase: RwSignal<Phase>,
+    /// What the last headline job is doing (written by the job as it goes).
+    pub job: RwSignal<Job>,
+    /// Where the simulation stands: derived from the form, the job and the results.
+    pub phase: Memo<Phase>,
+    /// What-ifs applied, the latest last.
+    pub what_ifs: RwSignal<WhatIfs>,
     /// Text for the screen-reader live region.
     pub announce: RwSignal<String>,
     pub notice: RwSignal<Option<Notice>>,
     /// Where runs go (how many workers, or the page itself); `None` until the
     /// first run has started the pool.
     pub runner: RwSignal<Option<crate::run::PoolInfo>>,
-    /// Bumped by every change; a job runs only while it holds the current value.
-    generation: StoredValue<u64>,
+    /// Which job is current: not reactive, read by jobs between chunks.
+    controller: StoredValue<Controller>,
     /// The first URL update replaces the entry instead of adding one.
     first_sync: StoredValue<bool>,
 }
@@ -82,24 +70,35 @@ impl Ctx {
             initial.seed,
         ));
         let parsed = Memo::new(move |_| draft.with(Draft::to_run));
-        let refused = RwSignal::new(Vec::<FieldError>::new());
+        let job = RwSignal::new(Job::None);
+        let results = RwSignal::new(None::<Arc<Forecast>>);
         let errors = Memo::new(move |_| {
-            let mut all = parsed.with(|p| p.as_ref().err().cloned().unwrap_or_default());
-            let engine = refused.get();
-            draft.with_untracked(|d| all.extend(engine.iter().map(|e| d.reword(e))));
-            all
+            parsed.with(|p| match p {
+                Err(errors) => errors.clone(),
+                Ok(run) => job.with(|j| {
+                    draft.with_untracked(|d| {
+                        j.refused(Some(run)).iter().map(|e| d.reword(e)).collect()
+                    })
+                }),
+            })
+        });
+        let phase = Memo::new(move |_| {
+            parsed.with(|p| {
+                job.with(|j| results.with(|r| controller::phase(p, j, r.as_ref().map(|f| &f.run))))
+            })
         });
         let ctx = Ctx {
             draft,
             parsed,
             errors,
-            refused,
-            results: RwSignal::new(None),
-            phase: RwSignal::new(Phase::Waiting),
+            results,
+            job,
+            phase,
+            what_ifs: RwSignal::new(WhatIfs::default()),
             announce: RwSignal::new(String::new()),
             notice: RwSignal::new(notice),
             runner: RwSignal::new(None),
-            generation: StoredValue::new(0),
+            controller: StoredValue::new(Controller::default()),
             first_sync: StoredValue::new(true),
         };
         ctx.start_controller();
@@ -130,76 +129,73 @@ impl Ctx {
         });
     }
 
-    fn bump(&self) -> u64 {
-        let g = self.generation.get_value() + 1;
-        self.generation.set_value(g);
-        g
-    }
-
     /// Whether job `g` is still the current one (no edit or Stop since).
     pub fn is_current(&self, g: u64) -> bool {
-        self.generation.try_get_value() == Some(g)
+        self.controller.try_with_value(|c| c.is_current(g)) == Some(true)
     }
 
     /// The current job's number: background work started now (levers,
     /// goals) runs while `is_current` says so, so any edit cancels it.
     pub fn generation(&self) -> u64 {
-        self.generation.get_value()
+        self.controller.with_value(Controller::current)
     }
 
     /// Every change of the parsed form cancels what runs and, once the
-    /// change settles, updates the URL and starts a new run.
+    /// change settles, updates the URL and starts a new run. This effect
+    /// writes no signal: the phase follows from the form and the job.
     fn start_controller(self) {
-        Effect::new(move |previous: Option<()>| {
+        Effect::new(move |_| {
             let parsed = self.parsed.get();
-            let g = self.bump();
-            self.refused.set(Vec::new());
-            match parsed {
-                Err(_) => self.phase.set(Phase::Invalid),
-                Ok(run) => {
-                    self.phase.set(Phase::Waiting);
-                    // The first run starts at once; later ones wait for typing to pause.
-                    let delay = if previous.is_none() { 0 } else { DEBOUNCE_MS };
-                    leptos::task::spawn_local(async move {
-                        browser::sleep(delay).await;
-                        if !self.is_current(g) {
-                            return;
-                        }
-                        self.sync_url(&run);
-                        // Typed back to what is on screen: nothing to compute.
-                        if self
-                            .results
-                            .with_untracked(|r| r.as_ref().is_some_and(|o| o.run == run))
-                        {
-                            self.phase.set(Phase::Idle);
-                            return;
-                        }
-                        self.run(run, g).await;
-                    });
+            let started = self
+                .controller
+                .try_update_value(|c| c.edited(parsed.is_ok()))
+                .flatten();
+            let (Some((g, delay)), Ok(run)) = (started, parsed) else {
+                return;
+            };
+            leptos::task::spawn_local(async move {
+                browser::sleep(delay).await;
+                if !self.is_current(g) {
+                    return;
                 }
-            }
+                self.sync_url(&run);
+                let shown = self
+                    .results
+                    .with_untracked(|r| r.as_ref().map(|f| f.run.clone()));
+                if controller::needs_run(&run, shown.as_ref()) {
+                    self.run(run, g).await;
+                }
+            });
         });
     }
 
     /// Runs `run` as job `g`, publishing progress and, if still current, the results.
     async fn run(self, run: Run, g: u64) {
         let total = run.trials;
-        self.phase.set(Phase::Running { done: 0, total });
+        self.job.set(Job::Running {
+            id: g,
+            run: run.clone(),
+            done: 0,
+            total,
+        });
         self.announce.set("Simulating…".into());
         let previous = self.results.get_untracked();
         let ended = headline::simulate(
-            run,
+            run.clone(),
             previous,
             move || self.is_current(g),
-            move |done, total| {
-                if self.is_current(g) {
-                    self.phase.set(Phase::Running { done, total });
-                }
-            },
+            move |done, total| self.job.update(|j| j.progress(g, done, total)),
         )
         .await;
         self.runner.set(crate::run::pool_info());
         if !self.is_current(g) {
+            // Cancelled by an edit (Stop has set its own state): the job's
+            // progress must not stand for the next run's.
+            self.job.update(|j| {
+                if matches!(j, Job::Running { id, .. } if *id == g) {
+                    *j = Job::None;
+                }
+            });
             return;
         }
         match ended {
@@ -209,25 +205,26 @@ impl Ctx {
                         &forecast.summary,
                     ));
                 self.results.set(Some(forecast));
-                self.phase.set(Phase::Idle);
+                self.job.set(Job::None);
             }
             Ended::Cancelled => {}
             Ended::Refused(errors) => {
                 self.announce
                     .set("The simulation could not run; see the marked fields.".into());
-                self.refused.set(errors);
-                self.phase.set(Phase::Failed);
+                self.job.set(Job::Failed { run, errors });
             }
         }
     }
 
     /// Stops the running job; the results stay, marked as for earlier inputs.
     pub fn stop(&self) {
-        self.bump();
-        // The bump alone would stop the runs at their next look (a tick
-        // later); this drops their queued chunks now.
+        self.controller.update_value(Controller::stop);
+        // Making the jobs stale alone would stop the runs at their next look
+        // (a tick later); this drops their queued chunks now.
         crate::run::stop_all();
-        self.phase.set(Phase::Stopped);
+        self.job.set(Job::Stopped {
+            run: self.parsed.get_untracked().ok(),
+        });
         self.announce
             .set("Stopped. The results shown are for earlier inputs.".into());
     }
@@ -235,12 +232,45 @@ impl Ctx {
     /// Runs the current inputs now (after a stop).
     pub fn run_now(&self) {
         if let Ok(run) = self.parsed.get_untracked() {
-            let g = self.bump();
+            let g = self
+                .controller
+                .try_update_value(Controller::run_now)
+                .unwrap_or_default();
             let ctx = *self;
             leptos::task::spawn_local(async move {
                 ctx.sync_url(&run);
                 ctx.run(run, g).await;
             });
+        }
+    }
+
+    /// Applies `run` to the form as a what-if named `label`.
+    pub fn apply_what_if(&self, run: Run, label: String, source: WhatIfSource) {
+        let before = self.draft.get_untracked();
+        let before_run = self.parsed.get_untracked().ok();
+        self.what_ifs.update(|w| {
+            w.push(WhatIf {
+                before,
+                before_run,
+                label: label.clone(),
+                source,
+            })
+        });
+        self.notice.set(None);
+        self.load(&run);
+        self.announce.set(format!(
+            "Applied “{label}” as a what-if; the forecast is updating. Undo it with the Undo what-if button or the browser's Back button."
+        ));
+    }
+
+    /// Restores the form as it was before the latest what-if.
+    pub fn undo_what_if(&self) {
+        let mut last = None;
+        self.what_ifs.update(|w| last = w.undo());
+        if let Some(w) = last {
+            self.draft.set(w.before);
+            self.announce
+                .set(format!("Undid the what-if “{}”.", w.label));
         }
     }
 
@@ -262,6 +292,9 @@ impl Ctx {
             match link::decode(&browser::hash()) {
                 Ok(Some(run)) => {
                     self.notice.set(None);
+                    self.what_ifs.update(|w| {
+                        w.returned_to(&run);
+                    });
                     self.load(&run);
                 }
                 Ok(None) => {
