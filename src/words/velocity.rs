@@ -27,13 +27,13 @@ pub fn velocity_value(summary: &Summary) -> Option<String> {
     ))
 }
 
-/// "Sales velocity: your open pipeline turns into about $8.9K of revenue a
-/// day (open deals × win rate × average deal ÷ cycle length)."
+/// "Sales velocity: the deals open today turn into about $8.9K of revenue a
+/// day (deals open today × win rate × average deal ÷ cycle length)."
 pub fn velocity_sentence(summary: &Summary) -> String {
     let c = &summary.currency;
     match summary.pipeline.velocity_per_day {
         Some(v) => format!(
-            "Sales velocity: your open pipeline turns into about {} of revenue a day (open deals × win rate × average deal ÷ cycle length: {} × {} × {} ÷ {} days).",
+            "Sales velocity: the deals open today turn into about {} of revenue a day (deals open today × win rate × average deal ÷ cycle length: {} × {} × {} ÷ {} days).",
             money_compact(v.mean, c),
             count(summary.pipeline.open_deals as f64),
             percent(win_rate(summary), 1),
@@ -47,7 +47,7 @@ pub fn velocity_sentence(summary: &Summary) -> String {
     }
 }
 
-/// The win rate of the open pipeline at mean rates: weighted value / value.
+/// The win rate of the deals open today at mean rates: weighted value / value.
 fn win_rate(summary: &Summary) -> f64 {
     let p = &summary.pipeline;
     if p.value > 0.0 {
@@ -68,23 +68,23 @@ pub fn velocity_range(summary: &Summary) -> Option<String> {
     ))
 }
 
-/// "0.77×" (open pipeline / target), or `None` without a target.
+/// "0.77×" (value open today / target), or `None` without a target.
 pub fn coverage_value(summary: &Summary) -> Option<String> {
     Some(ratio(summary.pipeline.coverage?))
 }
 
-/// "Pipeline coverage: open pipeline is 0.77× the target; weighted by each
+/// "Pipeline coverage: the deals open today are worth 0.77× the target; weighted by each
 /// deal's chance of closing, 0.10×."
 pub fn coverage_sentence(summary: &Summary) -> String {
     let p = &summary.pipeline;
     match (p.coverage, p.weighted_coverage) {
         (Some(c), Some(w)) => format!(
-            "Pipeline coverage: open pipeline is {} the target; weighted by each deal's chance of closing, {}.",
+            "Pipeline coverage: the deals open today are worth {} the target; weighted by each deal's chance of closing, {}.",
             ratio(c),
             ratio(w.mean)
         ),
         _ => {
-            "Pipeline coverage: set a revenue target above 0 to compare the open pipeline with it."
+            "Pipeline coverage: set a revenue target above 0 to compare the deals open today with it."
                 .into()
         }
     }
@@ -128,19 +128,19 @@ mod tests {
         let sum = summary(&reference(), 1_000);
         let v = velocity_sentence(&sum);
         assert!(
-            v.starts_with("Sales velocity: your open pipeline turns into about $"),
+            v.starts_with("Sales velocity: the deals open today turn into about $"),
             "{v}"
         );
         assert!(
             v.contains(
-                " of revenue a day (open deals × win rate × average deal ÷ cycle length: 249 × "
+                " of revenue a day (deals open today × win rate × average deal ÷ cycle length: 249 × "
             ),
             "{v}"
         );
         assert!(v.ends_with(" ÷ 55 days)."), "{v}");
         let c = coverage_sentence(&sum);
         assert!(
-            c.starts_with("Pipeline coverage: open pipeline is 0."),
+            c.starts_with("Pipeline coverage: the deals open today are worth 0."),
             "{c}"
         );
         assert!(c.contains("× the target; weighted by each deal's chance of closing, 0."));

@@ -263,11 +263,11 @@ describe('goals, milestones, velocity and coverage', () => {
     await settled(page);
     assert.match(
       await page.locator('#velocity-sentence').textContent(),
-      /^Sales velocity: your open pipeline turns into about \$[\d.]+K of revenue a day \(open deals × win rate × average deal ÷ cycle length: 249 × [\d.]+% × \$[\d.]+K ÷ 55 days\)\.$/,
+      /^Sales velocity: the deals open today turn into about \$[\d.]+K of revenue a day \(deals open today × win rate × average deal ÷ cycle length: 249 × [\d.]+% × \$[\d.]+K ÷ 55 days\)\.$/,
     );
     assert.match(
       await page.locator('#coverage-sentence').textContent(),
-      /^Pipeline coverage: open pipeline is 0\.77× the target; weighted by each deal's chance of closing, 0\.\d\d×\.$/,
+      /^Pipeline coverage: the deals open today are worth 0\.77× the target; weighted by each deal's chance of closing, 0\.\d\d×\.$/,
     );
     assert.match(await page.locator('#pipeline-health').textContent(), /P10 to P90: \$[\d.]+K to \$[\d.]+K a day\..*0\.77×Weighted 0\.\d+×; P10 to P90: 0\.\d+× to 0\.\d+×\./s);
     assert.equal(await page.locator('#milestone-table').count(), 0);
