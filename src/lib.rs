@@ -1,15 +1,17 @@
 //! The browser app: a sales leader describes their funnel and sees a Monte
 //! Carlo revenue forecast, computed in the page's workers.
 //!
-//! The folders are the layers, each using only those above it in this list:
-//! `form` (the typed text of the form and its scenario), `share` (the
-//! scenario in and out of the page: links, files, presets), `run` (where
-//! trials run: the worker pool, or the page), `jobs` (what the page asks for:
-//! the headline run, the lever sweep, the goal search), `words` (every
-//! sentence and number format the results produce), `charts` (geometry as
-//! pure functions, components that only draw), `ui` (components, and in
-//! `ui::state` the signals and the controller). `browser` holds the few calls
-//! into the browser; `bench` is the `?bench` page.
+//! The folders are the layers, each using only those before it in this
+//! list: `format` (money, percent and counts as people read them), `form`
+//! (the typed text of the form and the scenario it reads as), `share` (the
+//! scenario in and out of the page: links, presets), `run` (where trials
+//! run: the worker pool, or the page), `jobs` (what the page asks for: the
+//! headline run, the lever sweep, the goal search), `charts` (geometry as
+//! pure functions, components that only draw), `words` (every sentence the
+//! results produce, and the rows of their tables and charts), `ui`
+//! (components, and in `ui::state` the signals and the controller).
+//! `browser` holds the few calls into the browser; `bench` is the `?bench`
+//! page.
 
 pub mod bench;
 pub mod browser;
