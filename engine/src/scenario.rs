@@ -115,7 +115,7 @@ pub struct Stage {
     pub conversion: Conversion,
     /// Average days a deal spends in the stage before it leaves (forward or lost),
     /// 0 to 3650; 0 passes through in the week it arrives. The model's clock is a
-    /// week, so any value up to 7 takes one week (docs/model-notes.md).
+    /// week, so every value from above 0 to 7 is a one-week stay (docs/model-notes.md).
     pub days: f64,
     /// Deals open in the stage today, when the forecast starts (the current
     /// pipeline); 0 to [`MAX_OPEN`], default 0.

@@ -60,7 +60,8 @@ pub struct Summary {
     pub pipeline: PipelineSummary,
     /// The stage that limits the funnel: a capacity that is full in most
     /// weeks; otherwise the stage where the most would-be revenue is lost.
-    /// `None` when no stage is full and none loses would-be revenue.
+    /// `None` when no capacity is the limit in more than half the weeks and no
+    /// stage loses would-be revenue.
     pub bottleneck: Option<Bottleneck>,
 }
 
