@@ -38,24 +38,36 @@ pub const MAX_SCENARIO_BYTES: u64 = 100_000_000;
 /// be left unhandled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flag {
+    /// `--trials N`: trials to run.
     Trials,
+    /// `--seed S`: the run's seed.
     Seed,
+    /// `--samples FILE.csv`: also write one CSV row per trial.
     Samples,
+    /// `--sensitivity`: also run the lever sweep.
     Sensitivity,
+    /// `--solve leads|conversion:STAGE`: the reverse funnel.
     Solve,
+    /// `--confidence C`: the chance of the target `--solve` asks for.
     Confidence,
+    /// `--threads N`: threads to run the trials on.
     Threads,
+    /// `--help` or `-h`: print the help.
     Help,
 }
 
 /// One flag as the user types it and as the help describes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FlagSpec {
+    /// What the flag sets.
     pub flag: Flag,
+    /// The long name as typed, dashes included: `--trials`.
     pub name: &'static str,
+    /// The short name, e.g. `-h`; `None` for a flag without one.
     pub short: Option<&'static str>,
     /// What the value is called in the help; `None` for a switch.
     pub value: Option<&'static str>,
+    /// Help text; lines after the first are indented under it.
     pub help: &'static str,
 }
 
@@ -182,21 +194,35 @@ pub fn quoted(text: &str) -> String {
     format!("`{}`", crate::error::escape_control(text))
 }
 
+/// What the command line asks for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// `funnelsim help`, `-h` or `--help`: print [`usage`].
     Help,
+    /// `funnelsim run SCENARIO.json`: simulate and print the summary.
     Run(RunArgs),
 }
 
+/// The arguments of `funnelsim run`; [`RunArgs::new`] gives the defaults.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunArgs {
+    /// Path of the scenario file.
     pub scenario: String,
+    /// Trials to run, 1 to [`crate::MAX_TRIALS`]; default 10,000.
     pub trials: u64,
+    /// Seed of the run; default 1.
     pub seed: u64,
+    /// Path of the per-trial CSV to write; `None` writes none.
     pub samples: Option<String>,
+    /// Whether to run the lever sweep (one rerun per lever); off by default.
     pub sensitivity: bool,
+    /// The lever to solve for, as typed (`leads` or `conversion:STAGE`); `None`
+    /// solves nothing.
     pub solve: Option<String>,
+    /// Chance of the target `--solve` asks for, strictly between 0 and 1; default 0.8.
     pub confidence: f64,
+    /// Threads to run the trials on, 1 to [`MAX_THREADS`]; default every core.
+    /// The output is the same for any number.
     pub threads: usize,
 }
 

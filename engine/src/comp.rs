@@ -54,10 +54,13 @@ pub fn payout(plan: &Plan, quota: f64, bookings: f64) -> f64 {
     commission(plan, quota, bookings) + bonus
 }
 
+/// One point of a plan's payout curve for one rep.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CurvePoint {
     /// Bookings / quota.
     pub attainment: f64,
+    /// What the plan pays the rep at that attainment: commission plus quota bonus
+    /// (no SPIF), in the scenario's currency.
     pub payout: f64,
 }
 

@@ -15,6 +15,8 @@ use crate::scenario::Scenario;
 use crate::sim::Adjustment;
 use crate::{Chunk, FieldError, ScenarioErrors, Simulation, parallel};
 
+/// What the reverse funnel solves for: the `kind` tag in the JSON, with `stage`
+/// the index of the stage (from 0) for a conversion.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum GoalLever {
@@ -24,17 +26,23 @@ pub enum GoalLever {
     Conversion { stage: usize },
 }
 
+/// The reverse funnel's answer (the summary's `goal`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GoalAnswer {
+    /// What was solved for (flattened into the JSON).
     #[serde(flatten)]
     pub lever: GoalLever,
+    /// The chance of the target that was asked for, strictly between 0 and 1.
     pub confidence: f64,
     /// Whether some value within bounds reaches the confidence.
     pub reachable: bool,
-    /// The smallest value found that reaches it (or the bound tried, when not reachable).
+    /// The smallest value found that reaches it (or the bound tried, when not reachable):
+    /// leads a month in month 1, or a mean conversion 0..1. The bisection stops within
+    /// 0.2% for leads and a tenth of a point for a rate.
     pub value: f64,
-    /// Chance of the target at `value`, and its standard error.
+    /// Chance of the target at `value`: the share of trials with revenue >= target.
     pub probability: f64,
+    /// Monte Carlo error of `probability`: sqrt(p(1-p)/trials).
     pub probability_se: f64,
     /// The value today, for comparison.
     pub current: f64,
@@ -95,7 +103,10 @@ pub fn parse_lever(text: &str, scenario: &Scenario) -> Result<GoalLever, String>
 pub struct Bounds {
     /// The lever's value today.
     pub current: f64,
+    /// Bottom of the interval searched: 0.
     pub lo: f64,
+    /// Top of the interval searched: for leads 20 times today's volume (at least
+    /// 1,000 a month) but never past the model's limit; for a conversion 1.
     pub hi: f64,
     /// `hi` is the model's limit on lead volume (MODEL.md, "Bounds"), lower
     /// than the search would otherwise go, so an unreachable answer is the

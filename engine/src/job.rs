@@ -19,8 +19,12 @@ use crate::{Chunk, Scenario, ScenarioErrors, Simulation};
 pub struct RunSpec {
     /// The scenario in its file format (the JSON a link carries).
     pub scenario: String,
+    /// Trials to run.
     pub trials: u64,
+    /// Seed of the run; a lever or goal run takes the baseline's, to share its
+    /// random numbers.
     pub seed: u64,
+    /// What the run changes against `scenario`.
     pub change: Change,
 }
 
@@ -32,11 +36,13 @@ pub enum Change {
     None,
     /// One lever pulled (plans left out: they do not change the headline).
     Lever { lever: LeverKind },
-    /// A goal candidate: the lever set to `value` (plans left out).
+    /// A goal candidate: the lever set to `value` (plans left out): leads a month
+    /// in month 1, or a stage's mean conversion 0..1.
     Goal { lever: GoalLever, value: f64 },
 }
 
 impl RunSpec {
+    /// The spec of a run of `scenario`, carried as its JSON.
     pub fn new(scenario: &Scenario, trials: u64, seed: u64, change: Change) -> RunSpec {
         RunSpec {
             scenario: scenario.to_json(),
@@ -71,6 +77,8 @@ pub struct LeverSweep {
 }
 
 impl LeverSweep {
+    /// A sweep over every lever `scenario` offers ([`Lever::all`]), each run on
+    /// `trials` and `seed`.
     pub fn new(scenario: &Scenario, trials: u64, seed: u64) -> LeverSweep {
         LeverSweep {
             levers: Lever::all(scenario),
@@ -148,6 +156,8 @@ enum Phase {
 }
 
 impl GoalSearch {
+    /// A search for the smallest value of `lever` at which the chance of the target
+    /// is at least `confidence` (strictly between 0 and 1); refused without a target.
     pub fn new(
         scenario: &Scenario,
         lever: &GoalLever,
@@ -176,6 +186,7 @@ impl GoalSearch {
         self.runs
     }
 
+    /// The lever being solved for.
     pub fn lever(&self) -> &GoalLever {
         &self.lever
     }

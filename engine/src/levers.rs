@@ -13,6 +13,8 @@ use crate::sim::Adjustment;
 use crate::summary::MeanSe;
 use crate::{Chunk, ScenarioErrors, Simulation};
 
+/// What a lever changes and by how much: the `kind` tag in the JSON, with
+/// `stage` the index of the stage (from 0) where there is one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LeverKind {
@@ -30,14 +32,17 @@ pub enum LeverKind {
     Capacity { stage: usize },
 }
 
+/// One lever of the sensitivity sweep, with the words the app's chart shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Lever {
+    /// What it changes (flattened into the JSON as `kind` and `stage`).
     #[serde(flatten)]
     pub kind: LeverKind,
     /// What is changed, in words: "Proposal conversion".
     pub lever: String,
     /// The change, written on the bar: "+5 pts".
     pub change: String,
+    /// The unit of `change`, in words: "percentage points", "% of the rate".
     pub unit: String,
 }
 
@@ -237,14 +242,21 @@ pub fn with_mean(c: &Conversion, mean: f64) -> Conversion {
 /// A lever's effect on mean revenue and on the chance of the target.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LeverEffect {
+    /// The lever (flattened into the JSON).
     #[serde(flatten)]
     pub lever: Lever,
+    /// Mean over trials of the changed run's revenue minus the baseline's, with its
+    /// paired standard error.
     pub revenue_delta: MeanSe,
+    /// Change in the chance of the target (a share 0..1), with its paired standard
+    /// error; `None` (absent) without a target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probability_delta: Option<MeanSe>,
 }
 
 impl LeverEffect {
+    /// `lever`'s effect from the baseline's trials and the changed run's, trial by
+    /// trial; `target` is the revenue goal, if any.
     pub fn new(lever: Lever, base: &Chunk, changed: &Chunk, target: Option<f64>) -> LeverEffect {
         let hits = |c: &Chunk, t: f64| -> Vec<f64> {
             c.revenue

@@ -20,15 +20,22 @@ pub fn attainment_sample_trials(reps: usize) -> u64 {
 /// The outcome of one trial, in buffers reused from trial to trial.
 #[derive(Clone, Debug)]
 pub struct TrialOut {
+    /// Per stage: this trial's conversion rate as drawn, after any lever, goal or
+    /// plan adjustment (0..1).
     pub rates: Vec<f64>,
+    /// New leads that entered the first stage over the horizon.
     pub leads: u64,
+    /// Per month of the horizon: deals won in it.
     pub month_won: Vec<u64>,
+    /// Per month of the horizon: revenue won in it.
     pub month_revenue: Vec<f64>,
     /// Per stage: deals in it at the start plus those that came in.
     pub entered: Vec<u64>,
     /// Per stage: deals that moved forward (from the last stage: won).
     pub advanced: Vec<u64>,
+    /// Per stage: deals lost at it.
     pub lost: Vec<u64>,
+    /// Per stage: deals still open in it at the horizon.
     pub open_end: Vec<u64>,
     /// Per stage with a capacity: weeks in which it was the limit.
     pub full_weeks: Vec<u32>,
@@ -48,9 +55,11 @@ pub struct TrialOut {
 /// One plan in one trial.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlanTrial {
+    /// Revenue over the horizon with the plan's effect.
     pub revenue: f64,
     /// Commission, quota bonuses and SPIF.
     pub comp_cost: f64,
+    /// SPIF paid (part of `comp_cost`).
     pub spif: f64,
     /// Reps with attainment >= 1.
     pub at_quota: u32,
@@ -59,6 +68,7 @@ pub struct PlanTrial {
 }
 
 impl TrialOut {
+    /// Buffers sized for `scenario` (its stages, months and plans).
     pub fn new(scenario: &Scenario) -> TrialOut {
         let stages = scenario.stages.len();
         let months = scenario.horizon_months as usize;
@@ -80,6 +90,8 @@ impl TrialOut {
         }
     }
 
+    /// Zeroes the counts a trial adds to, for the next trial (the rest the trial
+    /// overwrites).
     pub fn clear(&mut self) {
         self.leads = 0;
         self.draws = 0;
@@ -93,6 +105,7 @@ impl TrialOut {
         self.waiting.fill(0);
     }
 
+    /// Deals won over the horizon: the sum of `month_won`.
     pub fn won(&self) -> u64 {
         self.month_won.iter().sum()
     }
@@ -113,11 +126,17 @@ impl TrialOut {
 /// Per-stage totals over trials, exact in integers (so merge order cannot matter).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StageTotals {
+    /// Sum over trials of the deals that were in the stage (open today or came in).
     pub entered: u128,
+    /// Sum over trials of the deals that moved forward (from the last stage: won).
     pub advanced: u128,
+    /// Sum over trials of the deals lost at the stage.
     pub lost: u128,
+    /// Sum over trials of the deals still open in the stage at the horizon.
     pub open_end: u128,
+    /// Sum over trials of the weeks in which the stage's capacity was the limit.
     pub full_weeks: u128,
+    /// Sum over trials of the deals ready to leave in the last week that had to wait.
     pub waiting: u128,
 }
 
@@ -135,26 +154,41 @@ impl StageTotals {
 /// Results of a contiguous range of trials.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chunk {
+    /// Number of the chunk's first trial (the run's trials are numbered from 0).
     pub start: u64,
+    /// Months per trial in `month_revenue`: the horizon, or 0 once
+    /// [`Chunk::without_months`] has dropped them.
     pub months: usize,
+    /// Per trial: revenue over the horizon (its months summed in order).
     pub revenue: Vec<f64>,
+    /// Per trial: deals won.
     pub won: Vec<u64>,
+    /// Per trial: deals lost, all stages together.
     pub lost: Vec<u64>,
+    /// Per trial: new leads.
     pub leads: Vec<u64>,
+    /// Per trial: deals still open at the horizon, all stages together.
     pub open_end: Vec<u64>,
     /// `len * months` values, trial-major.
     pub month_revenue: Vec<f64>,
+    /// Per stage: totals over the chunk's trials.
     pub stages: Vec<StageTotals>,
+    /// Per plan: its per-trial results.
     pub plans: Vec<PlanChunk>,
+    /// Per trial: the open pipeline's weighted value ([`TrialOut::pipeline_weighted`]).
     pub pipeline_weighted: Vec<f64>,
 }
 
 /// One plan's per-trial results, in trial order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlanChunk {
+    /// Per trial: revenue over the horizon with the plan's effect.
     pub revenue: Vec<f64>,
+    /// Per trial: comp cost (commission, quota bonuses and SPIF).
     pub comp_cost: Vec<f64>,
+    /// Per trial: SPIF paid.
     pub spif: Vec<f64>,
+    /// Per trial: reps with attainment >= 1.
     pub at_quota: Vec<u32>,
     /// Every rep's attainment, trial-major, for the trials before
     /// `attainment_sample_trials(reps)` only: a bounded sample for charts.
@@ -188,6 +222,7 @@ impl PlanChunk {
 }
 
 impl Chunk {
+    /// An empty chunk of trials from `start`, with room for `capacity` trials.
     pub fn new(scenario: &Scenario, start: u64, capacity: usize) -> Chunk {
         let months = scenario.horizon_months as usize;
         Chunk {
@@ -205,14 +240,17 @@ impl Chunk {
         }
     }
 
+    /// Trials in the chunk.
     pub fn len(&self) -> usize {
         self.revenue.len()
     }
 
+    /// Whether the chunk holds no trials.
     pub fn is_empty(&self) -> bool {
         self.revenue.is_empty()
     }
 
+    /// The trial after the chunk's last: the chunk holds trials `start..end()`.
     pub fn end(&self) -> u64 {
         self.start + self.len() as u64
     }
@@ -227,6 +265,7 @@ impl Chunk {
         self
     }
 
+    /// Appends trial `end()`'s outcome.
     pub fn push(&mut self, t: &TrialOut) {
         let trial = self.end();
         // Summed month by month in order, so the total is the same bits as the
@@ -273,14 +312,17 @@ impl Chunk {
     }
 }
 
+/// Why chunks cannot be merged into one run's trials.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MergeError {
     /// Trials missing or covered twice at this trial number.
     Gap {
+        /// The trial number at which the chunks stop fitting together.
         at: u64,
     },
     /// Chunks from runs with a different number of months or stages.
     Mismatch,
+    /// No chunk held a trial.
     Empty,
 }
 

@@ -54,7 +54,10 @@ impl std::error::Error for RunError {}
 /// A refused scenario (the user's to fix) or a failed run (a bug).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Error {
+    /// The scenario, or a lever's or goal candidate's change of it, was refused:
+    /// the user's to fix.
     Scenario(ScenarioErrors),
+    /// The run itself failed: a bug.
     Run(RunError),
 }
 

@@ -5,15 +5,21 @@
 
 use serde::Serialize;
 
+/// The scenario format version this engine reads and writes (MODEL.md: version 1).
 pub const FORMAT_VERSION: u32 = 1;
+/// Most stages a scenario may have (at least one is needed).
 pub const MAX_STAGES: usize = 20;
+/// Most incentive plans a scenario may compare: each plan with an effect reruns
+/// the funnel in every trial.
 pub const MAX_PLANS: usize = 10;
 /// Commission bands in one plan.
 pub const MAX_BANDS: usize = 20;
+/// Most milestones a target may have: one a month over the longest horizon.
 pub const MAX_MILESTONES: usize = 60;
 /// Largest median deal size; with `p90` at most `MAX_DEAL_SPREAD` times it, every
 /// sum the summary forms stays far inside f64's range (MODEL.md, "Bounds").
 pub const MAX_DEAL_MEDIAN: f64 = 1.0e9;
+/// Largest `deal_size.p90` as a multiple of `deal_size.median`.
 pub const MAX_DEAL_SPREAD: f64 = 1000.0;
 /// Largest revenue target or milestone.
 pub const MAX_REVENUE_GOAL: f64 = 1.0e15;
@@ -23,32 +29,59 @@ pub const MAX_QUOTA: f64 = 1.0e12;
 pub const MAX_PAYMENT: f64 = 1.0e9;
 /// Deals open today in one stage.
 pub const MAX_OPEN: u64 = 1_000_000_000;
+/// Longest forecast in months: `horizon_months` is 1 to this.
 pub const MAX_HORIZON_MONTHS: u32 = 60;
 /// Expected leads in any month of the horizon may not exceed this (MODEL.md, "Bounds").
 pub const MAX_LEADS_PER_MONTH: f64 = 1.0e12;
 
+/// A funnel as the user describes it: one scenario file (MODEL.md, "Scenario file").
+/// Every amount in it is in the scenario's `currency`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scenario {
+    /// Format version; [`FORMAT_VERSION`] in every scenario that passed validation.
     pub version: u32,
+    /// Label only; empty when the file has none.
     pub name: String,
+    /// Label of the currency every amount is in (`USD` when the file has none);
+    /// nothing is converted.
     pub currency: String,
+    /// Length of the forecast in months, 1 to [`MAX_HORIZON_MONTHS`]; the simulation
+    /// runs [`Scenario::weeks`] weeks.
     pub horizon_months: u32,
+    /// New leads entering the first stage.
     pub leads: Leads,
+    /// The stages in funnel order: leads enter the first, and a deal leaving the last
+    /// forward is won. 1 to [`MAX_STAGES`].
     pub stages: Vec<Stage>,
+    /// Value of one won deal.
     pub deal_size: DealSize,
+    /// Revenue goal for the horizon; `None` when there is none (the summary then
+    /// reports no chance of the target).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
+    /// Quota-carrying reps; `None` without a team (a scenario with `plans` needs one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<Team>,
+    /// Incentive plans to compare, at most [`MAX_PLANS`]; empty for none. Needs a `team`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<Plan>,
 }
 
+/// Lead volume: expected new leads a month and how they vary.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Leads {
+    /// Expected new leads entering the first stage in month 1, in leads a month;
+    /// finite, >= 0, and once grown at most [`MAX_LEADS_PER_MONTH`] in every month.
     pub per_month: f64,
+    /// Compound growth of that expectation per month (0.02 = +2% a month); above -1,
+    /// default 0.
     pub growth_per_month: f64,
+    /// How weekly counts vary around the expectation (the model's weekly noise);
+    /// default [`Noise::Poisson`].
     pub noise: Noise,
+    /// Coefficient of variation of a per-trial lead multiplier (Gamma, mean 1): how
+    /// unsure the volume itself is. 0 to 2; 0 (the default) is none, and below 1e-16
+    /// runs as 0.
     pub uncertainty_cv: f64,
 }
 
@@ -56,11 +89,15 @@ pub struct Leads {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Noise {
+    /// `"poisson"` (the default): weekly leads are Poisson with the week's expectation.
     Poisson,
+    /// `"fixed"`: weekly leads are the steps of the rounded running expectation, so
+    /// totals are exact. Such scenarios run week by week.
     Fixed,
 }
 
 impl Noise {
+    /// The name in the scenario file: `"poisson"` or `"fixed"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Noise::Poisson => "poisson",
@@ -69,13 +106,22 @@ impl Noise {
     }
 }
 
+/// One stage of the funnel: a state a deal sits in until it moves forward or is lost.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Stage {
+    /// Label; non-empty and unique among the stages (plans and `--solve` name stages by it).
     pub name: String,
+    /// Share of deals leaving the stage that move forward rather than being lost (a rate 0..1).
     pub conversion: Conversion,
+    /// Average days a deal spends in the stage before it leaves (forward or lost),
+    /// 0 to 3650; 0 passes through in the week it arrives. The model's clock is a
+    /// week, so every value from above 0 to 7 is a one-week stay (docs/model-notes.md).
     pub days: f64,
+    /// Deals open in the stage today, when the forecast starts (the current
+    /// pipeline); 0 to [`MAX_OPEN`], default 0.
     pub open: u64,
-    /// At most this many deals can leave the stage in one week (MODEL.md, "Stage capacity").
+    /// At most this many deals can leave the stage in one week (MODEL.md, "Stage capacity");
+    /// the rest wait. At least 1; `None` is no limit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity_per_week: Option<u64>,
 }
@@ -87,8 +133,10 @@ pub enum Conversion {
     /// A known rate.
     Fixed(f64),
     /// An uncertain rate: Beta with this mean and standard deviation.
+    /// `mean` is a rate 0..1; `sd` is >= 0 (0 = fixed) with `sd^2 < mean(1-mean)`.
     Estimate { mean: f64, sd: f64 },
     /// A rate learnt from history: Beta(won + 1, of - won + 1).
+    /// `won` of the `of` past deals that left the stage moved forward; `won <= of`.
     History { won: u64, of: u64 },
 }
 
@@ -103,14 +151,22 @@ impl Conversion {
     }
 }
 
+/// Value of one won deal, in the scenario's currency: lognormal with this median
+/// and 90th percentile.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct DealSize {
+    /// Median value of a won deal; above 0, at most [`MAX_DEAL_MEDIAN`].
     pub median: f64,
+    /// 90th percentile of a won deal's value: from `median` (equal: every deal is
+    /// that size) to [`MAX_DEAL_SPREAD`] times it.
     pub p90: f64,
 }
 
+/// What the user wants to reach by the horizon.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Target {
+    /// Revenue goal for the whole horizon, in the scenario's currency; 0 to
+    /// [`MAX_REVENUE_GOAL`]. A trial reaches it with revenue >= this.
     pub revenue: f64,
     /// Cumulative revenue goals along the way (optional; see docs/model-notes.md).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -120,43 +176,64 @@ pub struct Target {
 /// Revenue booked by the end of `month` (from 1), cumulative.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Milestone {
+    /// Month of the horizon, from 1; the goal is judged at its end. Unique, 1 to
+    /// `horizon_months`.
     pub month: u32,
+    /// Cumulative revenue goal by the end of `month`, in the scenario's currency;
+    /// 0 to [`MAX_REVENUE_GOAL`].
     pub revenue: f64,
 }
 
 /// Quota-carrying reps (MODEL.md, "Team and incentive plans").
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Team {
+    /// Number of quota-carrying reps, 1 to [`MAX_REPS`].
     pub reps: u32,
-    /// Bookings each rep is expected to close over the horizon.
+    /// Bookings each rep is expected to close over the horizon, in the scenario's
+    /// currency; 1 to [`MAX_QUOTA`].
     pub quota: f64,
-    /// Per trial, rep r gets weight exp(skill_sd * z_r), z standard normal.
+    /// Per trial, rep r gets weight exp(skill_sd * z_r), z standard normal, and each
+    /// won deal goes to a rep with chance proportional to it. 0 to 2; 0 = all equal.
     pub skill_sd: f64,
 }
 
+/// Most reps a team may have: `team.reps` is 1 to this.
 pub const MAX_REPS: u32 = 500;
 
 /// An incentive plan: what it pays and the behaviour the user assumes it buys.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Plan {
+    /// Label; non-empty and unique among the plans.
     pub name: String,
+    /// Commission bands, by attainment from 0 upward in increasing `from`; 1 to
+    /// [`MAX_BANDS`].
     pub commission: Vec<CommissionBand>,
+    /// How the bands' rates combine; default [`Tiers::Marginal`].
     pub tiers: Tiers,
+    /// Paid to each rep whose attainment reaches 1, in the scenario's currency; 0 to
+    /// [`MAX_PAYMENT`], default 0.
     pub quota_bonus: f64,
+    /// Bookings above `cap * quota` earn no commission; `None` is no cap. At least 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cap: Option<f64>,
+    /// Paid per deal that moves forward out of one stage; `None` is no SPIF.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spif: Option<Spif>,
+    /// The behaviour the user assumes the plan buys; all zeros (the default) is none.
     pub effect: Effect,
 }
 
 /// From `from` (attainment, 1.0 = quota) upward, `rate` on bookings.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct CommissionBand {
+    /// Attainment (bookings / quota; 1.0 = quota) where the band starts: 0 for the
+    /// first band, above the previous band's for each later one.
     pub from: f64,
+    /// Commission rate on bookings in the band, 0..1 (0.08 = 8%).
     pub rate: f64,
 }
 
+/// How a plan's commission bands combine (`"marginal"` or `"retroactive"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Tiers {
@@ -169,20 +246,26 @@ pub enum Tiers {
 /// Paid for each deal that moves forward out of `stage` during the horizon.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Spif {
+    /// Name of the stage deals move forward out of; must be a stage of the scenario.
     pub stage: String,
+    /// Paid per such deal, in the scenario's currency; 0 to [`MAX_PAYMENT`].
     pub per_deal: f64,
 }
 
 /// Relative uplifts: 0.05 multiplies a stage's conversion by 1.05 (capped at 1).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Effect {
-    /// Stage name to uplift, in the order written.
+    /// Stage name to uplift, in the order written; each uplift above -1.
     #[serde(serialize_with = "ordered_map")]
     pub conversion: Vec<(String, f64)>,
+    /// Relative uplift of lead volume (0.1 = x1.1 on each trial's lead multiplier);
+    /// above -1, default 0, and the plan's volume obeys [`MAX_LEADS_PER_MONTH`].
     pub leads: f64,
 }
 
 impl Effect {
+    /// Whether the plan changes nothing (every uplift 0), so its trials need no
+    /// rerun of the funnel.
     pub fn is_none(&self) -> bool {
         self.leads == 0.0 && self.conversion.iter().all(|(_, u)| *u == 0.0)
     }

@@ -19,6 +19,7 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
+/// An ascending copy of `values`, ordered by `f64::total_cmp`.
 pub fn sorted(values: &[f64]) -> Vec<f64> {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
@@ -49,22 +50,34 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
 /// The statistics MODEL.md lists for revenue and won deals.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
+    /// Mean over trials.
     pub mean: f64,
+    /// Sample standard deviation over trials (divided by n - 1).
     pub sd: f64,
     /// Monte Carlo standard error of the mean: sd / sqrt(trials).
     pub mean_se: f64,
+    /// Smallest value.
     pub min: f64,
+    /// 5th percentile.
     pub p5: f64,
+    /// 10th percentile.
     pub p10: f64,
+    /// 25th percentile.
     pub p25: f64,
+    /// Median (50th percentile).
     pub p50: f64,
+    /// 75th percentile.
     pub p75: f64,
+    /// 90th percentile: 90% of trials lie at or below it.
     pub p90: f64,
+    /// 95th percentile.
     pub p95: f64,
+    /// Largest value.
     pub max: f64,
 }
 
 impl Stats {
+    /// The statistics of `values`, one per trial (NaN throughout when empty).
     pub fn of(values: &[f64]) -> Stats {
         let (mean, sd) = mean_sd(values);
         let s = sorted(values);
@@ -85,6 +98,7 @@ impl Stats {
         }
     }
 
+    /// [`Stats::of`] counts (deals, leads), as numbers.
     pub fn of_counts(values: &[u64]) -> Stats {
         let v: Vec<f64> = values.iter().map(|&x| x as f64).collect();
         Stats::of(&v)
@@ -94,13 +108,18 @@ impl Stats {
 /// Mean and the P10/P50/P90 band, for charts over time.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Band {
+    /// Mean of the values.
     pub mean: f64,
+    /// 10th percentile.
     pub p10: f64,
+    /// Median (50th percentile).
     pub p50: f64,
+    /// 90th percentile.
     pub p90: f64,
 }
 
 impl Band {
+    /// Mean and P10/P50/P90 of `values`: the same numbers as [`percentile`] of them sorted.
     pub fn of(values: &[f64]) -> Band {
         let (mean, _) = mean_sd(values);
         // Selection instead of a full sort: a summary computes two bands per

@@ -6,27 +6,48 @@ use crate::outcome::Chunk;
 use crate::sim::Simulation;
 use crate::stats::{Band, Stats};
 
+/// The summary of a run: MODEL.md's summary JSON plus what the app shows.
+/// Statistics are over the run's trials; amounts are in the scenario's
+/// currency. Every number is finite; `None` (`null`) means "does not apply"
+/// (docs/bounds.md).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// Trials summarised.
     pub trials: u64,
+    /// Seed of the run: with the scenario and `trials` it fixes every number here.
     pub seed: u64,
+    /// The scenario's name (a label).
     pub name: String,
+    /// The scenario's currency: the unit of every amount here.
     pub currency: String,
+    /// Length of the forecast in months.
     pub horizon_months: u32,
+    /// Weeks simulated: `round(horizon_months * 52 / 12)`.
     pub weeks: usize,
+    /// Revenue over the horizon per trial: statistics over trials.
     pub revenue: Stats,
+    /// Deals won over the horizon per trial: statistics over trials.
     pub won: Stats,
+    /// New leads entering the first stage over the horizon per trial: statistics over trials.
     pub leads: Stats,
+    /// Deals lost at any stage over the horizon per trial: statistics over trials.
     pub lost: Stats,
+    /// Deals still open at the horizon, all stages together, per trial: statistics over trials.
     pub open_end: Stats,
+    /// The chance of reaching the target; `None` (absent) without a target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<TargetSummary>,
+    /// Revenue month by month, months 1 to `horizon_months`.
     pub months: Vec<MonthSummary>,
+    /// Flows through each stage, in funnel order.
     pub stages: Vec<StageSummary>,
     /// Average value of one won deal (the lognormal's mean).
     pub deal_value_mean: f64,
+    /// One summary per incentive plan, in the scenario's order; empty without plans.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<PlanSummary>,
+    /// The chance of being on track at each milestone, in the scenario's order;
+    /// empty without milestones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub milestones: Vec<MilestoneSummary>,
     /// Each lever's effect, largest first (filled by `levers::sensitivity`).
@@ -35,16 +56,21 @@ pub struct Summary {
     /// The reverse-funnel answer, when asked for (filled by `goal::solve`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal: Option<crate::goal::GoalAnswer>,
+    /// The deals open today and what they are worth.
     pub pipeline: PipelineSummary,
     /// The stage that limits the funnel: a capacity that is full in most
     /// weeks; otherwise the stage where the most would-be revenue is lost.
+    /// `None` when no capacity is the limit in more than half the weeks and no
+    /// stage loses would-be revenue.
     pub bottleneck: Option<Bottleneck>,
 }
 
 /// A mean with its Monte Carlo standard error.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeanSe {
+    /// The estimate: a mean over trials.
     pub mean: f64,
+    /// Its Monte Carlo error: the standard error of `mean`, sd / sqrt(trials).
     pub se: f64,
 }
 
@@ -60,24 +86,39 @@ impl MeanSe {
     }
 }
 
+/// Percentiles: 10% of the values lie at or below `p10`, 90% at or below `p90`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
+    /// 10th percentile.
     pub p10: f64,
+    /// Median (50th percentile).
     pub p50: f64,
+    /// 90th percentile.
     pub p90: f64,
 }
 
+/// A plan minus the first plan, trial by trial on common random numbers, with
+/// paired standard errors: a difference is the plans', not sampling noise.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanDelta {
+    /// Difference in revenue.
     pub revenue: MeanSe,
+    /// Difference in comp cost.
     pub comp_cost: MeanSe,
+    /// Difference in net revenue (revenue - comp cost).
     pub net_revenue: MeanSe,
 }
 
+/// One incentive plan over all trials: the funnel run with the plan's effect,
+/// and what the plan pays.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlanSummary {
+    /// The plan's name.
     pub name: String,
+    /// Revenue over the horizon with the plan's effect, per trial: statistics over trials.
     pub revenue: Stats,
+    /// Comp cost per trial (commission, quota bonuses and SPIF over all reps):
+    /// statistics over trials.
     pub comp_cost: Stats,
     /// revenue - comp_cost, trial by trial.
     pub net_revenue: Stats,
@@ -89,6 +130,7 @@ pub struct PlanSummary {
     /// Attainment percentiles over all reps and trials, from a histogram whose
     /// buckets are 1/256 of their value wide (within 0.2%; see `histogram`).
     pub attainment: Spread,
+    /// Mean over trials of the SPIF paid (part of `comp_cost`).
     pub spif: Mean,
     /// This plan minus the first plan, trial by trial (zero for the first).
     pub delta_vs_first: PlanDelta,
@@ -99,12 +141,14 @@ pub struct PlanSummary {
     pub payout_curve: Vec<crate::comp::CurvePoint>,
 }
 
+/// The chance of reaching `target.revenue` over the horizon.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TargetSummary {
+    /// The target: revenue goal for the horizon.
     pub revenue: f64,
     /// Share of trials whose revenue reaches the target (revenue >= target).
     pub probability: f64,
-    /// sqrt(p(1-p)/trials).
+    /// Monte Carlo error of `probability`: sqrt(p(1-p)/trials).
     pub probability_se: f64,
 }
 
@@ -112,9 +156,13 @@ pub struct TargetSummary {
 /// `month` at least `revenue`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MilestoneSummary {
+    /// Month of the horizon, from 1.
     pub month: u32,
+    /// Cumulative revenue goal by the end of `month`.
     pub revenue: f64,
+    /// Share of trials whose cumulative revenue by the end of `month` is at least `revenue`.
     pub probability: f64,
+    /// Monte Carlo error of `probability`: sqrt(p(1-p)/trials).
     pub probability_se: f64,
 }
 
@@ -125,43 +173,62 @@ pub struct PipelineSummary {
     pub open_deals: u64,
     /// Open deals at the average deal value, unweighted.
     pub value: f64,
-    /// Open deals x each one's chance of being won (at the trial's rates) x average deal.
+    /// Open deals x each one's chance of being won (at the trial's rates) x average deal:
+    /// mean and P10/P50/P90 over trials.
     pub weighted_value: Band,
-    /// value / target revenue (CRM "pipeline coverage"), when a target is set.
+    /// value / target revenue (CRM "pipeline coverage"); `None` without a target
+    /// or with a target of 0.
     pub coverage: Option<f64>,
-    /// weighted_value / target revenue.
+    /// weighted_value / target revenue, over trials; `None` as for `coverage`.
     pub weighted_coverage: Option<Band>,
     /// Days from entering the first stage to being won, summed over stages.
     pub cycle_days: f64,
     /// Sales velocity per day: open opportunities x win rate x average deal /
-    /// cycle length (= weighted value / cycle days).
+    /// cycle length (= weighted value / cycle days), over trials; `None` with no
+    /// deals open today or when every stage takes 0 days.
     pub velocity_per_day: Option<Band>,
 }
 
+/// Revenue in one month of the horizon, over trials.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MonthSummary {
+    /// Month of the horizon, from 1.
     pub month: usize,
+    /// Revenue won in this month per trial: mean and P10/P50/P90 over trials.
     pub revenue: Band,
+    /// Revenue won from month 1 to the end of this month per trial: mean and
+    /// P10/P50/P90 over trials.
     pub cumulative: Band,
 }
 
+/// A mean over trials, as the JSON's `{mean}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Mean {
+    /// The mean.
     pub mean: f64,
 }
 
 /// A mean that may not apply (`null` in the JSON), e.g. a ratio with nothing to divide by.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MaybeMean {
+    /// The mean; `None` (`null`) when it does not apply.
     pub mean: Option<f64>,
 }
 
+/// Flows through one stage, as means over trials (MODEL.md's `stages[i]`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StageSummary {
+    /// The stage's name.
     pub name: String,
+    /// Mean over trials of the deals that were in the stage: those open in it today
+    /// plus those that came in during the horizon.
     pub entered: Mean,
+    /// Mean over trials of the deals that moved forward out of the stage (for the
+    /// last stage: won).
     pub advanced: Mean,
+    /// Mean over trials of the deals lost at the stage.
     pub lost: Mean,
+    /// Mean over trials of the deals still open in the stage at the horizon.
     pub open_end: Mean,
     /// advanced / (advanced + lost): the share of deals that left and moved on;
     /// `null` when no deal left the stage in any trial.
@@ -169,10 +236,14 @@ pub struct StageSummary {
     /// Expected revenue the deals lost here would have brought had they moved
     /// on: mean lost x the later stages' mean conversion x mean deal value.
     pub lost_value: f64,
-    /// Deals open here at the horizon at the mean deal value, and weighted by
-    /// the chance of winning from here at mean rates.
+    /// Mean over trials of the deals still open here at the horizon x the mean
+    /// deal value.
     pub open_end_value: f64,
+    /// `open_end_value` weighted by the chance of being won from this stage at the
+    /// mean conversions (this stage's and every later one's).
     pub open_end_weighted_value: f64,
+    /// How hard the stage's weekly capacity is pressed; `None` (absent) when the
+    /// stage has no capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<CapacitySummary>,
 }
@@ -180,8 +251,9 @@ pub struct StageSummary {
 /// How hard a stage with a weekly capacity is pressed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CapacitySummary {
+    /// The stage's capacity: the most deals that can leave it in one week.
     pub per_week: u64,
-    /// Deals that left / (capacity x weeks).
+    /// Mean over trials of deals that left / (capacity x weeks), 0..1.
     pub utilisation: f64,
     /// Mean share of weeks in which the capacity was the limit.
     pub weeks_full: f64,
@@ -192,11 +264,16 @@ pub struct CapacitySummary {
 /// The stage that limits the funnel, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bottleneck {
+    /// Index of the stage in `stages`, from 0.
     pub stage: usize,
+    /// The stage's name.
     pub name: String,
     /// "capacity": full in most weeks; "value lost": loses the most would-be revenue.
     pub reason: String,
+    /// The stage's `capacity.weeks_full` (mean share of weeks its capacity was the
+    /// limit); 0 without a capacity.
     pub weeks_full: f64,
+    /// The stage's `lost_value`.
     pub lost_value: f64,
 }
 
@@ -337,6 +414,7 @@ impl Summary {
         }
     }
 
+    /// The summary JSON, pretty-printed: what `funnelsim run` prints.
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }

@@ -92,9 +92,16 @@ fn exit_times(scenario: &Scenario, first: usize, start: Vec<f64>, weeks: usize) 
 /// with Poisson arrivals the counts are independent Poisson variables.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LeadWeights {
+    /// Per month of the horizon: the weight of being won in it; times `u * prod(p)`
+    /// it is the expected deals won that month.
     pub won: Vec<f64>,
+    /// Per stage s: the weight of leaving it before the horizon; times
+    /// `u * prod(p[..s]) * (1 - p[s])` it is the expected deals lost there.
     pub lost: Vec<f64>,
+    /// Per stage s: the weight of being in it at the horizon; times `u * prod(p[..s])`
+    /// it is the expected deals still open there.
     pub open: Vec<f64>,
+    /// Expected leads over the horizon with multiplier 1 (the sum of [`expected_leads`]).
     pub total: f64,
 }
 
@@ -107,6 +114,8 @@ pub fn expected_leads(scenario: &Scenario) -> Vec<f64> {
         .collect()
 }
 
+/// The [`LeadWeights`] of `scenario`'s new leads, computed once per simulation
+/// and shared by its trials.
 pub fn lead_weights(scenario: &Scenario) -> LeadWeights {
     let weeks = scenario.weeks();
     let months = scenario.horizon_months as usize;
@@ -152,10 +161,13 @@ pub fn lead_weights(scenario: &Scenario) -> LeadWeights {
 /// - then one entry per stage `first..=final` it can be open in at the horizon.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OpenDealTiming {
+    /// The stage the deals are open in today.
     pub first: usize,
+    /// Per path end (lost at stage `first + f`, then won), the probabilities listed above.
     pub outcomes: Vec<Vec<f64>>,
 }
 
+/// The [`OpenDealTiming`] of deals open in stage `first` today.
 pub fn open_deal_timing(scenario: &Scenario, first: usize) -> OpenDealTiming {
     let weeks = scenario.weeks();
     let months = scenario.horizon_months as usize;
