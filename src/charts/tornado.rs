@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::draw;
+use super::frame::ChartFrame;
 
 use super::common::{ChartIds, LINE_H, Tick, WIDTH, fit_text, fitted_ticks, text_width};
 use super::scale::{LinearScale, nice, round2};
@@ -471,20 +472,10 @@ pub fn TornadoChart(
                 }
             })
             .collect_view();
-        let ticks = l
-            .ticks
-            .into_iter()
-            .map(|t| {
-                view! {
-                    <line class="chart-tick" x1=t.pos x2=t.pos y1=axis_y y2=axis_y + 5.0 />
-                    <text class="chart-label" x=t.pos y=tick_label_y text-anchor="middle">{t.label}</text>
-                }
-            })
-            .collect_view();
+        let x_axis = draw::x_axis(l.ticks, l.plot_left, l.plot_right, axis_y, tick_label_y);
         view! {
             <text class="chart-label chart-muted" x=SIDE y=l.caption_y>{l.caption}</text>
-            <line class="chart-axis" x1=l.plot_left x2=l.plot_right y1=axis_y y2=axis_y />
-            <g class="chart-ticks">{ticks}</g>
+            {x_axis}
             <g class="chart-levers">{levers}</g>
             <g class="chart-zero-line">{zero}</g>
         }
@@ -494,17 +485,9 @@ pub fn TornadoChart(
     // role="group", not "img": the rows are buttons, and an img's children
     // are hidden from assistive technology.
     view! {
-        <svg
-            class="chart chart-tornado"
-            role="group"
-            width="100%"
-            viewBox=format!("0 0 {width} {height}")
-            aria-labelledby=ids.labelledby()
-        >
-            <title id=ids.title.clone()>{l.title}</title>
-            <desc id=ids.desc.clone()>{l.desc}</desc>
+        <ChartFrame kind="tornado" role="group" ids=ids width=width height=height title=l.title desc=l.desc>
             {body}
-        </svg>
+        </ChartFrame>
     }
 }
 
