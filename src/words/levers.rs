@@ -117,23 +117,14 @@ pub fn what_if_label(lever: &Lever) -> String {
 }
 
 #[cfg(test)]
-#[cfg(test)]
 mod tests {
     use super::*;
+    use crate::words::fixtures::reference;
 
     use funnel_engine::levers::{Lever, LeverEffect, LeverKind};
 
-    use funnel_engine::Scenario;
     use funnel_engine::summary::MeanSe;
     use funnel_engine::{Simulation, levers};
-
-    fn scenario(json: &str) -> Scenario {
-        Scenario::from_json(json).unwrap()
-    }
-
-    fn reference() -> Scenario {
-        scenario(include_str!("../../scenarios/reference.json"))
-    }
 
     fn effect(kind: LeverKind, mean: f64, se: f64, p: Option<f64>) -> LeverEffect {
         let s = reference();
