@@ -165,6 +165,63 @@ pub fn deal_count(x: f64) -> String {
     }
 }
 
+/// Money with an explicit sign: "+$1,234", "-$1,234", "$0". A gain too small
+/// to show (it rounds to "$0") gets no sign, nor does a dash.
+pub fn signed_money(x: f64, currency: &str) -> String {
+    plus_if_shown(x, money(x, currency), &money(0.0, currency))
+}
+
+/// [`signed_money`] in compact form: "+$753K", "-$20K", "$0".
+pub fn signed_money_compact(x: f64, currency: &str) -> String {
+    plus_if_shown(x, money_compact(x, currency), &money_compact(0.0, currency))
+}
+
+/// "+" before `text` (`x` as shown) when `x` is a gain that shows as more
+/// than `zero`; a minus comes with the number itself.
+fn plus_if_shown(x: f64, text: String, zero: &str) -> String {
+    if x.is_finite() && x > 0.0 && text != zero {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// A change in a share as signed percentage points, short for charts:
+/// 0.062 → "+6.2 pts", -0.153 → "-15 pts", tiny changes → "0 pts".
+pub fn signed_points(share: f64) -> String {
+    points_with_unit(share, "pts", "pts")
+}
+
+/// The same in words for sentences: 0.2 → "+20 points", -0.01 → "-1 point".
+pub fn signed_points_words(share: f64) -> String {
+    points_with_unit(share, "point", "points")
+}
+
+/// Points to one decimal below 10 and whole from 10 up (a tenth of a point
+/// is noise at that size), signed, with `one` or `many` after the number.
+fn points_with_unit(share: f64, one: &str, many: &str) -> String {
+    let v = share * 100.0;
+    if !v.is_finite() {
+        return MISSING.to_string();
+    }
+    let r = if v.abs() >= 9.95 {
+        v.round()
+    } else {
+        (v * 10.0).round() / 10.0
+    };
+    let text = format!("{:.1}", r.abs());
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    let sign = if r > 0.0 {
+        "+"
+    } else if r < 0.0 {
+        "-"
+    } else {
+        ""
+    };
+    let unit = if text == "1" { one } else { many };
+    format!("{sign}{text} {unit}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +359,37 @@ mod tests {
         assert_eq!(deals(2.44), "2.4 deals");
         assert_eq!(deals(1234.4), "1,234 deals");
         assert_eq!(deal_count(3.0), "3");
+    }
+    #[test]
+    fn signed_money_full_and_compact() {
+        assert_eq!(signed_money(1234.4, "USD"), "+$1,234");
+        assert_eq!(signed_money(-1234.4, "USD"), "-$1,234");
+        assert_eq!(signed_money(0.2, "USD"), "$0");
+        assert_eq!(signed_money(0.5, "USD"), "+$1");
+        assert_eq!(signed_money(1234.0, "CHF"), "+1,234 CHF");
+        assert_eq!(signed_money_compact(753_000.0, "USD"), "+$753K");
+        assert_eq!(signed_money_compact(-20_000.0, "USD"), "-$20K");
+        assert_eq!(signed_money_compact(0.0, "USD"), "$0");
+        assert_eq!(signed_money_compact(0.2, "USD"), "$0");
+        for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(signed_money(x, "USD"), "–");
+            assert_eq!(signed_money_compact(x, "USD"), "–");
+        }
+    }
+
+    #[test]
+    fn signed_points_short_and_in_words() {
+        assert_eq!(signed_points(0.062), "+6.2 pts");
+        assert_eq!(signed_points(0.05), "+5 pts");
+        assert_eq!(signed_points(0.01), "+1 pts");
+        assert_eq!(signed_points(-0.153), "-15 pts");
+        assert_eq!(signed_points(0.0001), "0 pts");
+        assert_eq!(signed_points(f64::NAN), "–");
+        assert_eq!(signed_points_words(0.2), "+20 points");
+        assert_eq!(signed_points_words(0.062), "+6.2 points");
+        assert_eq!(signed_points_words(-0.004), "-0.4 points");
+        assert_eq!(signed_points_words(-0.01), "-1 point");
+        assert_eq!(signed_points_words(0.0), "0 points");
+        assert_eq!(signed_points_words(f64::INFINITY), "–");
     }
 }

@@ -63,7 +63,7 @@ impl GoalAnswer {
     }
 
     /// The scenario with the answer applied as a what-if: the lead volume
-    /// set, or the stage's conversion moved to the answer (`levers::with_mean`).
+    /// set, or the stage's conversion moved to the answer (`Conversion::with_mean`).
     pub fn apply(&self, scenario: &Scenario) -> Scenario {
         let mut s = scenario.clone();
         let value = self.applied_value();
@@ -71,7 +71,7 @@ impl GoalAnswer {
             GoalLever::Leads => s.leads.per_month = value,
             GoalLever::Conversion { stage } => {
                 if let Some(st) = s.stages.get_mut(stage) {
-                    st.conversion = crate::levers::with_mean(&st.conversion, value);
+                    st.conversion = st.conversion.with_mean(value);
                 }
             }
         }

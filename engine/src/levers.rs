@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{Conversion, Scenario};
+use crate::scenario::Scenario;
 use crate::sim::Adjustment;
 use crate::summary::MeanSe;
 use crate::{Chunk, ScenarioErrors, Simulation};
@@ -190,11 +190,11 @@ impl LeverKind {
         match *self {
             LeverKind::ConversionPoints { stage } => {
                 let c = &mut s.stages[stage].conversion;
-                *c = shifted(c, |m| m + 0.05);
+                *c = c.with_mean(c.mean() + 0.05);
             }
             LeverKind::ConversionRelative { stage } => {
                 let c = &mut s.stages[stage].conversion;
-                *c = shifted(c, |m| m * 1.1);
+                *c = c.with_mean(c.mean() * 1.1);
             }
             LeverKind::Days { stage } => s.stages[stage].days *= 0.9,
             LeverKind::Leads => s.leads.per_month *= 1.1,
@@ -209,33 +209,6 @@ impl LeverKind {
             }
         }
         s
-    }
-}
-
-/// A conversion with its mean moved by `f` (capped at 1).
-fn shifted(c: &Conversion, f: impl Fn(f64) -> f64) -> Conversion {
-    with_mean(c, f(c.mean()))
-}
-
-/// A conversion with mean `mean` (clamped to [0, 1]): a fixed rate stays
-/// fixed; an uncertain one keeps its spread where the new mean allows
-/// (`sd < sqrt(mean(1-mean))`); a history `{won, of}` becomes a mean and the
-/// history's spread.
-pub fn with_mean(c: &Conversion, mean: f64) -> Conversion {
-    let mean = mean.clamp(0.0, 1.0);
-    let sd = match *c {
-        Conversion::Fixed(_) => return Conversion::Fixed(mean),
-        Conversion::Estimate { sd, .. } => sd,
-        Conversion::History { won, of } => {
-            let (a, b) = (won as f64 + 1.0, of.saturating_sub(won) as f64 + 1.0);
-            libm::sqrt(a * b / ((a + b) * (a + b) * (a + b + 1.0)))
-        }
-    };
-    // Keep the spread valid for the new mean: sd^2 < mean(1-mean).
-    let limit = libm::sqrt(mean * (1.0 - mean)) * 0.99;
-    Conversion::Estimate {
-        mean,
-        sd: sd.min(limit),
     }
 }
 

@@ -149,6 +149,29 @@ impl Conversion {
             Conversion::History { won, of } => (won as f64 + 1.0) / (of as f64 + 2.0),
         }
     }
+
+    /// The same kind of knowledge moved to mean `mean` (clamped to [0, 1]),
+    /// for what-ifs (levers, goal answers): a fixed rate stays fixed; an
+    /// uncertain one keeps its spread where the new mean allows
+    /// (`sd < sqrt(mean(1-mean))`); a history `{won, of}` becomes an estimate
+    /// with the history's spread, since no whole counts have the new mean.
+    pub fn with_mean(&self, mean: f64) -> Conversion {
+        let mean = mean.clamp(0.0, 1.0);
+        let sd = match *self {
+            Conversion::Fixed(_) => return Conversion::Fixed(mean),
+            Conversion::Estimate { sd, .. } => sd,
+            Conversion::History { won, of } => {
+                let (a, b) = (won as f64 + 1.0, of.saturating_sub(won) as f64 + 1.0);
+                libm::sqrt(a * b / ((a + b) * (a + b) * (a + b + 1.0)))
+            }
+        };
+        // Keep the spread valid for the new mean: sd^2 < mean(1-mean).
+        let limit = libm::sqrt(mean * (1.0 - mean)) * 0.99;
+        Conversion::Estimate {
+            mean,
+            sd: sd.min(limit),
+        }
+    }
 }
 
 /// Value of one won deal, in the scenario's currency: lognormal with this median
@@ -327,4 +350,61 @@ pub fn weeks_in(months: u32) -> usize {
 /// Month (from 0) that week `w` (from 0) belongs to: `floor(w * 12 / 52)`.
 pub fn month_of_week(week: usize) -> usize {
     week * 12 / 52
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Conversion;
+
+    #[test]
+    fn with_mean_keeps_the_kind_of_knowledge() {
+        assert_eq!(
+            Conversion::Fixed(0.3).with_mean(0.35),
+            Conversion::Fixed(0.35)
+        );
+        assert_eq!(
+            Conversion::Fixed(0.9).with_mean(1.2),
+            Conversion::Fixed(1.0)
+        );
+        assert_eq!(
+            Conversion::Fixed(0.1).with_mean(-0.5),
+            Conversion::Fixed(0.0)
+        );
+        let e = Conversion::Estimate {
+            mean: 0.3,
+            sd: 0.05,
+        };
+        assert_eq!(
+            e.with_mean(0.4),
+            Conversion::Estimate {
+                mean: 0.4,
+                sd: 0.05
+            }
+        );
+    }
+
+    #[test]
+    fn with_mean_keeps_the_spread_valid() {
+        // Near 1 the old spread is too wide for a Beta: it shrinks to fit.
+        let e = Conversion::Estimate { mean: 0.5, sd: 0.2 }.with_mean(0.98);
+        let Conversion::Estimate { mean, sd } = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(mean, 0.98);
+        assert!(sd * sd < mean * (1.0 - mean), "{sd}");
+        // At the edge no spread is left.
+        assert_eq!(
+            Conversion::Estimate { mean: 0.5, sd: 0.2 }.with_mean(1.0),
+            Conversion::Estimate { mean: 1.0, sd: 0.0 }
+        );
+    }
+
+    #[test]
+    fn with_mean_turns_a_history_into_an_estimate_with_its_spread() {
+        // Beta(4, 8): mean 1/3, variance 4*8 / (12^2 * 13).
+        let h = Conversion::History { won: 3, of: 10 };
+        let sd = libm::sqrt(32.0 / (144.0 * 13.0));
+        assert_eq!(h.with_mean(0.4), Conversion::Estimate { mean: 0.4, sd });
+        assert_eq!(h.with_mean(h.mean()).mean(), h.mean());
+    }
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::draw;
+use super::frame::ChartFrame;
 
 use super::bins::histogram_shared;
 use super::common::{
@@ -398,7 +399,7 @@ pub fn DistributionChart(
             })
             .collect_view();
         let grid = draw::y_grid(l.y_ticks, left, right);
-        let x_ticks = draw::x_ticks(l.x_ticks, bottom, l.x_tick_y);
+        let x_axis = draw::x_axis(l.x_ticks, left, right, bottom, l.x_tick_y);
         let areas = l
             .series
             .iter()
@@ -437,10 +438,9 @@ pub fn DistributionChart(
         view! {
             <g class="chart-legend">{legend}</g>
             <text class="chart-label chart-muted" x=8 y=l.y_caption_y>{l.y_caption}</text>
-            <g class="chart-grid-lines">{grid}</g>
+            {grid}
             <g class="chart-areas">{areas}</g>
-            <line class="chart-axis" x1=left x2=right y1=bottom y2=bottom />
-            <g class="chart-ticks">{x_ticks}</g>
+            {x_axis}
             {marker}
             <g class="chart-lines">{outlines}</g>
             <g class="chart-hovers">{hovers}</g>
@@ -452,17 +452,9 @@ pub fn DistributionChart(
     };
 
     view! {
-        <svg
-            class="chart chart-distribution"
-            role="img"
-            width="100%"
-            viewBox=format!("0 0 {width} {height}")
-            aria-labelledby=ids.labelledby()
-        >
-            <title id=ids.title.clone()>{l.title}</title>
-            <desc id=ids.desc.clone()>{l.desc}</desc>
+        <ChartFrame kind="distribution" ids=ids width=width height=height title=l.title desc=l.desc>
             {body}
-        </svg>
+        </ChartFrame>
     }
 }
 

@@ -17,7 +17,7 @@ pub fn empty_message(width: f64, height: f64, text: &'static str) -> AnyView {
 
 /// Horizontal grid lines across the plot, each with its label just above it.
 pub fn y_grid(ticks: Vec<Tick>, left: f64, right: f64) -> impl IntoView {
-    ticks
+    let lines = ticks
         .into_iter()
         .map(|t| {
             view! {
@@ -25,11 +25,21 @@ pub fn y_grid(ticks: Vec<Tick>, left: f64, right: f64) -> impl IntoView {
                 <text class="chart-label chart-halo" x=left + 2.0 y=t.pos - 5.0>{t.label}</text>
             }
         })
-        .collect_view()
+        .collect_view();
+    view! { <g class="chart-grid-lines">{lines}</g> }
+}
+
+/// The horizontal axis at `y` from `left` to `right`, with its ticks below
+/// and their labels on the line at `label_y`.
+pub fn x_axis(ticks: Vec<Tick>, left: f64, right: f64, y: f64, label_y: f64) -> impl IntoView {
+    view! {
+        <line class="chart-axis" x1=left x2=right y1=y y2=y />
+        <g class="chart-ticks">{x_ticks(ticks, y, label_y)}</g>
+    }
 }
 
 /// Tick marks below the plot with their labels; minor labels hide on narrow screens.
-pub fn x_ticks(ticks: Vec<Tick>, bottom: f64, label_y: f64) -> impl IntoView {
+fn x_ticks(ticks: Vec<Tick>, bottom: f64, label_y: f64) -> impl IntoView {
     ticks
         .into_iter()
         .map(|t| {

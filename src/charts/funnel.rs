@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::draw;
+use super::frame::ChartFrame;
 
 use super::common::{ChartIds, LINE_H, WIDTH, fit_text, text_width};
 use super::scale::round2;
@@ -341,28 +342,21 @@ pub fn FunnelChart(
         .into_any()
     };
 
+    let (lost_id, leak_id) = (ids.sub("lost"), ids.sub("leak"));
     view! {
-        <svg
-            class="chart chart-funnel"
-            role="img"
-            width="100%"
-            viewBox=format!("0 0 {width} {height}")
-            aria-labelledby=ids.labelledby()
-        >
-            <title id=ids.title.clone()>{l.title}</title>
-            <desc id=ids.desc.clone()>{l.desc}</desc>
+        <ChartFrame kind="funnel" ids=ids width=width height=height title=l.title desc=l.desc>
             <defs>
-                <pattern id=ids.sub("lost") width=8 height=8 patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                <pattern id=lost_id width=8 height=8 patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                     <rect class="chart-hatch-bg" width=8 height=8 />
                     <line class="chart-hatch" x1=0 y1=0 x2=0 y2=8 />
                 </pattern>
-                <pattern id=ids.sub("leak") width=8 height=8 patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                <pattern id=leak_id width=8 height=8 patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                     <rect class="chart-hatch-bg chart-hatch-bg-leak" width=8 height=8 />
                     <line class="chart-hatch chart-hatch-leak" x1=0 y1=0 x2=0 y2=8 />
                 </pattern>
             </defs>
             {body}
-        </svg>
+        </ChartFrame>
     }
 }
 

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::draw;
+use super::frame::ChartFrame;
 
 use super::bins::{histogram, max_count};
 use super::common::{
@@ -362,15 +363,7 @@ pub fn RevenueHistogram(
                 }
             })
             .collect_view();
-        let ticks = ticks
-            .into_iter()
-            .map(|t| {
-                view! {
-                    <line class="chart-tick" x1=t.pos x2=t.pos y1=plot_bottom y2=plot_bottom + 5.0 />
-                    <text class="chart-label" x=t.pos y=tick_label_y text-anchor="middle">{t.label}</text>
-                }
-            })
-            .collect_view();
+        let x_axis = draw::x_axis(ticks, plot_left, plot_right, plot_bottom, tick_label_y);
         let markers = markers
             .into_iter()
             .map(|m| {
@@ -391,25 +384,16 @@ pub fn RevenueHistogram(
             .collect_view();
         view! {
             <g class="chart-bars">{bars}</g>
-            <line class="chart-axis" x1=plot_left x2=plot_right y1=plot_bottom y2=plot_bottom />
-            <g class="chart-ticks">{ticks}</g>
+            {x_axis}
             <g class="chart-markers">{markers}</g>
         }
         .into_any()
     };
 
     view! {
-        <svg
-            class="chart chart-histogram"
-            role="img"
-            width="100%"
-            viewBox=format!("0 0 {width} {}", round2(height))
-            aria-labelledby=ids.labelledby()
-        >
-            <title id=ids.title.clone()>{title}</title>
-            <desc id=ids.desc.clone()>{desc}</desc>
+        <ChartFrame kind="histogram" ids=ids width=width height=round2(height) title=title desc=desc>
             {body}
-        </svg>
+        </ChartFrame>
     }
 }
 

@@ -4,13 +4,15 @@
 //!
 //! Every chart is an `<svg role="img">` with a `<title>` and a `<desc>`
 //! (both referenced by `aria-labelledby`), a fixed-width `viewBox` scaled by
-//! `width="100%"`, and colours from CSS custom properties defined in
-//! `style/charts.css`.
+//! `width="100%"` (all drawn by `frame::ChartFrame`), and colours from CSS
+//! custom properties defined in `style/charts.css`. Axes, grids and legend
+//! items are drawn by `draw`.
 
 pub mod bins;
 pub mod common;
 pub mod distribution;
 pub mod draw;
+pub mod frame;
 pub mod funnel;
 pub mod histogram;
 pub mod path;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::draw;
+use super::frame::ChartFrame;
 
 use super::common::{
     ChartIds, LINE_H, LegendSlot, Tick, WIDTH, fitted_ticks, flow_legend, series_class,
@@ -326,7 +327,7 @@ pub fn PayoutCurveChart(
             })
             .collect_view();
         let grid = draw::y_grid(l.y_ticks, left, right);
-        let x_ticks = draw::x_ticks(l.x_ticks, bottom, l.x_label_y);
+        let x_axis = draw::x_axis(l.x_ticks, left, right, bottom, l.x_label_y);
         let lines = l
             .curves
             .into_iter()
@@ -341,13 +342,12 @@ pub fn PayoutCurveChart(
         let qx = l.quota_x;
         view! {
             <g class="chart-legend">{legend}</g>
-            <g class="chart-grid-lines">{grid}</g>
+            {grid}
             <g class="chart-marker chart-marker-ref">
                 <line x1=qx x2=qx y1=top - 4.0 y2=bottom />
                 <text class="chart-marker-label" x=qx y=l.quota_label_y text-anchor="middle">{l.quota_label}</text>
             </g>
-            <line class="chart-axis" x1=left x2=right y1=bottom y2=bottom />
-            <g class="chart-ticks">{x_ticks}</g>
+            {x_axis}
             <g class="chart-lines">{lines}</g>
             <text class="chart-label chart-muted" x=(left + right) / 2.0 y=l.caption_y text-anchor="middle">
                 {l.caption}
@@ -357,17 +357,9 @@ pub fn PayoutCurveChart(
     };
 
     view! {
-        <svg
-            class="chart chart-payout"
-            role="img"
-            width="100%"
-            viewBox=format!("0 0 {width} {height}")
-            aria-labelledby=ids.labelledby()
-        >
-            <title id=ids.title.clone()>{l.title}</title>
-            <desc id=ids.desc.clone()>{l.desc}</desc>
+        <ChartFrame kind="payout" ids=ids width=width height=height title=l.title desc=l.desc>
             {body}
-        </svg>
+        </ChartFrame>
     }
 }
 

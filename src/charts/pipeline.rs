@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::draw;
+use super::frame::ChartFrame;
 
 use super::common::{
     CHAR_W_WIDE, ChartIds, LINE_H, Tick, WIDTH, fitted_ticks, flow_legend, text_width,
@@ -539,7 +540,7 @@ pub fn PipelineChart(
             })
             .collect_view();
         let grid = draw::y_grid(l.y_ticks, left, right);
-        let x_ticks = draw::x_ticks(l.x_ticks, bottom, l.x_label_y);
+        let x_axis = draw::x_axis(l.x_ticks, left, right, bottom, l.x_label_y);
         let target = l.target.map(|(ty, label)| {
             view! {
                 <g class="chart-target-group">
@@ -576,12 +577,11 @@ pub fn PipelineChart(
             .collect_view();
         view! {
             <g class="chart-legend">{legend}</g>
-            <g class="chart-grid-lines">{grid}</g>
+            {grid}
             <path class="chart-band" d=l.band />
             <path class="chart-band-edge" d=l.upper />
             <path class="chart-band-edge" d=l.lower />
-            <line class="chart-axis" x1=left x2=right y1=bottom y2=bottom />
-            <g class="chart-ticks">{x_ticks}</g>
+            {x_axis}
             {target}
             <path class="chart-median" d=l.median />
             <g class="chart-dots">{dots}</g>
@@ -591,17 +591,9 @@ pub fn PipelineChart(
     };
 
     view! {
-        <svg
-            class="chart chart-pipeline"
-            role="img"
-            width="100%"
-            viewBox=format!("0 0 {width} {height}")
-            aria-labelledby=ids.labelledby()
-        >
-            <title id=ids.title.clone()>{l.title}</title>
-            <desc id=ids.desc.clone()>{l.desc}</desc>
+        <ChartFrame kind="pipeline" ids=ids width=width height=height title=l.title desc=l.desc>
             {body}
-        </svg>
+        </ChartFrame>
     }
 }
 

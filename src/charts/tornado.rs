@@ -5,10 +5,11 @@
 use leptos::prelude::*;
 
 use super::draw;
+use super::frame::ChartFrame;
 
 use super::common::{ChartIds, LINE_H, Tick, WIDTH, fit_text, fitted_ticks, text_width};
 use super::scale::{LinearScale, nice, round2};
-use crate::format::money_compact;
+use crate::format::{money_compact, signed_money_compact, signed_points};
 
 /// One lever's effect, as the app reports it.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,40 +90,6 @@ pub struct TornadoLayout {
     pub empty: bool,
 }
 
-/// Money with an explicit sign: "+$753K", "-$20K", "$0".
-pub fn signed_money(v: f64, currency: &str) -> String {
-    let s = money_compact(v, currency);
-    if v > 0.0 && s != money_compact(0.0, currency) {
-        format!("+{s}")
-    } else {
-        s
-    }
-}
-
-/// A change in a share as signed percentage points: 0.062 → "+6.2 pts",
-/// -0.15 → "-15 pts" (whole points from 10 up), tiny changes → "0 pts".
-pub fn signed_points(share: f64) -> String {
-    let v = share * 100.0;
-    if !v.is_finite() {
-        return crate::format::MISSING.to_string();
-    }
-    let r = if v.abs() >= 9.95 {
-        v.round()
-    } else {
-        (v * 10.0).round() / 10.0
-    };
-    let text = format!("{:.1}", r.abs());
-    let text = text.strip_suffix(".0").unwrap_or(&text);
-    let sign = if r > 0.0 {
-        "+"
-    } else if r < 0.0 {
-        "-"
-    } else {
-        ""
-    };
-    format!("{sign}{text} pts")
-}
-
 fn finite_or_zero(v: f64) -> f64 {
     if v.is_finite() { v } else { 0.0 }
 }
@@ -141,7 +108,7 @@ fn row_sentence(row: &TornadoRow, currency: &str) -> String {
         "{} {}: mean revenue {}",
         row.lever,
         row.change,
-        signed_money(row.delta, currency)
+        signed_money_compact(row.delta, currency)
     );
     if interval(row).is_some() {
         s.push_str(&format!(
@@ -204,7 +171,7 @@ pub fn tornado_layout(
     // Room for value labels beside the bars and for the end tick labels.
     let values: Vec<String> = rows
         .iter()
-        .map(|r| signed_money(r.delta, currency))
+        .map(|r| signed_money_compact(r.delta, currency))
         .collect();
     let room = |negative: bool| {
         rows.iter()
@@ -333,7 +300,7 @@ pub fn tornado_layout(
             (s.bar_y - 3.0, bottom)
         })
         .collect();
-    let mut ticks = fitted_ticks(&x, |v| signed_money(v, currency));
+    let mut ticks = fitted_ticks(&x, |v| signed_money_compact(v, currency));
     for t in &mut ticks {
         t.pos = round2(t.pos);
     }
@@ -505,20 +472,10 @@ pub fn TornadoChart(
                 }
             })
             .collect_view();
-        let ticks = l
-            .ticks
-            .into_iter()
-            .map(|t| {
-                view! {
-                    <line class="chart-tick" x1=t.pos x2=t.pos y1=axis_y y2=axis_y + 5.0 />
-                    <text class="chart-label" x=t.pos y=tick_label_y text-anchor="middle">{t.label}</text>
-                }
-            })
-            .collect_view();
+        let x_axis = draw::x_axis(l.ticks, l.plot_left, l.plot_right, axis_y, tick_label_y);
         view! {
             <text class="chart-label chart-muted" x=SIDE y=l.caption_y>{l.caption}</text>
-            <line class="chart-axis" x1=l.plot_left x2=l.plot_right y1=axis_y y2=axis_y />
-            <g class="chart-ticks">{ticks}</g>
+            {x_axis}
             <g class="chart-levers">{levers}</g>
             <g class="chart-zero-line">{zero}</g>
         }
@@ -528,17 +485,9 @@ pub fn TornadoChart(
     // role="group", not "img": the rows are buttons, and an img's children
     // are hidden from assistive technology.
     view! {
-        <svg
-            class="chart chart-tornado"
-            role="group"
-            width="100%"
-            viewBox=format!("0 0 {width} {height}")
-            aria-labelledby=ids.labelledby()
-        >
-            <title id=ids.title.clone()>{l.title}</title>
-            <desc id=ids.desc.clone()>{l.desc}</desc>
+        <ChartFrame kind="tornado" role="group" ids=ids width=width height=height title=l.title desc=l.desc>
             {body}
-        </svg>
+        </ChartFrame>
     }
 }
 
@@ -576,20 +525,6 @@ mod tests {
         let l = tornado_layout(&[], Some(0), "USD");
         assert!(l.empty && l.levers.is_empty() && l.ticks.is_empty());
         assert_eq!(l.desc, "No levers to compare yet.");
-    }
-
-    #[test]
-    fn formatting_helpers() {
-        assert_eq!(signed_money(753_000.0, "USD"), "+$753K");
-        assert_eq!(signed_money(-20_000.0, "USD"), "-$20K");
-        assert_eq!(signed_money(0.0, "USD"), "$0");
-        assert_eq!(signed_money(0.2, "USD"), "$0");
-        assert_eq!(signed_money(f64::NAN, "USD"), "–");
-        assert_eq!(signed_points(0.062), "+6.2 pts");
-        assert_eq!(signed_points(0.05), "+5 pts");
-        assert_eq!(signed_points(-0.153), "-15 pts");
-        assert_eq!(signed_points(0.0001), "0 pts");
-        assert_eq!(signed_points(f64::NAN), "–");
     }
 
     #[test]

@@ -7,7 +7,22 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::jobs::headline::Forecast;
+use crate::ui::table::{Column, DataTable, Row};
 use crate::words;
+
+const CAPACITY_COLUMNS: &[Column] = &[
+    Column::text("Stage (capacity)"),
+    Column::num("Utilisation"),
+    Column::num("Weeks full"),
+    Column::num("Waiting at end"),
+];
+
+const DROPOFF_COLUMNS: &[Column] = &[
+    Column::text("Stage"),
+    Column::num("Deals lost"),
+    Column::num("Share of losses"),
+    Column::num("Worth had they moved on"),
+];
 
 /// "Discovery is the bottleneck: …", when a capacity is the limit.
 #[component]
@@ -21,37 +36,26 @@ pub fn BottleneckSentence(forecast: Arc<Forecast>) -> impl IntoView {
 pub fn CapacityTable(forecast: Arc<Forecast>) -> impl IntoView {
     let rows = words::funnel::capacity_rows(&forecast.summary);
     (!rows.is_empty()).then(|| {
+        let rows = rows
+            .into_iter()
+            .map(|r| {
+                let head = view! {
+                    {r.stage}
+                    <span class="per-week">{format!(" {} a week", r.per_week)}</span>
+                    {r.bottleneck.then(|| view! { <span class="tag">" bottleneck"</span> })}
+                };
+                Row::new(head, vec![r.utilisation, r.weeks_full, r.waiting])
+                    .class(r.bottleneck.then_some("bottleneck-row"))
+            })
+            .collect();
         view! {
-            <div class="table-wrap" tabindex="0" role="region" aria-label="Stage capacity">
-                <table id="capacity-table">
-                    <caption>"Stage capacity"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Stage (capacity)"</th>
-                            <th scope="col" class="num">"Utilisation"</th>
-                            <th scope="col" class="num">"Weeks full"</th>
-                            <th scope="col" class="num">"Waiting at end"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {rows
-                            .into_iter()
-                            .map(|r| view! {
-                                <tr class:bottleneck-row=r.bottleneck>
-                                    <th scope="row">
-                                        {r.stage}
-                                        <span class="per-week">{format!(" {} a week", r.per_week)}</span>
-                                        {r.bottleneck.then(|| view! { <span class="tag">" bottleneck"</span> })}
-                                    </th>
-                                    <td class="num">{r.utilisation}</td>
-                                    <td class="num">{r.weeks_full}</td>
-                                    <td class="num">{r.waiting}</td>
-                                </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <DataTable
+                label="Stage capacity"
+                id="capacity-table"
+                caption="Stage capacity"
+                columns=CAPACITY_COLUMNS
+                rows=rows
+            />
             <p class="muted small">
                 "Utilisation: deals that left the stage ÷ (capacity × weeks). Weeks full: the share of weeks in which more deals were ready to move than the team could take. Waiting: deals ready to leave in the last week that had to wait (averages over trials)."
             </p>
@@ -64,41 +68,16 @@ pub fn CapacityTable(forecast: Arc<Forecast>) -> impl IntoView {
 #[component]
 pub fn DropoffTable(forecast: Arc<Forecast>) -> impl IntoView {
     let (rows, total) = words::funnel::dropoff_rows(&forecast.summary);
+    let row = |r: words::funnel::DropRow| Row::new(r.stage, vec![r.lost, r.share, r.value]);
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Drop-off by stage">
-            <table id="dropoff-table">
-                <caption>"Where deals drop off"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Stage"</th>
-                        <th scope="col" class="num">"Deals lost"</th>
-                        <th scope="col" class="num">"Share of losses"</th>
-                        <th scope="col" class="num">"Worth had they moved on"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|r| view! {
-                            <tr>
-                                <th scope="row">{r.stage}</th>
-                                <td class="num">{r.lost}</td>
-                                <td class="num">{r.share}</td>
-                                <td class="num">{r.value}</td>
-                            </tr>
-                        })
-                        .collect_view()}
-                </tbody>
-                <tfoot>
-                    <tr>
-                        <th scope="row">{total.stage}</th>
-                        <td class="num">{total.lost}</td>
-                        <td class="num">{total.share}</td>
-                        <td class="num">{total.value}</td>
-                    </tr>
-                </tfoot>
-            </table>
-        </div>
+        <DataTable
+            label="Drop-off by stage"
+            id="dropoff-table"
+            caption="Where deals drop off"
+            columns=DROPOFF_COLUMNS
+            rows=rows.into_iter().map(row).collect()
+            total=row(total)
+        />
         <p class="muted small">
             "Deals lost: on average per trial. Worth: those deals at the later stages' usual conversion and the average deal size."
         </p>

@@ -10,6 +10,7 @@ use crate::form::{Draft, MAX_MILESTONES, MilestoneDraft, field_id};
 use crate::jobs::headline::Forecast;
 use crate::ui::fields::TextField;
 use crate::ui::state::use_ctx;
+use crate::ui::table::{Column, DataTable, Row};
 use crate::words;
 
 /// The milestone rows of the form, with add and remove.
@@ -144,38 +145,30 @@ fn MilestoneRow(id: u32) -> impl IntoView {
     }
 }
 
+const COLUMNS: &[Column] = &[
+    Column::text("By"),
+    Column::num("Revenue booked"),
+    Column::num("Chance"),
+    Column::num("Monte Carlo error"),
+];
+
 /// The chance of being on track at each milestone.
 #[component]
 pub fn MilestoneTable(forecast: Arc<Forecast>) -> impl IntoView {
     let rows = words::milestones::milestone_rows(&forecast.summary);
     (!rows.is_empty()).then(|| {
+        let rows = rows
+            .into_iter()
+            .map(|r| Row::new(r.month, vec![r.revenue, r.chance, r.error]))
+            .collect();
         view! {
-            <div class="table-wrap" tabindex="0" role="region" aria-label="Milestones: chance of being on track">
-                <table id="milestone-table">
-                    <caption>"Milestones: chance of being on track"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"By"</th>
-                            <th scope="col" class="num">"Revenue booked"</th>
-                            <th scope="col" class="num">"Chance"</th>
-                            <th scope="col" class="num">"Monte Carlo error"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {rows
-                            .into_iter()
-                            .map(|r| view! {
-                                <tr>
-                                    <th scope="row">{r.month}</th>
-                                    <td class="num">{r.revenue}</td>
-                                    <td class="num">{r.chance}</td>
-                                    <td class="num">{r.error}</td>
-                                </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <DataTable
+                label="Milestones: chance of being on track"
+                id="milestone-table"
+                caption="Milestones: chance of being on track"
+                columns=COLUMNS
+                rows=rows
+            />
         }
     })
 }

@@ -12,6 +12,7 @@ mod plans;
 mod results;
 mod stages;
 pub mod state;
+mod table;
 mod team;
 mod toolbar;
 mod velocity;

@@ -8,7 +8,27 @@ use leptos::prelude::*;
 
 use crate::charts::{Distribution, DistributionChart, PayoutCurve, PayoutCurveChart};
 use crate::jobs::headline::{CHART_TRIALS, Forecast};
+use crate::ui::table::{Column, DataTable, Row};
 use crate::words::plans;
+
+const PLAN_COLUMNS: &[Column] = &[
+    Column::text("Plan"),
+    Column::num("Revenue (average)"),
+    Column::num("Comp cost P10"),
+    Column::num("Comp cost P50"),
+    Column::num("Comp cost P90"),
+    Column::num("Net revenue (average)"),
+    Column::num("Cost of sales"),
+    Column::num("Reps at quota"),
+];
+
+const DELTA_COLUMNS: &[Column] = &[
+    Column::text("Plan"),
+    Column::num("Revenue"),
+    Column::num("Comp cost"),
+    Column::num("Net revenue"),
+    Column::text("Beyond noise?"),
+];
 
 #[component]
 pub fn PlanResults(forecast: Arc<Forecast>) -> impl IntoView {
@@ -17,8 +37,28 @@ pub fn PlanResults(forecast: Arc<Forecast>) -> impl IntoView {
     let team = scenario.team.filter(|_| !s.plans.is_empty())?;
     let c = s.currency.clone();
     let first = s.plans[0].name.clone();
-    let rows = plans::plan_rows(s);
-    let deltas = plans::delta_rows(s);
+    let rows = plans::plan_rows(s)
+        .into_iter()
+        .map(|r| {
+            let cells = vec![
+                r.revenue,
+                r.comp_p10,
+                r.comp_p50,
+                r.comp_p90,
+                r.net,
+                r.cost_of_sales,
+                r.at_quota,
+            ];
+            Row::new(r.name, cells)
+        })
+        .collect();
+    let deltas = plans::delta_rows(s)
+        .into_iter()
+        .map(|d| {
+            let clear = if d.clear { "Yes" } else { "No, within noise" };
+            Row::new(d.name, vec![d.revenue, d.comp_cost, d.net, clear.into()])
+        })
+        .collect();
     let verdicts: Vec<(usize, String, bool)> = (0..s.plans.len())
         .filter_map(|k| {
             let clear = k > 0 && plans::is_clear(s.plans[k].delta_vs_first.net_revenue);
@@ -85,76 +125,28 @@ pub fn PlanResults(forecast: Arc<Forecast>) -> impl IntoView {
                     .collect_view()}
             </ul>
 
-            <div class="table-wrap" tabindex="0" role="region" aria-label="Plans side by side">
-                <table id="plan-table" class="cards" role="table">
-                    <caption>"Plans side by side (per trial, over the horizon)"</caption>
-                    <thead role="rowgroup">
-                        <tr role="row">
-                            <th scope="col" role="columnheader">"Plan"</th>
-                            <th scope="col" role="columnheader" class="num">"Revenue (average)"</th>
-                            <th scope="col" role="columnheader" class="num">"Comp cost P10"</th>
-                            <th scope="col" role="columnheader" class="num">"Comp cost P50"</th>
-                            <th scope="col" role="columnheader" class="num">"Comp cost P90"</th>
-                            <th scope="col" role="columnheader" class="num">"Net revenue (average)"</th>
-                            <th scope="col" role="columnheader" class="num">"Cost of sales"</th>
-                            <th scope="col" role="columnheader" class="num">"Reps at quota"</th>
-                        </tr>
-                    </thead>
-                    <tbody role="rowgroup">
-                        {rows
-                            .into_iter()
-                            .map(|r| view! {
-                                <tr role="row">
-                                    <th scope="row" role="rowheader">{r.name}</th>
-                                    <td role="cell" class="num" data-label="Revenue (average)">{r.revenue}</td>
-                                    <td role="cell" class="num" data-label="Comp cost P10">{r.comp_p10}</td>
-                                    <td role="cell" class="num" data-label="Comp cost P50">{r.comp_p50}</td>
-                                    <td role="cell" class="num" data-label="Comp cost P90">{r.comp_p90}</td>
-                                    <td role="cell" class="num" data-label="Net revenue (average)">{r.net}</td>
-                                    <td role="cell" class="num" data-label="Cost of sales">{r.cost_of_sales}</td>
-                                    <td role="cell" class="num" data-label="Reps at quota">{r.at_quota}</td>
-                                </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <DataTable
+                label="Plans side by side"
+                id="plan-table"
+                caption="Plans side by side (per trial, over the horizon)"
+                columns=PLAN_COLUMNS
+                rows=rows
+                cards=true
+            />
             <p class="muted small">
                 "Comp cost: commission, quota bonuses and SPIF over the horizon. Cost of sales: comp cost as a share of revenue. "
                 "Reps at quota: the average share of reps whose bookings reach their quota."
             </p>
 
             {several.then(|| view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-label="Difference from the first plan">
-                    <table id="plan-deltas" class="cards" role="table">
-                        <caption>{format!("Difference from {first} (average, ± twice its standard error)")}</caption>
-                        <thead role="rowgroup">
-                            <tr role="row">
-                                <th scope="col" role="columnheader">"Plan"</th>
-                                <th scope="col" role="columnheader" class="num">"Revenue"</th>
-                                <th scope="col" role="columnheader" class="num">"Comp cost"</th>
-                                <th scope="col" role="columnheader" class="num">"Net revenue"</th>
-                                <th scope="col" role="columnheader">"Beyond noise?"</th>
-                            </tr>
-                        </thead>
-                        <tbody role="rowgroup">
-                            {deltas
-                                .into_iter()
-                                .map(|d| view! {
-                                    <tr role="row">
-                                        <th scope="row" role="rowheader">{d.name}</th>
-                                        <td role="cell" class="num" data-label="Revenue">{d.revenue}</td>
-                                        <td role="cell" class="num" data-label="Comp cost">{d.comp_cost}</td>
-                                        <td role="cell" class="num" data-label="Net revenue">{d.net}</td>
-                                        <td role="cell" data-label="Beyond noise?">
-                                            {if d.clear { "Yes" } else { "No, within noise" }}
-                                        </td>
-                                    </tr>
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <DataTable
+                    label="Difference from the first plan"
+                    id="plan-deltas"
+                    caption=format!("Difference from {first} (average, ± twice its standard error)")
+                    columns=DELTA_COLUMNS
+                    rows=deltas
+                    cards=true
+                />
             })}
 
             {(!gaps.is_empty()).then(|| view! {

@@ -13,6 +13,7 @@ use crate::format::{count, money, money_compact, percent};
 use crate::jobs::headline::Forecast;
 use crate::ui::help::Help;
 use crate::ui::state::{Phase, use_ctx};
+use crate::ui::table::{Column, DataTable, Row};
 use crate::words::{funnel, headline};
 
 #[component]
@@ -308,40 +309,14 @@ fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
                 milestones=crate::words::milestones::milestone_marks(s)
             />
             <crate::ui::milestones::MilestoneTable forecast=forecast.clone() />
-            <div class="table-wrap" tabindex="0" role="region" aria-label="Open pipeline at the horizon, by stage">
-                <table id="open-pipeline">
-                    <caption>{format!("Open pipeline at the end of month {}", s.horizon_months)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Stage"</th>
-                            <th scope="col" class="num">"Deals"</th>
-                            <th scope="col" class="num">"Value"</th>
-                            <th scope="col" class="num">"Weighted"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {open_rows
-                            .into_iter()
-                            .map(|r| view! {
-                                <tr>
-                                    <th scope="row">{r.stage}</th>
-                                    <td class="num">{r.deals}</td>
-                                    <td class="num">{r.value}</td>
-                                    <td class="num">{r.weighted}</td>
-                                </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                    <tfoot>
-                        <tr>
-                            <th scope="row">{open_total.stage}</th>
-                            <td class="num">{open_total.deals}</td>
-                            <td class="num">{open_total.value}</td>
-                            <td class="num">{open_total.weighted}</td>
-                        </tr>
-                    </tfoot>
-                </table>
-            </div>
+            <DataTable
+                label="Open pipeline at the horizon, by stage"
+                id="open-pipeline"
+                caption=format!("Open pipeline at the end of month {}", s.horizon_months)
+                columns=OPEN_COLUMNS
+                rows=open_rows.into_iter().map(open_row).collect()
+                total=open_row(open_total)
+            />
             <p class="muted small">
                 "Deals: open at the end, on average. Value: those deals at the average deal size. Weighted: value times the chance of winning them from their stage."
             </p>
@@ -357,6 +332,32 @@ fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
         </details>
     }
 }
+
+const OPEN_COLUMNS: &[Column] = &[
+    Column::text("Stage"),
+    Column::num("Deals"),
+    Column::num("Value"),
+    Column::num("Weighted"),
+];
+
+fn open_row(r: funnel::OpenRow) -> Row {
+    Row::new(r.stage, vec![r.deals, r.value, r.weighted])
+}
+
+const STATS_COLUMNS: &[Column] = &[
+    Column::text("Statistic"),
+    Column::num("Revenue"),
+    Column::num("Deals won"),
+];
+
+const STAGE_STATS_COLUMNS: &[Column] = &[
+    Column::text("Stage"),
+    Column::num("Entered"),
+    Column::num("Moved on"),
+    Column::num("Lost"),
+    Column::num("Conversion"),
+    Column::num("Lost value"),
+];
 
 #[component]
 fn StatsTable(forecast: Arc<Forecast>) -> impl IntoView {
@@ -386,68 +387,44 @@ fn StatsTable(forecast: Arc<Forecast>) -> impl IntoView {
         ("P95", money(r.p95, &c), count(w.p95)),
         ("Maximum", money(r.max, &c), count(w.max)),
     ];
+    let rows = rows
+        .into_iter()
+        .map(|(name, rev, won)| Row::new(name, vec![rev, won]))
+        .collect();
+    let stages = s
+        .stages
+        .iter()
+        .map(|st| {
+            Row::new(
+                st.name.clone(),
+                vec![
+                    format::deal_count(st.entered.mean),
+                    format::deal_count(st.advanced.mean),
+                    format::deal_count(st.lost.mean),
+                    headline::stage_conversion(st.conversion),
+                    money(st.lost_value, &c),
+                ],
+            )
+        })
+        .collect();
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Revenue and deals won: statistics">
-            <table>
-                <caption>
-                    {format!(
-                        "Over {} trials (seed {}), {} weeks",
-                        count(s.trials as f64),
-                        s.seed,
-                        s.weeks
-                    )}
-                </caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Statistic"</th>
-                        <th scope="col" class="num">"Revenue"</th>
-                        <th scope="col" class="num">"Deals won"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|(name, rev, won)| view! {
-                            <tr>
-                                <th scope="row">{name}</th>
-                                <td class="num">{rev}</td>
-                                <td class="num">{won}</td>
-                            </tr>
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Funnel by stage: statistics">
-            <table>
-                <caption>"By stage (average per trial)"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Stage"</th>
-                        <th scope="col" class="num">"Entered"</th>
-                        <th scope="col" class="num">"Moved on"</th>
-                        <th scope="col" class="num">"Lost"</th>
-                        <th scope="col" class="num">"Conversion"</th>
-                        <th scope="col" class="num">"Lost value"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {s.stages
-                        .iter()
-                        .map(|st| view! {
-                            <tr>
-                                <th scope="row">{st.name.clone()}</th>
-                                <td class="num">{format::deal_count(st.entered.mean)}</td>
-                                <td class="num">{format::deal_count(st.advanced.mean)}</td>
-                                <td class="num">{format::deal_count(st.lost.mean)}</td>
-                                <td class="num">{headline::stage_conversion(st.conversion)}</td>
-                                <td class="num">{money(st.lost_value, &c)}</td>
-                            </tr>
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable
+            label="Revenue and deals won: statistics"
+            caption=format!(
+                "Over {} trials (seed {}), {} weeks",
+                count(s.trials as f64),
+                s.seed,
+                s.weeks
+            )
+            columns=STATS_COLUMNS
+            rows=rows
+        />
+        <DataTable
+            label="Funnel by stage: statistics"
+            caption="By stage (average per trial)"
+            columns=STAGE_STATS_COLUMNS
+            rows=stages
+        />
     }
 }
 

@@ -160,26 +160,9 @@ pub fn open_pipeline(summary: &Summary) -> (Vec<OpenRow>, OpenRow) {
 }
 
 #[cfg(test)]
-#[cfg(test)]
 mod tests {
     use super::*;
-
-    use funnel_engine::{Scenario, Summary};
-
-    use funnel_engine::Simulation;
-
-    fn scenario(json: &str) -> Scenario {
-        Scenario::from_json(json).unwrap()
-    }
-
-    fn summary(s: &Scenario, trials: u64) -> Summary {
-        let sim = Simulation::new(s, trials, 1).unwrap();
-        Summary::new(&sim, &sim.run_all())
-    }
-
-    fn reference() -> Scenario {
-        scenario(include_str!("../../scenarios/reference.json"))
-    }
+    use crate::words::fixtures::{reference, summary};
 
     #[test]
     fn capacity_bottleneck_is_named() {
@@ -228,15 +211,9 @@ mod tests {
         assert!(total.value.starts_with('$'));
     }
 
-    fn summary_of(json: &str, trials: u64) -> Summary {
-        let scenario = Scenario::from_json(json).unwrap();
-        let sim = funnel_engine::Simulation::new(&scenario, trials, 1).unwrap();
-        Summary::new(&sim, &sim.run_all())
-    }
-
     #[test]
     fn names_the_stage_that_loses_most_value() {
-        let s = summary_of(include_str!("../../scenarios/reference.json"), 2_000);
+        let s = summary(&reference(), 2_000);
         let leak = biggest_leak(&s.stages).unwrap();
         let max = s.stages.iter().map(|st| st.lost_value).fold(0.0, f64::max);
         assert_eq!(s.stages[leak].lost_value, max);
@@ -251,7 +228,7 @@ mod tests {
 
     #[test]
     fn open_pipeline_totals() {
-        let s = summary_of(include_str!("../../scenarios/reference.json"), 1_000);
+        let s = summary(&reference(), 1_000);
         let (rows, total) = open_pipeline(&s);
         assert_eq!(rows.len(), s.stages.len());
         assert_eq!(total.stage, "Total");

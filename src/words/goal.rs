@@ -128,20 +128,10 @@ pub fn goal_what_if_label(answer: &GoalAnswer, scenario: &Scenario) -> String {
 }
 
 #[cfg(test)]
-#[cfg(test)]
 mod tests {
     use super::*;
+    use crate::words::fixtures::reference;
     use funnel_engine::goal::{GoalAnswer, GoalLever};
-
-    use funnel_engine::Scenario;
-
-    fn scenario(json: &str) -> Scenario {
-        Scenario::from_json(json).unwrap()
-    }
-
-    fn reference() -> Scenario {
-        scenario(include_str!("../../scenarios/reference.json"))
-    }
 
     #[test]
     fn goal_choices_and_confidence() {

@@ -4,7 +4,7 @@
 use funnel_engine::levers::{Lever, LeverEffect, LeverKind};
 
 use crate::charts::TornadoRow;
-use crate::format::{count, money_compact};
+use crate::format::{count, money_compact, signed_points_words};
 
 /// The change with its unit, as written on the lever's bar: "+5 pts",
 /// "+10% rate" (relative), "-10% days", "+10% leads", "+10% value", "+10% deals/wk".
@@ -45,31 +45,6 @@ pub fn tornado_rows(effects: &[LeverEffect]) -> Vec<TornadoRow> {
             probability_delta: e.probability_delta.map(|p| p.mean),
         })
         .collect()
-}
-
-/// A change in a share as signed points: 0.2 -> "+20 points", 0.062 ->
-/// "+6.2 points", -0.004 -> "-0.4 points".
-pub fn signed_points_words(share: f64) -> String {
-    let v = share * 100.0;
-    if !v.is_finite() {
-        return crate::format::MISSING.to_string();
-    }
-    let r = if v.abs() >= 9.95 {
-        v.round()
-    } else {
-        (v * 10.0).round() / 10.0
-    };
-    let text = format!("{:.1}", r.abs());
-    let text = text.strip_suffix(".0").unwrap_or(&text);
-    let sign = if r > 0.0 {
-        "+"
-    } else if r < 0.0 {
-        "-"
-    } else {
-        ""
-    };
-    let unit = if text == "1" { "point" } else { "points" };
-    format!("{sign}{text} {unit}")
 }
 
 /// "The biggest lever is Lead conversion: +5 points there adds about $753K
@@ -142,23 +117,14 @@ pub fn what_if_label(lever: &Lever) -> String {
 }
 
 #[cfg(test)]
-#[cfg(test)]
 mod tests {
     use super::*;
+    use crate::words::fixtures::reference;
 
     use funnel_engine::levers::{Lever, LeverEffect, LeverKind};
 
-    use funnel_engine::Scenario;
     use funnel_engine::summary::MeanSe;
     use funnel_engine::{Simulation, levers};
-
-    fn scenario(json: &str) -> Scenario {
-        Scenario::from_json(json).unwrap()
-    }
-
-    fn reference() -> Scenario {
-        scenario(include_str!("../../scenarios/reference.json"))
-    }
 
     fn effect(kind: LeverKind, mean: f64, se: f64, p: Option<f64>) -> LeverEffect {
         let s = reference();
@@ -198,9 +164,6 @@ mod tests {
             "No lever changes mean revenue in this scenario."
         );
         assert_eq!(biggest_lever_sentence(&[], "USD"), None);
-        assert_eq!(signed_points_words(0.062), "+6.2 points");
-        assert_eq!(signed_points_words(-0.01), "-1 point");
-        assert_eq!(signed_points_words(0.0), "0 points");
     }
 
     #[test]

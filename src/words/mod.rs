@@ -2,6 +2,8 @@
 //! grouped by what they describe (tested natively). Numbers are formatted by
 //! `crate::format`.
 
+#[cfg(test)]
+mod fixtures;
 pub mod funnel;
 pub mod goal;
 pub mod headline;

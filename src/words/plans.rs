@@ -6,7 +6,7 @@ use funnel_engine::Summary;
 use funnel_engine::scenario::{Plan, Team};
 use funnel_engine::summary::{MeanSe, PlanSummary};
 
-use crate::format::{money, money_compact, percent};
+use crate::format::{money, money_compact, percent, signed_money, signed_money_compact};
 
 /// Differences smaller than this (in money) read as "the same".
 const SAME: f64 = 0.5;
@@ -89,15 +89,6 @@ pub fn is_clear(d: MeanSe) -> bool {
     d.mean.is_finite() && d.se.is_finite() && d.mean.abs() > 2.0 * d.se
 }
 
-/// "+$1,234", "-$1,234", "$0".
-pub fn signed_money(x: f64, currency: &str) -> String {
-    if x.is_finite() && x.round() > 0.0 {
-        format!("+{}", money(x, currency))
-    } else {
-        money(x, currency)
-    }
-}
-
 /// "+$244,229 ± $7,405" (± two standard errors).
 pub fn with_noise(d: MeanSe, currency: &str) -> String {
     format!(
@@ -109,11 +100,9 @@ pub fn with_noise(d: MeanSe, currency: &str) -> String {
 
 /// "+$244K ± $7.4K": the same, compact, for table cells.
 pub fn with_noise_compact(d: MeanSe, currency: &str) -> String {
-    let mean = money_compact(d.mean, currency);
-    let plus = d.mean > 0.0 && mean != money_compact(0.0, currency);
     format!(
-        "{}{mean} ± {}",
-        if plus { "+" } else { "" },
+        "{} ± {}",
+        signed_money_compact(d.mean, currency),
         money_compact(2.0 * d.se, currency)
     )
 }
@@ -384,9 +373,6 @@ mod tests {
         assert!(is_clear(ms(-3.0, 1.0)));
         assert!(!is_clear(ms(0.0, 0.0)));
         assert!(!is_clear(ms(f64::NAN, 1.0)));
-        assert_eq!(signed_money(1234.4, "USD"), "+$1,234");
-        assert_eq!(signed_money(-1234.4, "USD"), "-$1,234");
-        assert_eq!(signed_money(0.2, "USD"), "$0");
         assert_eq!(with_noise(ms(-500.0, 10.0), "EUR"), "-€500 ± €20");
         assert_eq!(
             with_noise_compact(ms(246_047.0, 1_756.0), "USD"),

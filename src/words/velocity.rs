@@ -102,26 +102,9 @@ pub fn coverage_range(summary: &Summary) -> Option<String> {
 }
 
 #[cfg(test)]
-#[cfg(test)]
 mod tests {
     use super::*;
-
-    use funnel_engine::{Scenario, Summary};
-
-    use funnel_engine::Simulation;
-
-    fn scenario(json: &str) -> Scenario {
-        Scenario::from_json(json).unwrap()
-    }
-
-    fn summary(s: &Scenario, trials: u64) -> Summary {
-        let sim = Simulation::new(s, trials, 1).unwrap();
-        Summary::new(&sim, &sim.run_all())
-    }
-
-    fn reference() -> Scenario {
-        scenario(include_str!("../../scenarios/reference.json"))
-    }
+    use crate::words::fixtures::{reference, summary};
 
     #[test]
     fn velocity_and_coverage_sentences() {
