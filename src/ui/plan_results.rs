@@ -1,6 +1,6 @@
 //! The incentive plans compared: a verdict per plan, the side-by-side table
 //! (cards on narrow screens), each plan's difference from the first with its
-//! noise, the finance sentence on average attainment, and three charts.
+//! Monte Carlo error, the finance sentence on average attainment, and three charts.
 
 use std::sync::Arc;
 
@@ -27,7 +27,7 @@ const DELTA_COLUMNS: &[Column] = &[
     Column::num("Revenue"),
     Column::num("Comp cost"),
     Column::num("Net revenue"),
-    Column::text("Beyond noise?"),
+    Column::text("Beyond Monte Carlo error?"),
 ];
 
 #[component]
@@ -55,7 +55,11 @@ pub fn PlanResults(forecast: Arc<Forecast>) -> impl IntoView {
     let deltas = plans::delta_rows(s)
         .into_iter()
         .map(|d| {
-            let clear = if d.clear { "Yes" } else { "No, within noise" };
+            let clear = if d.clear {
+                "Yes"
+            } else {
+                "No, within Monte Carlo error"
+            };
             Row::new(d.name, vec![d.revenue, d.comp_cost, d.net, clear.into()])
         })
         .collect();

@@ -228,7 +228,7 @@ fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
             mean: m.cumulative.mean,
         })
         .collect();
-    let (open_rows, open_total) = funnel::open_pipeline(s);
+    let (open_rows, open_total) = funnel::open_at_horizon(s);
     let horizon = headline::horizon_words(s.horizon_months);
     let target_revenue = target.as_ref().map(|t| t.revenue);
 
@@ -310,9 +310,9 @@ fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
             />
             <crate::ui::milestones::MilestoneTable forecast=forecast.clone() />
             <DataTable
-                label="Open pipeline at the horizon, by stage"
-                id="open-pipeline"
-                caption=format!("Open pipeline at the end of month {}", s.horizon_months)
+                label="Deals still open at the horizon, by stage"
+                id="open-at-horizon"
+                caption=format!("Deals still open at the end of month {}", s.horizon_months)
                 columns=OPEN_COLUMNS
                 rows=open_rows.into_iter().map(open_row).collect()
                 total=open_row(open_total)

@@ -125,7 +125,7 @@ pub fn leak_sentence(summary: &Summary) -> Option<String> {
     ))
 }
 
-/// One row of the open-pipeline table.
+/// One row of the table of deals still open at the horizon.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OpenRow {
     pub stage: String,
@@ -134,8 +134,8 @@ pub struct OpenRow {
     pub weighted: String,
 }
 
-/// Open pipeline at the horizon by stage, and the total row.
-pub fn open_pipeline(summary: &Summary) -> (Vec<OpenRow>, OpenRow) {
+/// Deals still open at the horizon by stage, and the total row.
+pub fn open_at_horizon(summary: &Summary) -> (Vec<OpenRow>, OpenRow) {
     let c = summary.currency.as_str();
     let rows = summary
         .stages
@@ -227,9 +227,9 @@ mod tests {
     }
 
     #[test]
-    fn open_pipeline_totals() {
+    fn open_at_horizon_totals() {
         let s = summary(&reference(), 1_000);
-        let (rows, total) = open_pipeline(&s);
+        let (rows, total) = open_at_horizon(&s);
         assert_eq!(rows.len(), s.stages.len());
         assert_eq!(total.stage, "Total");
         assert!(total.value.starts_with('$'));

@@ -38,7 +38,7 @@ pub struct DeltaRow {
     pub revenue: String,
     pub comp_cost: String,
     pub net: String,
-    /// Whether the net difference is larger than its noise.
+    /// Whether the net difference is larger than its Monte Carlo error.
     pub clear: bool,
 }
 
@@ -75,22 +75,22 @@ pub fn delta_rows(summary: &Summary) -> Vec<DeltaRow> {
             let d = &p.delta_vs_first;
             DeltaRow {
                 name: p.name.clone(),
-                revenue: with_noise_compact(d.revenue, c),
-                comp_cost: with_noise_compact(d.comp_cost, c),
-                net: with_noise_compact(d.net_revenue, c),
+                revenue: with_error_compact(d.revenue, c),
+                comp_cost: with_error_compact(d.comp_cost, c),
+                net: with_error_compact(d.net_revenue, c),
                 clear: is_clear(d.net_revenue),
             }
         })
         .collect()
 }
 
-/// A difference is clear of Monte Carlo noise when |mean| > 2 standard errors.
+/// A difference is clear of Monte Carlo error when |mean| > 2 standard errors.
 pub fn is_clear(d: MeanSe) -> bool {
     d.mean.is_finite() && d.se.is_finite() && d.mean.abs() > 2.0 * d.se
 }
 
 /// "+$244,229 ± $7,405" (± two standard errors).
-pub fn with_noise(d: MeanSe, currency: &str) -> String {
+pub fn with_error(d: MeanSe, currency: &str) -> String {
     format!(
         "{} ± {}",
         signed_money(d.mean, currency),
@@ -99,7 +99,7 @@ pub fn with_noise(d: MeanSe, currency: &str) -> String {
 }
 
 /// "+$244K ± $7.4K": the same, compact, for table cells.
-pub fn with_noise_compact(d: MeanSe, currency: &str) -> String {
+pub fn with_error_compact(d: MeanSe, currency: &str) -> String {
     format!(
         "{} ± {}",
         signed_money_compact(d.mean, currency),
@@ -121,7 +121,7 @@ fn more_or_less(x: f64, currency: &str, same: &str) -> String {
 /// One plain sentence per plan. The first plan is the baseline; each other
 /// plan is set against it: "Plan B costs $X more than Plan A (P50 of comp
 /// cost) and brings $Y more revenue, net $Z more; the difference is larger
-/// than its noise."
+/// than its Monte Carlo error."
 pub fn verdict(summary: &Summary, k: usize) -> Option<String> {
     let c = summary.currency.as_str();
     let plan = summary.plans.get(k)?;
@@ -156,13 +156,13 @@ pub fn verdict(summary: &Summary, k: usize) -> Option<String> {
     };
     let revenue = more_or_less(d.revenue.mean, c, "the same");
     let net = more_or_less(d.net_revenue.mean, c, "the same");
-    let noise = if is_clear(d.net_revenue) {
-        "the difference is larger than its noise"
+    let error = if is_clear(d.net_revenue) {
+        "the difference is larger than its Monte Carlo error"
     } else {
-        "the difference is within noise"
+        "the difference is within Monte Carlo error"
     };
     Some(format!(
-        "{} {cost_words} (P50 of comp cost) and brings {revenue} revenue, net {net}; {noise}.",
+        "{} {cost_words} (P50 of comp cost) and brings {revenue} revenue, net {net}; {error}.",
         plan.name
     ))
 }
@@ -334,11 +334,11 @@ mod tests {
         );
         assert_eq!(
             verdict(&s, 1).unwrap(),
-            "Accelerators costs $70,000 more than Flat 10% (P50 of comp cost) and brings $250,000 more revenue, net $180,000 more; the difference is larger than its noise."
+            "Accelerators costs $70,000 more than Flat 10% (P50 of comp cost) and brings $250,000 more revenue, net $180,000 more; the difference is larger than its Monte Carlo error."
         );
         assert_eq!(
             verdict(&s, 2).unwrap(),
-            "Cheaper costs $20,000 less than Flat 10% (P50 of comp cost) and brings $1,000 less revenue, net $19,000 more; the difference is within noise."
+            "Cheaper costs $20,000 less than Flat 10% (P50 of comp cost) and brings $1,000 less revenue, net $19,000 more; the difference is within Monte Carlo error."
         );
         assert_eq!(
             verdict(&s, 3).unwrap(),
@@ -366,21 +366,21 @@ mod tests {
     }
 
     #[test]
-    fn noise_is_two_standard_errors() {
+    fn clear_is_two_standard_errors() {
         assert!(is_clear(ms(2.01, 1.0)));
         assert!(!is_clear(ms(2.0, 1.0)));
         assert!(!is_clear(ms(-1.5, 1.0)));
         assert!(is_clear(ms(-3.0, 1.0)));
         assert!(!is_clear(ms(0.0, 0.0)));
         assert!(!is_clear(ms(f64::NAN, 1.0)));
-        assert_eq!(with_noise(ms(-500.0, 10.0), "EUR"), "-€500 ± €20");
+        assert_eq!(with_error(ms(-500.0, 10.0), "EUR"), "-€500 ± €20");
         assert_eq!(
-            with_noise_compact(ms(246_047.0, 1_756.0), "USD"),
+            with_error_compact(ms(246_047.0, 1_756.0), "USD"),
             "+$246K ± $3.5K"
         );
-        assert_eq!(with_noise_compact(ms(0.3, 0.1), "USD"), "$0 ± $0");
+        assert_eq!(with_error_compact(ms(0.3, 0.1), "USD"), "$0 ± $0");
         assert_eq!(
-            with_noise_compact(ms(-19_030.0, 304.0), "USD"),
+            with_error_compact(ms(-19_030.0, 304.0), "USD"),
             "-$19K ± $608"
         );
     }
@@ -446,9 +446,9 @@ mod tests {
                 && v.contains("than Flat 10% (P50 of comp cost) and brings $"),
             "{v}"
         );
-        // A +5% conversion at Negotiation shows well above the noise on common random numbers.
+        // A +5% conversion at Negotiation shows well above the Monte Carlo error on common random numbers.
         assert!(
-            v.ends_with("; the difference is larger than its noise."),
+            v.ends_with("; the difference is larger than its Monte Carlo error."),
             "{v}"
         );
         assert!(delta_rows(&s).iter().all(|r| r.clear));
