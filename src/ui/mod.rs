@@ -36,7 +36,7 @@ pub fn App() -> impl IntoView {
 fn Forecaster() -> impl IntoView {
     let ctx = Ctx::start();
     provide_context(ctx);
-    provide_context(levers::Levers::start(ctx));
+    provide_context(state::levers::Levers::start(ctx));
     view! {
         <a class="skip-link" href="#results-title" on:click=|ev| {
             ev.prevent_default();

@@ -7,6 +7,7 @@
 //! (`controller`, `what_ifs`), tested natively.
 
 pub mod controller;
+pub mod levers;
 pub mod what_ifs;
 
 use std::sync::Arc;
