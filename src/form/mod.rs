@@ -18,7 +18,7 @@ mod numbers;
 mod plans;
 mod read;
 mod stage;
-pub use labels::{field_id, field_label, stage_at, stage_title};
+pub use labels::{field_id, field_label, label, stage_at, stage_title};
 pub use limits::{DEFAULT_SEED, DEFAULT_TRIALS, MAX_APP_TRIALS, MAX_RUN_BYTES, max_trials};
 use messages::sentence;
 pub use milestones::{MAX_MILESTONES, MSG_CAPACITY, MilestoneDraft, milestone_at};
@@ -377,7 +377,7 @@ fn new_target() -> Target {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use funnel_engine::Conversion;
+    use funnel_engine::{Conversion, ErrorKind};
 
     fn reference() -> Scenario {
         Scenario::from_json(include_str!("../../scenarios/reference.json")).unwrap()
@@ -559,16 +559,29 @@ mod tests {
     #[test]
     fn engine_rate_messages_become_percent_messages() {
         let d = Draft::from_scenario(&reference(), 10_000, 1);
-        let reworded = d.reword(&FieldError::new(
+        let reworded = d.reword(&FieldError::with_kind(
             "stages[1].conversion",
+            ErrorKind::NotARate,
             "must be a rate from 0 to 1",
         ));
         assert_eq!(reworded.message, MSG_PERCENT);
-        let reworded = d.reword(&FieldError::new(
+        let reworded = d.reword(&FieldError::with_kind(
             "leads.uncertainty_cv",
+            ErrorKind::OutOfRange { min: 0.0, max: 2.0 },
             "must be from 0 to 2",
         ));
-        assert!(reworded.message.contains("0 to 200"));
+        assert_eq!(
+            reworded.message,
+            "Enter a percentage from 0 to 200 (0 for none)"
+        );
+        // The kind decides, not the words: a message the form does not know
+        // is shown as the engine wrote it.
+        let reworded = d.reword(&FieldError::with_kind(
+            "stages[1].conversion",
+            ErrorKind::Other,
+            "must be a rate from 0 to 1",
+        ));
+        assert_eq!(reworded.message, "Must be a rate from 0 to 1");
     }
 
     #[test]
