@@ -7,6 +7,8 @@
 //! engine's own checks (`Scenario::validate`) are mapped back the same way,
 //! with percent fields re-worded in percent.
 
+use std::sync::LazyLock;
+
 use funnel_engine::scenario::{FORMAT_VERSION, MAX_HORIZON_MONTHS, MAX_STAGES};
 use funnel_engine::{FieldError, Noise, Scenario, Stage, Target};
 
@@ -291,6 +293,12 @@ impl Draft {
         }
         scenario.team = team;
         scenario.plans = plans;
+        // The one validation of an edit. The form's own checks above only
+        // read the fields (with their ranges, so that every problem shows at
+        // once, the engine's check needing a whole scenario). A worker checks
+        // the scenario again when it builds its `Simulation`: a run crosses a
+        // message boundary, and the engine trusts no caller (the command line
+        // is one).
         match scenario.validate() {
             Ok(()) => Ok(scenario),
             Err(engine) => Err(engine.0.iter().map(|err| self.reword(err)).collect()),
@@ -356,22 +364,29 @@ impl Draft {
 }
 
 /// Defaults for parts the user adds, read from the file format so that
-/// fields a later format adds get their defaults too.
-fn template() -> Scenario {
-    const NEW: &str = r#"{"version":1,"horizon_months":1,"leads":{"per_month":0},
-        "stages":[{"name":"New","conversion":0.5,"days":7,"open":0}],
-        "deal_size":{"median":1,"p90":1},"target":{"revenue":0}}"#;
-    Scenario::from_json(NEW).expect("the template is a valid scenario")
+/// fields a later format adds get their defaults too. Read once: a typed
+/// target takes its defaults from here at every edit.
+fn template() -> &'static Scenario {
+    static TEMPLATE: LazyLock<Scenario> = LazyLock::new(|| {
+        const NEW: &str = r#"{"version":1,"horizon_months":1,"leads":{"per_month":0},
+            "stages":[{"name":"New","conversion":0.5,"days":7,"open":0}],
+            "deal_size":{"median":1,"p90":1},"target":{"revenue":0}}"#;
+        Scenario::from_json(NEW).expect("the template is a valid scenario")
+    });
+    &TEMPLATE
 }
 
 /// A new stage: a 50% fixed rate, a week, no open deals.
 fn new_stage() -> Stage {
-    template().stages.remove(0)
+    template().stages[0].clone()
 }
 
 /// A new target (its revenue is set by the caller).
 fn new_target() -> Target {
-    template().target.expect("the template has a target")
+    template()
+        .target
+        .clone()
+        .expect("the template has a target")
 }
 
 #[cfg(test)]
