@@ -4,21 +4,97 @@
 use std::fmt;
 
 /// One problem with one field, e.g. `stages[2].conversion.sd: must be below 0.497`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `message` is what people read (the command line prints `path: message`);
+/// `kind` is what programs read: the app words the problem in its own terms
+/// from the kind and the path, never from the message's text.
+#[derive(Clone, Debug, PartialEq)]
 pub struct FieldError {
     /// Path in the scenario format, e.g. `stages[2].conversion.sd` (empty for the whole file).
     pub path: String,
+    /// Which rule the field breaks, with the numbers a message about it needs.
+    pub kind: ErrorKind,
     pub message: String,
 }
 
+/// Which rule a field breaks. The numbers are those of the rule as the engine
+/// applied it (a bound, the limit a spread must stay below), so a caller that
+/// words its own message need not work them out again from its input.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ErrorKind {
+    /// The file is not JSON.
+    Syntax,
+    /// A field of the wrong type or shape: not a number, a whole number, text,
+    /// an object or a list where the format wants one.
+    WrongType,
+    /// Text that is none of the words the field allows (`"poisson"` or `"fixed"`).
+    NotOneOf,
+    /// A required field is absent (or `null`).
+    Missing,
+    /// A field the format does not have (a typo must not be silently ignored).
+    UnknownField,
+    /// A list (or map) longer than the format allows; refused whole.
+    TooMany {
+        /// The most entries allowed.
+        max: usize,
+    },
+    /// A format version this program does not read.
+    Version {
+        /// The version it reads.
+        supported: u32,
+    },
+    /// The value must lie in `min..=max`.
+    OutOfRange { min: f64, max: f64 },
+    /// The value must be `min` or more.
+    AtLeast { min: f64 },
+    /// The value must be above `min`.
+    Above { min: f64 },
+    /// The value must be `max` or less.
+    AtMost { max: f64 },
+    /// The value must be a rate from 0 to 1.
+    NotARate,
+    /// A conversion's standard deviation too wide for its mean: it must stay
+    /// below `limit`, which is `sqrt(mean * (1 - mean))`.
+    SpreadTooWide { mean: f64, limit: f64 },
+    /// Blank text or an empty list where something is needed.
+    Empty,
+    /// A name (or month) an earlier entry of the same list already has.
+    NotUnique,
+    /// A stage name that is not a stage of the funnel.
+    NotAStage,
+    /// Incentive plans without a team to pay.
+    NeedsTeam,
+    /// The first commission band does not start at 0.
+    FirstBandNotAtZero,
+    /// The field takes lead volume past the limit of a trillion a month
+    /// within the horizon.
+    LeadsPastLimit {
+        /// The largest value the field may take here, when there is one to
+        /// give (a plan's lead uplift; growth has none, the horizon decides).
+        most: Option<f64>,
+    },
+    /// Not a rule of the scenario format: a run refused for its settings, a
+    /// background worker that failed, a message its caller has worded itself.
+    Other,
+}
+
 impl FieldError {
+    /// A problem of kind `Other`: one that is not about the scenario format
+    /// (see `with_kind` for the rest).
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::with_kind(path, ErrorKind::Other, message)
+    }
+
+    /// A problem of this kind at `path`.
+    ///
     /// The message's control characters are escaped here, once, so that no
     /// consumer (terminal, page) ever receives a raw ANSI escape or a newline
     /// that could forge a line of its own. The path is kept as given, so the app
     /// can match it to its fields; `Display` escapes it.
-    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn with_kind(path: impl Into<String>, kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             path: path.into(),
+            kind,
             message: escape_control(&message.into()),
         }
     }
@@ -60,7 +136,7 @@ impl fmt::Display for FieldError {
 impl std::error::Error for FieldError {}
 
 /// Every problem found in a scenario, in file order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScenarioErrors(pub Vec<FieldError>);
 
 impl ScenarioErrors {

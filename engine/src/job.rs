@@ -55,7 +55,13 @@ impl RunSpec {
     /// The simulation this spec names (its scenario read and checked again:
     /// a spec may come from anywhere).
     pub fn simulation(&self) -> Result<Simulation, ScenarioErrors> {
-        let scenario = Scenario::from_json(&self.scenario)?;
+        // `Simulation::new` validates the scenario it runs. Without a change
+        // that is this one, and reading it is enough; a lever or a goal runs
+        // a changed scenario, so the one given is validated here.
+        let scenario = match self.change {
+            Change::None => crate::parse::parse(&self.scenario)?,
+            _ => Scenario::from_json(&self.scenario)?,
+        };
         match &self.change {
             Change::None => Simulation::new(&scenario, self.trials, self.seed),
             Change::Lever { lever } => lever.simulation(&scenario, self.trials, self.seed),

@@ -35,7 +35,7 @@ pub mod summary;
 pub mod timing;
 mod validate;
 
-pub use error::{FieldError, ScenarioErrors};
+pub use error::{ErrorKind, FieldError, ScenarioErrors};
 pub use outcome::{Chunk, MergeError, merge, merge_from};
 pub use scenario::{Conversion, DealSize, Leads, Noise, Scenario, Stage, Target};
 pub use sim::{DEFAULT_SEED, DEFAULT_TRIALS, MAX_TRIALS, Method, Simulation};

@@ -52,7 +52,7 @@ impl fmt::Display for RunError {
 impl std::error::Error for RunError {}
 
 /// A refused scenario (the user's to fix) or a failed run (a bug).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Error {
     /// The scenario, or a lever's or goal candidate's change of it, was refused:
     /// the user's to fix.

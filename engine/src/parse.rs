@@ -8,11 +8,16 @@ use crate::scenario::{
     CommissionBand, Conversion, DealSize, Effect, Leads, MAX_BANDS, MAX_MILESTONES, MAX_PLANS,
     MAX_STAGES, Milestone, Noise, Plan, Scenario, Spif, Stage, Target, Team, Tiers,
 };
-use crate::{FieldError, ScenarioErrors};
+use crate::{ErrorKind, FieldError, ScenarioErrors};
 
 pub fn parse(text: &str) -> Result<Scenario, ScenarioErrors> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| ScenarioErrors(vec![FieldError::new("", format!("not valid JSON: {e}"))]))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        ScenarioErrors(vec![FieldError::with_kind(
+            "",
+            ErrorKind::Syntax,
+            format!("not valid JSON: {e}"),
+        )])
+    })?;
     let mut errors = Vec::new();
     let scenario = scenario(&value, &mut errors);
     match scenario {
@@ -117,8 +122,9 @@ fn conversion(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option
             })
         }
         _ => {
-            errors.push(FieldError::new(
+            errors.push(FieldError::with_kind(
                 path,
+                ErrorKind::WrongType,
                 "must be a rate (0.3), {\"mean\", \"sd\"} or {\"won\", \"of\"}",
             ));
             None
@@ -205,7 +211,7 @@ fn list<T>(
     read: Reader<T>,
 ) -> Option<Vec<T>> {
     let Value::Array(items) = value else {
-        errors.push(FieldError::new(path, message));
+        errors.push(FieldError::with_kind(path, ErrorKind::WrongType, message));
         return None;
     };
     if items.len() > max {
@@ -266,8 +272,9 @@ fn tiers(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Tier
         Some("marginal") => Some(Tiers::Marginal),
         Some("retroactive") => Some(Tiers::Retroactive),
         _ => {
-            errors.push(FieldError::new(
+            errors.push(FieldError::with_kind(
                 path,
+                ErrorKind::NotOneOf,
                 "must be \"marginal\" or \"retroactive\"",
             ));
             None
@@ -297,8 +304,9 @@ fn effect(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Eff
 /// `{ "Stage name": uplift, ... }`, keeping the order written.
 fn uplifts(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Vec<(String, f64)>> {
     let Value::Object(map) = value else {
-        errors.push(FieldError::new(
+        errors.push(FieldError::with_kind(
             path,
+            ErrorKind::WrongType,
             "must map stage names to uplifts, e.g. {\"Proposal\": 0.05}",
         ));
         return None;
@@ -320,7 +328,11 @@ fn noise(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Nois
         Some("poisson") => Some(Noise::Poisson),
         Some("fixed") => Some(Noise::Fixed),
         _ => {
-            errors.push(FieldError::new(path, "must be \"poisson\" or \"fixed\""));
+            errors.push(FieldError::with_kind(
+                path,
+                ErrorKind::NotOneOf,
+                "must be \"poisson\" or \"fixed\"",
+            ));
             None
         }
     }
@@ -330,7 +342,11 @@ fn number(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<f64
     match value.as_f64() {
         Some(x) if x.is_finite() => Some(x),
         _ => {
-            errors.push(FieldError::new(path, "must be a number"));
+            errors.push(FieldError::with_kind(
+                path,
+                ErrorKind::WrongType,
+                "must be a number",
+            ));
             None
         }
     }
@@ -344,7 +360,11 @@ fn count(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<u64>
     match value.as_f64() {
         Some(x) if x >= 0.0 && x.fract() == 0.0 && x < 9.0e15 => Some(x as u64),
         _ => {
-            errors.push(FieldError::new(path, "must be a whole number, 0 or more"));
+            errors.push(FieldError::with_kind(
+                path,
+                ErrorKind::WrongType,
+                "must be a whole number, 0 or more",
+            ));
             None
         }
     }
@@ -354,15 +374,20 @@ fn text(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Strin
     match value.as_str() {
         Some(s) => Some(s.to_owned()),
         None => {
-            errors.push(FieldError::new(path, "must be text"));
+            errors.push(FieldError::with_kind(
+                path,
+                ErrorKind::WrongType,
+                "must be text",
+            ));
             None
         }
     }
 }
 
 pub(crate) fn too_many(path: &str, len: usize, max: usize) -> FieldError {
-    FieldError::new(
+    FieldError::with_kind(
         path,
+        ErrorKind::TooMany { max },
         format!("has {len} entries; at most {max} are allowed"),
     )
 }
@@ -393,8 +418,9 @@ impl<'a, 'e> Obj<'a, 'e> {
                 } else {
                     "this field"
                 };
-                errors.push(FieldError::new(
+                errors.push(FieldError::with_kind(
                     path,
+                    ErrorKind::WrongType,
                     format!("{what} must be an object {{...}}"),
                 ));
                 None
@@ -416,7 +442,11 @@ impl<'a, 'e> Obj<'a, 'e> {
         match self.map.get(key) {
             Some(v) if !v.is_null() => read(v, &path, self.errors),
             _ => {
-                self.errors.push(FieldError::new(path, "is required"));
+                self.errors.push(FieldError::with_kind(
+                    path,
+                    ErrorKind::Missing,
+                    "is required",
+                ));
                 None
             }
         }
@@ -435,8 +465,9 @@ impl<'a, 'e> Obj<'a, 'e> {
         for key in self.map.keys() {
             if !self.used.contains(&key.as_str()) {
                 let known = self.used.join(", ");
-                self.errors.push(FieldError::new(
+                self.errors.push(FieldError::with_kind(
                     self.child(key),
+                    ErrorKind::UnknownField,
                     format!("unknown field (known here: {known})"),
                 ));
             }

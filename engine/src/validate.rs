@@ -16,27 +16,37 @@ use crate::scenario::{
     MAX_LEADS_PER_MONTH, MAX_MILESTONES, MAX_OPEN, MAX_PAYMENT, MAX_PLANS, MAX_QUOTA, MAX_REPS,
     MAX_REVENUE_GOAL, MAX_STAGES, Plan, Scenario,
 };
-use crate::{FieldError, ScenarioErrors};
+use crate::{ErrorKind, FieldError, ScenarioErrors};
 
 /// Collects problems; `check` adds one when a condition fails.
 struct Problems(Vec<FieldError>);
 
 impl Problems {
-    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError::new(path, message));
+    fn add(&mut self, path: impl Into<String>, kind: ErrorKind, message: impl Into<String>) {
+        self.0.push(FieldError::with_kind(path, kind, message));
     }
 
-    fn check(&mut self, ok: bool, path: impl Into<String>, message: impl Into<String>) {
+    fn check(
+        &mut self,
+        ok: bool,
+        path: impl Into<String>,
+        kind: ErrorKind,
+        message: impl Into<String>,
+    ) {
         if !ok {
-            self.add(path, message);
+            self.add(path, kind, message);
         }
     }
 
     /// `x` finite and within `lo..=hi`.
     fn range(&mut self, x: f64, lo: f64, hi: f64, path: impl Into<String>, message: &str) {
-        self.check(x.is_finite() && (lo..=hi).contains(&x), path, message);
+        let kind = ErrorKind::OutOfRange { min: lo, max: hi };
+        self.check(x.is_finite() && (lo..=hi).contains(&x), path, kind, message);
     }
 }
+
+/// The longest average stay in a stage, in days (ten years).
+const MAX_DAYS: f64 = 3650.0;
 
 /// A plain number for messages: `1e12` rather than `1000000000000`.
 fn big(x: f64) -> String {
@@ -53,11 +63,18 @@ impl Scenario {
         p.check(
             self.version == FORMAT_VERSION,
             "version",
+            ErrorKind::Version {
+                supported: FORMAT_VERSION,
+            },
             "must be 1 (this program reads format version 1)",
         );
         p.check(
             (1..=MAX_HORIZON_MONTHS).contains(&self.horizon_months),
             "horizon_months",
+            ErrorKind::OutOfRange {
+                min: 1.0,
+                max: f64::from(MAX_HORIZON_MONTHS),
+            },
             "must be a whole number of months from 1 to 60",
         );
         self.validate_leads(&mut p);
@@ -65,19 +82,33 @@ impl Scenario {
 
         let d = &self.deal_size;
         if !(d.median.is_finite() && d.median > 0.0) {
-            p.add("deal_size.median", "must be above 0");
+            p.add(
+                "deal_size.median",
+                ErrorKind::Above { min: 0.0 },
+                "must be above 0",
+            );
         } else if d.median > MAX_DEAL_MEDIAN {
             p.add(
                 "deal_size.median",
+                ErrorKind::AtMost {
+                    max: MAX_DEAL_MEDIAN,
+                },
                 format!("must be at most {}", big(MAX_DEAL_MEDIAN)),
             );
         } else if !(d.p90.is_finite() && d.p90 >= d.median) {
             p.add(
                 "deal_size.p90",
+                ErrorKind::AtLeast { min: d.median },
                 "must be at least the median (equal means every deal is the same size)",
             );
         } else if d.p90 / d.median > MAX_DEAL_SPREAD {
-            p.add("deal_size.p90", "must be at most 1000 times the median");
+            p.add(
+                "deal_size.p90",
+                ErrorKind::AtMost {
+                    max: d.median * MAX_DEAL_SPREAD,
+                },
+                "must be at most 1000 times the median",
+            );
         }
         self.validate_target(&mut p);
         self.validate_team(&mut p);
@@ -94,11 +125,13 @@ impl Scenario {
         p.check(
             leads.per_month.is_finite() && leads.per_month >= 0.0,
             "leads.per_month",
+            ErrorKind::AtLeast { min: 0.0 },
             "must be 0 or more",
         );
         p.check(
             leads.growth_per_month.is_finite() && leads.growth_per_month > -1.0,
             "leads.growth_per_month",
+            ErrorKind::Above { min: -1.0 },
             "must be above -1 (-100% a month)",
         );
         p.range(
@@ -113,11 +146,15 @@ impl Scenario {
         if leads.per_month > MAX_LEADS_PER_MONTH {
             p.add(
                 "leads.per_month",
+                ErrorKind::AtMost {
+                    max: MAX_LEADS_PER_MONTH,
+                },
                 "must be at most a trillion (1e12) leads a month",
             );
         } else if !(leads.per_month <= self.max_leads_per_month()) && leads.per_month > 0.0 {
             p.add(
                 "leads.growth_per_month",
+                ErrorKind::LeadsPastLimit { most: None },
                 "grows leads beyond a trillion a month within the horizon",
             );
         }
@@ -125,7 +162,7 @@ impl Scenario {
 
     fn validate_stages(&self, p: &mut Problems) {
         if self.stages.is_empty() {
-            p.add("stages", "needs at least one stage");
+            p.add("stages", ErrorKind::Empty, "needs at least one stage");
             return;
         }
         if self.stages.len() > MAX_STAGES {
@@ -136,10 +173,11 @@ impl Scenario {
         for (i, stage) in self.stages.iter().enumerate() {
             let at = |field: &str| format!("stages[{i}].{field}");
             if stage.name.trim().is_empty() {
-                p.add(at("name"), "must not be empty");
+                p.add(at("name"), ErrorKind::Empty, "must not be empty");
             } else if !names.insert(stage.name.as_str()) {
                 p.add(
                     at("name"),
+                    ErrorKind::NotUnique,
                     format!(
                         "{} is used by an earlier stage; names must be unique",
                         quote(&stage.name)
@@ -148,18 +186,30 @@ impl Scenario {
             }
             conversion(&stage.conversion, &at("conversion"), p);
             if !(stage.days.is_finite() && stage.days >= 0.0) {
-                p.add(at("days"), "must be 0 or more");
-            } else if stage.days > 3650.0 {
-                p.add(at("days"), "must be at most 3650 (ten years)");
+                p.add(
+                    at("days"),
+                    ErrorKind::AtLeast { min: 0.0 },
+                    "must be 0 or more",
+                );
+            } else if stage.days > MAX_DAYS {
+                p.add(
+                    at("days"),
+                    ErrorKind::AtMost { max: MAX_DAYS },
+                    "must be at most 3650 (ten years)",
+                );
             }
             p.check(
                 stage.capacity_per_week != Some(0),
                 at("capacity_per_week"),
+                ErrorKind::AtLeast { min: 1.0 },
                 "must be at least 1 deal a week (leave it out for no limit)",
             );
             p.check(
                 stage.open <= MAX_OPEN,
                 at("open"),
+                ErrorKind::AtMost {
+                    max: MAX_OPEN as f64,
+                },
                 "must be at most 1,000,000,000 deals",
             );
         }
@@ -183,13 +233,17 @@ impl Scenario {
             if !(1..=self.horizon_months).contains(&m.month) {
                 p.add(
                     at("month"),
+                    ErrorKind::OutOfRange {
+                        min: 1.0,
+                        max: f64::from(self.horizon_months),
+                    },
                     format!(
                         "must be a month of the horizon, 1 to {}",
                         self.horizon_months
                     ),
                 );
             } else if !months.insert(m.month) {
-                p.add(at("month"), "has a milestone already");
+                p.add(at("month"), ErrorKind::NotUnique, "has a milestone already");
             }
             p.range(m.revenue, 0.0, MAX_REVENUE_GOAL, at("revenue"), &goal);
         }
@@ -200,6 +254,10 @@ impl Scenario {
             p.check(
                 (1..=MAX_REPS).contains(&team.reps),
                 "team.reps",
+                ErrorKind::OutOfRange {
+                    min: 1.0,
+                    max: f64::from(MAX_REPS),
+                },
                 "must be a whole number from 1 to 500",
             );
             p.range(
@@ -223,6 +281,7 @@ impl Scenario {
         if self.team.is_none() {
             p.add(
                 "plans",
+                ErrorKind::NeedsTeam,
                 "need a team: add \"team\": {\"reps\", \"quota\"} so commissions have someone to pay",
             );
         }
@@ -234,10 +293,11 @@ impl Scenario {
         for (k, plan) in self.plans.iter().enumerate() {
             let at = format!("plans[{k}]");
             if plan.name.trim().is_empty() {
-                p.add(format!("{at}.name"), "must not be empty");
+                p.add(format!("{at}.name"), ErrorKind::Empty, "must not be empty");
             } else if !names.insert(plan.name.as_str()) {
                 p.add(
                     format!("{at}.name"),
+                    ErrorKind::NotUnique,
                     format!(
                         "{} is used by an earlier plan; names must be unique",
                         quote(&plan.name)
@@ -251,7 +311,11 @@ impl Scenario {
     fn validate_plan(&self, plan: &Plan, at: &str, p: &mut Problems) {
         let bands = &plan.commission;
         if bands.is_empty() {
-            p.add(format!("{at}.commission"), "needs at least one band");
+            p.add(
+                format!("{at}.commission"),
+                ErrorKind::Empty,
+                "needs at least one band",
+            );
         } else if bands.len() > MAX_BANDS {
             p.0.push(too_many(
                 &format!("{at}.commission"),
@@ -262,23 +326,33 @@ impl Scenario {
             for (b, band) in bands.iter().enumerate() {
                 let path = format!("{at}.commission[{b}]");
                 if !band.from.is_finite() {
-                    p.add(format!("{path}.from"), "must be a number");
+                    p.add(
+                        format!("{path}.from"),
+                        ErrorKind::WrongType,
+                        "must be a number",
+                    );
                 } else if b == 0 && band.from != 0.0 {
-                    p.add(format!("{path}.from"), "the first band must start at 0");
+                    p.add(
+                        format!("{path}.from"),
+                        ErrorKind::FirstBandNotAtZero,
+                        "the first band must start at 0",
+                    );
                 } else if b > 0 && !(band.from > bands[b - 1].from) {
                     p.add(
                         format!("{path}.from"),
+                        ErrorKind::Above {
+                            min: bands[b - 1].from,
+                        },
                         format!(
                             "must be above the previous band's `from` ({}): bands are ordered and do not overlap",
                             bands[b - 1].from
                         ),
                     );
                 }
-                p.range(
-                    band.rate,
-                    0.0,
-                    1.0,
+                p.check(
+                    is_rate(band.rate),
                     format!("{path}.rate"),
+                    ErrorKind::NotARate,
                     "must be a rate from 0 to 1",
                 );
             }
@@ -295,6 +369,7 @@ impl Scenario {
             p.check(
                 cap.is_finite() && cap >= 1.0,
                 format!("{at}.cap"),
+                ErrorKind::AtLeast { min: 1.0 },
                 "must be at least 1 (a cap below quota would stop commission before quota)",
             );
         }
@@ -302,6 +377,7 @@ impl Scenario {
             p.check(
                 self.stages.iter().any(|s| s.name == spif.stage),
                 format!("{at}.spif.stage"),
+                ErrorKind::NotAStage,
                 format!("{} is not a stage of this funnel", quote(&spif.stage)),
             );
             p.range(
@@ -325,12 +401,14 @@ impl Scenario {
                 if !self.stages.iter().any(|s| &s.name == name) {
                     p.add(
                         path,
+                        ErrorKind::NotAStage,
                         format!("{} is not a stage of this funnel", quote(name)),
                     );
                 } else {
                     p.check(
                         uplift.is_finite() && *uplift > -1.0,
                         path,
+                        ErrorKind::Above { min: -1.0 },
                         "must be above -1 (-100%)",
                     );
                 }
@@ -339,18 +417,24 @@ impl Scenario {
         let leads = plan.effect.leads;
         let path = format!("{at}.effect.leads");
         if !(leads.is_finite() && leads > -1.0) {
-            p.add(path, "must be above -1 (-100%)");
+            p.add(
+                path,
+                ErrorKind::Above { min: -1.0 },
+                "must be above -1 (-100%)",
+            );
         } else {
             // The plan's lead volume obeys the headline's limit: past it a Poisson
             // mean would leave the range any sampler can draw from.
             let limit = self.max_leads_per_month();
             let volume = self.leads.per_month * (1.0 + leads);
             if self.leads.per_month <= limit && !(volume <= limit) {
+                let most = libm::floor((limit / self.leads.per_month - 1.0) * 1e4) / 1e4;
                 p.add(
                     path,
+                    ErrorKind::LeadsPastLimit { most: Some(most) },
                     format!(
                         "takes leads beyond a trillion a month within the horizon (at most {} here)",
-                        big(libm::floor((limit / self.leads.per_month - 1.0) * 1e4) / 1e4)
+                        big(most)
                     ),
                 );
             }
@@ -358,19 +442,29 @@ impl Scenario {
     }
 }
 
+/// A rate: finite and from 0 to 1.
+fn is_rate(x: f64) -> bool {
+    x.is_finite() && (0.0..=1.0).contains(&x)
+}
+
 fn conversion(c: &Conversion, path: &str, p: &mut Problems) {
-    let rate_ok = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
+    let not_a_rate = "must be a rate from 0 to 1";
     match *c {
-        Conversion::Fixed(x) => p.check(rate_ok(x), path, "must be a rate from 0 to 1"),
+        Conversion::Fixed(x) => p.check(is_rate(x), path, ErrorKind::NotARate, not_a_rate),
         Conversion::Estimate { mean, sd } => {
-            if !rate_ok(mean) {
-                p.add(format!("{path}.mean"), "must be a rate from 0 to 1");
+            if !is_rate(mean) {
+                p.add(format!("{path}.mean"), ErrorKind::NotARate, not_a_rate);
             } else if !(sd.is_finite() && sd >= 0.0) {
-                p.add(format!("{path}.sd"), "must be 0 or more");
+                p.add(
+                    format!("{path}.sd"),
+                    ErrorKind::AtLeast { min: 0.0 },
+                    "must be 0 or more",
+                );
             } else if sd > 0.0 && !(sd * sd < mean * (1.0 - mean)) {
                 let limit = libm::sqrt(mean * (1.0 - mean));
                 p.add(
                     format!("{path}.sd"),
+                    ErrorKind::SpreadTooWide { mean, limit },
                     format!("must be below {limit:.3} (sqrt(mean*(1-mean)))"),
                 );
             }
@@ -378,6 +472,7 @@ fn conversion(c: &Conversion, path: &str, p: &mut Problems) {
         Conversion::History { won, of } => p.check(
             won <= of,
             format!("{path}.won"),
+            ErrorKind::AtMost { max: of as f64 },
             format!("must be at most `of` ({of})"),
         ),
     }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use funnel_engine::Scenario;
+use funnel_engine::{ErrorKind, Scenario};
 use serde_json::{Value, json};
 
 /// The reference scenario with one change applied at a JSON pointer.
@@ -209,7 +209,67 @@ fn each_bad_field_is_named() {
             hit.is_some_and(|e| e.message.contains(message)),
             "expected `{path}: ...{message}...`, got:\n{errors}"
         );
+        // Every problem of the format has a kind of its own, for programs.
+        for e in &errors.0 {
+            assert_ne!(e.kind, ErrorKind::Other, "{e}");
+        }
     }
+}
+
+#[test]
+fn kinds_carry_the_numbers_a_message_needs() {
+    let kind = |json: String, path: &str| {
+        let errors = Scenario::from_json(&json).unwrap_err();
+        errors
+            .at(path)
+            .unwrap_or_else(|| panic!("nothing at {path}: {errors}"))
+            .kind
+    };
+    let (mean, sd) = (0.45, 0.6);
+    assert_eq!(
+        kind(
+            with("/stages/0/conversion", json!({"mean": mean, "sd": sd})),
+            "stages[0].conversion.sd"
+        ),
+        ErrorKind::SpreadTooWide {
+            mean,
+            limit: libm::sqrt(mean * (1.0 - mean))
+        }
+    );
+    assert_eq!(
+        kind(with("/horizon_months", json!(61)), "horizon_months"),
+        ErrorKind::OutOfRange {
+            min: 1.0,
+            max: 60.0
+        }
+    );
+    assert_eq!(
+        kind(
+            with("/stages/1/conversion", json!(1.5)),
+            "stages[1].conversion"
+        ),
+        ErrorKind::NotARate
+    );
+    assert_eq!(
+        kind(with("/stages/1/name", json!("Lead")), "stages[1].name"),
+        ErrorKind::NotUnique
+    );
+    let stages: Vec<Value> = (0..21)
+        .map(|i| json!({"name": format!("S{i}"), "conversion": 0.5, "days": 1}))
+        .collect();
+    assert_eq!(
+        kind(with("/stages", json!(stages)), "stages"),
+        ErrorKind::TooMany { max: 20 }
+    );
+    assert_eq!(
+        kind(without("/deal_size", "p90"), "deal_size.p90"),
+        ErrorKind::Missing
+    );
+    assert_eq!(
+        kind(adding("/leads", "per_week", json!(1)), "leads.per_week"),
+        ErrorKind::UnknownField
+    );
+    assert_eq!(kind("{".into(), ""), ErrorKind::Syntax);
 }
 
 #[test]

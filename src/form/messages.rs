@@ -1,8 +1,12 @@
 //! The engine's checks in the form's words: percent fields in percent.
+//!
+//! Messages are chosen by the error's kind and path, never by the engine's
+//! wording: the engine may rephrase a message for the command line without
+//! the form noticing.
 
-use funnel_engine::FieldError;
+use funnel_engine::{ErrorKind, FieldError};
 
-use super::numbers::{parse_percent, round_to};
+use super::numbers::{pct, round_to};
 use super::{Draft, MSG_PERCENT, stage_at};
 
 impl Draft {
@@ -15,38 +19,30 @@ impl Draft {
             return reworded;
         }
         let path = err.path.as_str();
-        let message = if path.ends_with(".conversion") || path.ends_with(".conversion.mean") {
-            if err.message.contains("rate from 0 to 1") {
-                MSG_PERCENT.to_owned()
-            } else {
-                sentence(&err.message)
+        let stage_field = stage_at(path).and_then(|_| path.split_once("].").map(|(_, f)| f));
+        let message = match (stage_field, err.kind) {
+            (Some("conversion" | "conversion.mean"), ErrorKind::NotARate) => MSG_PERCENT.to_owned(),
+            (Some("conversion.sd"), ErrorKind::SpreadTooWide { mean, limit }) => {
+                let limit = round_to(limit * 100.0, 1);
+                format!(
+                    "Enter a spread below {limit}% (with a mean of {}%, the spread must stay below {limit}%)",
+                    round_to(mean * 100.0, 2),
+                )
             }
-        } else if path.ends_with(".conversion.sd") && err.message.starts_with("must be below") {
-            let mean = stage_at(path)
-                .and_then(|i| self.stages.get(i))
-                .and_then(|s| parse_percent(&s.mean));
-            match mean {
-                Some(m) if (0.0..=1.0).contains(&m) => {
-                    let limit = (m * (1.0 - m)).sqrt() * 100.0;
-                    format!(
-                        "Enter a spread below {}% (with a mean of {}%, the spread must stay below {}%)",
-                        round_to(limit, 1),
-                        round_to(m * 100.0, 2),
-                        round_to(limit, 1)
-                    )
+            (Some("name"), ErrorKind::Empty) => "Enter a name".to_owned(),
+            _ => match (path, err.kind) {
+                ("leads.growth_per_month", ErrorKind::Above { min }) => {
+                    format!("Enter a percentage above {} (0 for no growth)", pct(min))
                 }
-                _ => "Enter a spread smaller than the mean allows".to_owned(),
-            }
-        } else if path == "leads.growth_per_month" && err.message.contains("above -1") {
-            "Enter a percentage above -100 (0 for no growth)".to_owned()
-        } else if path == "leads.uncertainty_cv" && err.message.contains("from 0 to 2") {
-            "Enter a percentage from 0 to 200 (0 for none)".to_owned()
-        } else if path.ends_with(".name") && err.message == "must not be empty" {
-            "Enter a name".to_owned()
-        } else {
-            sentence(&err.message)
+                ("leads.uncertainty_cv", ErrorKind::OutOfRange { min, max }) => format!(
+                    "Enter a percentage from {} to {} (0 for none)",
+                    pct(min),
+                    pct(max)
+                ),
+                _ => sentence(&err.message),
+            },
         };
-        FieldError::new(err.path.clone(), message)
+        FieldError::with_kind(err.path.clone(), err.kind, message)
     }
 }
 

@@ -3,7 +3,7 @@
 //! stage capacity's words. Milestones live in the target, so they need one.
 
 use funnel_engine::scenario::Milestone;
-use funnel_engine::{FieldError, Scenario};
+use funnel_engine::{ErrorKind, FieldError, Scenario};
 
 use super::{Draft, Errors, num, sentence};
 
@@ -123,19 +123,21 @@ impl Draft {
         let message = if path.ends_with(".capacity_per_week") {
             MSG_CAPACITY.to_owned()
         } else if milestone_at(path).is_some() && path.ends_with(".month") {
-            if err.message.contains("already") {
-                "Enter another month: this one has a milestone already".to_owned()
-            } else if let Some(h) = super::parse_whole(&self.horizon_months) {
-                format!("Enter a month from 1 to {h} (within the horizon)")
-            } else {
-                sentence(&err.message)
+            match err.kind {
+                ErrorKind::NotUnique => {
+                    "Enter another month: this one has a milestone already".to_owned()
+                }
+                ErrorKind::OutOfRange { min, max } => {
+                    format!("Enter a month from {min} to {max} (within the horizon)")
+                }
+                _ => sentence(&err.message),
             }
         } else if milestone_at(path).is_some() {
             MSG_MILESTONE_REVENUE.to_owned()
         } else {
             return None;
         };
-        Some(FieldError::new(err.path.clone(), message))
+        Some(FieldError::with_kind(err.path.clone(), err.kind, message))
     }
 }
 
@@ -143,17 +145,6 @@ impl Draft {
 pub fn milestone_at(path: &str) -> Option<usize> {
     let rest = path.strip_prefix("target.milestones[")?;
     rest[..rest.find(']')?].parse().ok()
-}
-
-/// "Milestone 2: month".
-pub(super) fn milestone_label(path: &str) -> Option<String> {
-    let i = milestone_at(path)?;
-    let field = match path.rsplit_once("].") {
-        Some((_, "month")) => "month",
-        Some((_, "revenue")) => "revenue",
-        _ => return Some(format!("Milestone {}", i + 1)),
-    };
-    Some(format!("Milestone {}: {field}", i + 1))
 }
 
 #[cfg(test)]

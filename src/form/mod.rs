@@ -7,6 +7,8 @@
 //! engine's own checks (`Scenario::validate`) are mapped back the same way,
 //! with percent fields re-worded in percent.
 
+use std::sync::LazyLock;
+
 use funnel_engine::scenario::{FORMAT_VERSION, MAX_HORIZON_MONTHS, MAX_STAGES};
 use funnel_engine::{FieldError, Noise, Scenario, Stage, Target};
 
@@ -18,7 +20,7 @@ mod numbers;
 mod plans;
 mod read;
 mod stage;
-pub use labels::{field_id, field_label, stage_at, stage_title};
+pub use labels::{field_id, field_label, label, stage_at, stage_title};
 pub use limits::{DEFAULT_SEED, DEFAULT_TRIALS, MAX_APP_TRIALS, MAX_RUN_BYTES, max_trials};
 use messages::sentence;
 pub use milestones::{MAX_MILESTONES, MSG_CAPACITY, MilestoneDraft, milestone_at};
@@ -291,6 +293,12 @@ impl Draft {
         }
         scenario.team = team;
         scenario.plans = plans;
+        // The one validation of an edit. The form's own checks above only
+        // read the fields (with their ranges, so that every problem shows at
+        // once, the engine's check needing a whole scenario). A worker checks
+        // the scenario again when it builds its `Simulation`: a run crosses a
+        // message boundary, and the engine trusts no caller (the command line
+        // is one).
         match scenario.validate() {
             Ok(()) => Ok(scenario),
             Err(engine) => Err(engine.0.iter().map(|err| self.reword(err)).collect()),
@@ -356,28 +364,35 @@ impl Draft {
 }
 
 /// Defaults for parts the user adds, read from the file format so that
-/// fields a later format adds get their defaults too.
-fn template() -> Scenario {
-    const NEW: &str = r#"{"version":1,"horizon_months":1,"leads":{"per_month":0},
-        "stages":[{"name":"New","conversion":0.5,"days":7,"open":0}],
-        "deal_size":{"median":1,"p90":1},"target":{"revenue":0}}"#;
-    Scenario::from_json(NEW).expect("the template is a valid scenario")
+/// fields a later format adds get their defaults too. Read once: a typed
+/// target takes its defaults from here at every edit.
+fn template() -> &'static Scenario {
+    static TEMPLATE: LazyLock<Scenario> = LazyLock::new(|| {
+        const NEW: &str = r#"{"version":1,"horizon_months":1,"leads":{"per_month":0},
+            "stages":[{"name":"New","conversion":0.5,"days":7,"open":0}],
+            "deal_size":{"median":1,"p90":1},"target":{"revenue":0}}"#;
+        Scenario::from_json(NEW).expect("the template is a valid scenario")
+    });
+    &TEMPLATE
 }
 
 /// A new stage: a 50% fixed rate, a week, no open deals.
 fn new_stage() -> Stage {
-    template().stages.remove(0)
+    template().stages[0].clone()
 }
 
 /// A new target (its revenue is set by the caller).
 fn new_target() -> Target {
-    template().target.expect("the template has a target")
+    template()
+        .target
+        .clone()
+        .expect("the template has a target")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use funnel_engine::Conversion;
+    use funnel_engine::{Conversion, ErrorKind};
 
     fn reference() -> Scenario {
         Scenario::from_json(include_str!("../../scenarios/reference.json")).unwrap()
@@ -559,16 +574,29 @@ mod tests {
     #[test]
     fn engine_rate_messages_become_percent_messages() {
         let d = Draft::from_scenario(&reference(), 10_000, 1);
-        let reworded = d.reword(&FieldError::new(
+        let reworded = d.reword(&FieldError::with_kind(
             "stages[1].conversion",
+            ErrorKind::NotARate,
             "must be a rate from 0 to 1",
         ));
         assert_eq!(reworded.message, MSG_PERCENT);
-        let reworded = d.reword(&FieldError::new(
+        let reworded = d.reword(&FieldError::with_kind(
             "leads.uncertainty_cv",
+            ErrorKind::OutOfRange { min: 0.0, max: 2.0 },
             "must be from 0 to 2",
         ));
-        assert!(reworded.message.contains("0 to 200"));
+        assert_eq!(
+            reworded.message,
+            "Enter a percentage from 0 to 200 (0 for none)"
+        );
+        // The kind decides, not the words: a message the form does not know
+        // is shown as the engine wrote it.
+        let reworded = d.reword(&FieldError::with_kind(
+            "stages[1].conversion",
+            ErrorKind::Other,
+            "must be a rate from 0 to 1",
+        ));
+        assert_eq!(reworded.message, "Must be a rate from 0 to 1");
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! the user picks another stage.
 
 use funnel_engine::scenario::{CommissionBand, MAX_REPS, Plan, Spif, Team, Tiers};
-use funnel_engine::{FieldError, Scenario};
+use funnel_engine::{ErrorKind, FieldError, Scenario};
 
 use super::{Draft, Errors, MSG_PERCENT, num, parse_percent, pct, sentence};
 
@@ -353,8 +353,9 @@ impl Draft {
     /// form's field (`None` for other paths).
     pub(super) fn reword_plan(&self, err: &FieldError) -> Option<FieldError> {
         let path = err.path.as_str();
+        let at = |path: String, message: String| FieldError::with_kind(path, err.kind, message);
         if path == "team.skill_sd" {
-            return Some(FieldError::new(path, MSG_SKILL));
+            return Some(at(path.to_owned(), MSG_SKILL.to_owned()));
         }
         let k = plan_at(path)?;
         let field = path.split_once("].").map(|(_, f)| f).unwrap_or("");
@@ -362,40 +363,41 @@ impl Draft {
             // The engine names an uplift by its stage; the form has rows.
             let plan = self.plans.get(k)?;
             let j = plan.uplifts.iter().position(|u| u.stage == stage)?;
-            let (what, message) = if err.message.contains("not a stage") {
-                (
+            let (what, message) = match err.kind {
+                ErrorKind::NotAStage => (
                     "stage",
                     missing_stage(stage, "choose a stage or remove this uplift"),
-                )
-            } else {
-                ("uplift", MSG_UPLIFT.to_owned())
+                ),
+                _ => ("uplift", MSG_UPLIFT.to_owned()),
             };
-            return Some(FieldError::new(
+            return Some(at(
                 format!("plans[{k}].effect.conversion[{j}].{what}"),
                 message,
             ));
         }
-        let message = if field.ends_with(".rate") && err.message.contains("rate from 0 to 1") {
-            MSG_PERCENT.to_owned()
-        } else if field.ends_with(".from") {
-            "Enter a percentage of quota above the band before".to_owned()
-        } else if field == "cap" {
-            MSG_CAP.to_owned()
-        } else if field == "effect.leads" {
-            MSG_UPLIFT.to_owned()
-        } else if field == "spif.stage" {
-            let stage = self
-                .plans
-                .get(k)
-                .map(|p| p.spif_stage.as_str())
-                .unwrap_or("");
-            missing_stage(stage, "choose a stage or “No SPIF”")
-        } else if field == "name" && err.message == "must not be empty" {
-            "Enter a name".to_owned()
-        } else {
-            sentence(&err.message)
+        let message = match (field, err.kind) {
+            (f, ErrorKind::NotARate) if f.ends_with(".rate") => MSG_PERCENT.to_owned(),
+            (f, _) if f.ends_with(".from") => {
+                "Enter a percentage of quota above the band before".to_owned()
+            }
+            ("cap", _) => MSG_CAP.to_owned(),
+            ("effect.leads", ErrorKind::LeadsPastLimit { most: Some(most) }) => format!(
+                "Enter a percentage of at most {}: more would take leads beyond a trillion a month within the horizon",
+                pct(most)
+            ),
+            ("effect.leads", _) => MSG_UPLIFT.to_owned(),
+            ("spif.stage", _) => {
+                let stage = self
+                    .plans
+                    .get(k)
+                    .map(|p| p.spif_stage.as_str())
+                    .unwrap_or("");
+                missing_stage(stage, "choose a stage or “No SPIF”")
+            }
+            ("name", ErrorKind::Empty) => "Enter a name".to_owned(),
+            _ => sentence(&err.message),
         };
-        Some(FieldError::new(path, message))
+        Some(at(path.to_owned(), message))
     }
 }
 
@@ -569,13 +571,6 @@ pub fn plan_at(path: &str) -> Option<usize> {
     rest[..rest.find(']')?].parse().ok()
 }
 
-/// The index after `name[` in `path`, e.g. `commission[` in `plans[0].commission[2].from`.
-fn index_after(path: &str, name: &str) -> Option<usize> {
-    let start = path.find(name)? + name.len();
-    let rest = &path[start..];
-    rest[..rest.find(']')?].parse().ok()
-}
-
 /// "Plan 2 (Accelerators)", or "Plan 2" without a name.
 pub fn plan_title(index: usize, name: &str) -> String {
     let name = name.trim();
@@ -584,56 +579,6 @@ pub fn plan_title(index: usize, name: &str) -> String {
     } else {
         format!("Plan {} ({name})", index + 1)
     }
-}
-
-/// The words for a team or plan field, for messages; `None` for other paths.
-pub(super) fn plan_label(path: &str, draft: &Draft) -> Option<String> {
-    let fixed = match path {
-        "team" => "Sales team",
-        "team.reps" => "Sales team: reps",
-        "team.quota" => "Sales team: quota per rep",
-        "team.skill_sd" => "Sales team: spread of rep performance",
-        "plans" => "Incentive plans",
-        _ => "",
-    };
-    if !fixed.is_empty() {
-        return Some(fixed.to_owned());
-    }
-    let k = plan_at(path)?;
-    let title = plan_title(k, draft.plans.get(k).map(|p| p.name.as_str()).unwrap_or(""));
-    let field = path.split_once("].").map(|(_, f)| f).unwrap_or("");
-    let what = if field.starts_with("commission[") {
-        let b = index_after(path, "commission[").unwrap_or(0) + 1;
-        if field.ends_with(".from") {
-            format!("band {b} start")
-        } else if field.ends_with(".rate") {
-            format!("band {b} rate")
-        } else {
-            format!("band {b}")
-        }
-    } else if field.starts_with("effect.conversion[") {
-        let j = index_after(path, "conversion[").unwrap_or(0) + 1;
-        if field.ends_with(".stage") {
-            format!("uplift {j} stage")
-        } else {
-            format!("uplift {j}")
-        }
-    } else {
-        match field {
-            "name" => "name",
-            "commission" => "commission",
-            "tiers" => "tiers",
-            "quota_bonus" => "quota bonus",
-            "cap" => "cap",
-            "spif" | "spif.stage" => "SPIF stage",
-            "spif.per_deal" => "SPIF per deal",
-            "effect.leads" => "lead volume uplift",
-            f if f.starts_with("effect.conversion.") => "conversion uplift",
-            _ => return Some(title),
-        }
-        .to_owned()
-    };
-    Some(format!("{title}: {what}"))
 }
 
 #[cfg(test)]
@@ -806,7 +751,7 @@ mod tests {
         );
         assert_eq!(
             field_label("plans[1].effect.conversion[0].uplift", &d),
-            "Plan 2 (Accelerators): uplift 1"
+            "Plan 2 (Accelerators): conversion uplift 1"
         );
         assert_eq!(
             field_label("team.skill_sd", &d),
@@ -878,17 +823,45 @@ mod tests {
     #[test]
     fn engine_names_uplifts_by_stage_and_the_form_by_row() {
         let d = Draft::from_scenario(&team50(), 10_000, 1);
-        let e = d.reword(&FieldError::new(
+        let e = d.reword(&FieldError::with_kind(
             "plans[1].effect.conversion.Negotiation",
+            ErrorKind::Above { min: -1.0 },
             "must be above -1 (-100%)",
         ));
         assert_eq!(e.path, "plans[1].effect.conversion[0].uplift");
         assert_eq!(e.message, MSG_UPLIFT);
-        let e = d.reword(&FieldError::new(
+        let e = d.reword(&FieldError::with_kind(
+            "plans[1].effect.conversion.Negotiation",
+            ErrorKind::NotAStage,
+            "\"Negotiation\" is not a stage of this funnel",
+        ));
+        assert_eq!(e.path, "plans[1].effect.conversion[0].stage");
+        let e = d.reword(&FieldError::with_kind(
             "plans[1].commission[1].rate",
+            ErrorKind::NotARate,
             "must be a rate from 0 to 1",
         ));
         assert_eq!(e.message, MSG_PERCENT);
+    }
+
+    #[test]
+    fn a_lead_uplift_past_the_limit_says_so() {
+        // 1e11 leads a month for 2 months: a plan may add at most +900%.
+        let mut d = Draft::from_scenario(&team50(), 10_000, 1);
+        d.horizon_months = "2".into();
+        d.leads_per_month = "1e11".into();
+        d.growth = "0".into();
+        d.plans[1].leads_uplift = "2000".into();
+        let errors = d.to_scenario().unwrap_err();
+        assert_eq!(paths(&errors), ["plans[1].effect.leads"]);
+        // It was "Enter a percentage above -100 (0 for no change)", which
+        // 2000 already is.
+        assert_eq!(
+            errors[0].message,
+            "Enter a percentage of at most 900: more would take leads beyond a trillion a month within the horizon"
+        );
+        d.plans[1].leads_uplift = "900".into();
+        assert!(d.to_scenario().is_ok());
     }
 
     #[test]

@@ -110,12 +110,13 @@ pub async fn simulate(
     mut progress: impl FnMut(u64, u64),
 ) -> Ended {
     let started = browser::now_ms();
+    // No check of the spec here: the form validated the scenario
+    // (`Draft::to_run`), and whatever runs the spec, a worker or the page,
+    // reads and checks it again before it runs (`RunSpec::simulation`), so a
+    // refusal still ends the job as `Refused`. Checking it on the page too
+    // read the scenario, validated it twice and built its tables on the main
+    // thread at every edit, for nothing.
     let spec = RunSpec::new(&run.scenario, run.trials, run.seed, Change::None);
-    // The very check the workers make of the spec, first, so that a refusal
-    // shows at once.
-    if let Err(errors) = spec.simulation() {
-        return Ended::Refused(errors.0);
-    }
     let done = async {
         // Twice at most: a worker that dies with the pieces it was summarising
         // loses them, and the trials then run again from the start.

@@ -3,20 +3,23 @@
 
 use leptos::prelude::*;
 
-use crate::form::{Draft, field_id, field_label};
+use crate::form::{Draft, field_id, field_label, label};
 use crate::ui::state::use_ctx;
 
 /// A text input bound to a field of the draft.
 ///
 /// The input's id comes from the field path (`f-stages-2-days`), its error
 /// message's id adds `-error`; `aria-describedby` ties them, and the message
-/// names the field so it reads well on its own.
+/// names the field so it reads well on its own. Its label is the path's in
+/// `form::label`, the table messages name the field from too.
 #[component]
 pub fn TextField(
     /// MODEL.md path of the field, e.g. `stages[2].days` (reactive: stages move).
     #[prop(into)]
     path: Signal<String>,
-    #[prop(into)] label: Signal<String>,
+    /// An amount of money: the label says in which currency.
+    #[prop(optional)]
+    money: bool,
     /// Unit shown beside the label, e.g. "%" or "days".
     #[prop(optional)]
     unit: Option<&'static str>,
@@ -34,6 +37,14 @@ pub fn TextField(
     let ctx = use_ctx();
     let id = Memo::new(move |_| path.with(|p| field_id(p)));
     let error = Memo::new(move |_| path.with(|p| ctx.error_at(p)));
+    let label = move || {
+        let text = path.with(|p| label(p).unwrap_or_default());
+        if money {
+            format!("{text} ({})", crate::ui::team::currency_unit(ctx.draft))
+        } else {
+            text.to_owned()
+        }
+    };
     let message = move || {
         error.get().map(|m| {
             let label = path.with(|p| ctx.draft.with(|d| field_label(p, d)));

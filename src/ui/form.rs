@@ -4,6 +4,7 @@ use funnel_engine::Noise;
 use leptos::prelude::*;
 
 use crate::browser;
+use crate::form::label;
 use crate::ui::fields::{SelectField, TextField, bind};
 use crate::ui::stages::StageEditor;
 use crate::ui::state::use_ctx;
@@ -34,19 +35,6 @@ pub fn ScenarioForm() -> impl IntoView {
     let (trials, set_trials) = bind(|d| d.trials.clone(), |d, v| d.trials = v);
     let (seed, set_seed) = bind(|d| d.seed.clone(), |d, v| d.seed = v);
 
-    let currency_unit = Signal::derive(move || {
-        let c = currency.get();
-        let c = c.trim();
-        if c.is_empty() {
-            "USD".to_owned()
-        } else {
-            c.to_owned()
-        }
-    });
-    let money_label = move |what: &'static str| {
-        Signal::derive(move || format!("{what} ({})", currency_unit.get()))
-    };
-
     view! {
         <form class="scenario-form" on:submit=|ev| ev.prevent_default() novalidate>
             <fieldset>
@@ -54,7 +42,6 @@ pub fn ScenarioForm() -> impl IntoView {
                 <div class="row">
                     <TextField
                         path="name"
-                        label="Scenario name"
                         value=name
                         on_input=set_name
                         inputmode="text"
@@ -62,7 +49,6 @@ pub fn ScenarioForm() -> impl IntoView {
                     />
                     <TextField
                         path="horizon_months"
-                        label="Horizon"
                         unit="months"
                         value=horizon
                         on_input=set_horizon
@@ -77,7 +63,6 @@ pub fn ScenarioForm() -> impl IntoView {
                 <div class="row">
                     <TextField
                         path="leads.per_month"
-                        label="Leads per month"
                         unit="leads"
                         value=leads
                         on_input=set_leads
@@ -85,7 +70,6 @@ pub fn ScenarioForm() -> impl IntoView {
                     />
                     <TextField
                         path="leads.growth_per_month"
-                        label="Growth"
                         unit="% per month"
                         value=growth
                         on_input=set_growth
@@ -95,14 +79,13 @@ pub fn ScenarioForm() -> impl IntoView {
                 <div class="row">
                     <SelectField
                         id="f-leads-noise"
-                        label="Week-to-week noise"
+                        label=label("leads.noise").unwrap_or_default()
                         options=vec![("poisson", "Random (Poisson)"), ("fixed", "None (exact counts)")]
                         value=noise
                         on_change=set_noise
                     />
                     <TextField
                         path="leads.uncertainty_cv"
-                        label="Volume uncertainty"
                         unit="% CV"
                         value=uncertainty
                         on_input=set_uncertainty
@@ -118,14 +101,14 @@ pub fn ScenarioForm() -> impl IntoView {
                 <div class="row">
                     <TextField
                         path="deal_size.median"
-                        label=money_label("Median deal")
+                        money=true
                         value=median
                         on_input=set_median
                         hint="Half of won deals are smaller"
                     />
                     <TextField
                         path="deal_size.p90"
-                        label=money_label("Large deal (P90)")
+                        money=true
                         value=p90
                         on_input=set_p90
                         hint="9 in 10 won deals are at most this"
@@ -134,7 +117,7 @@ pub fn ScenarioForm() -> impl IntoView {
                 <div class="row">
                     <TextField
                         path="target.revenue"
-                        label=money_label("Revenue target")
+                        money=true
                         value=target
                         on_input=set_target
                         hint="Over the horizon; leave empty for none"
@@ -142,7 +125,6 @@ pub fn ScenarioForm() -> impl IntoView {
                     />
                     <TextField
                         path="currency"
-                        label="Currency"
                         unit="code"
                         value=currency
                         on_input=set_currency
@@ -162,7 +144,6 @@ pub fn ScenarioForm() -> impl IntoView {
                 <div class="row">
                     <TextField
                         path="trials"
-                        label="Trials"
                         unit="simulated futures"
                         value=trials
                         on_input=set_trials
@@ -172,7 +153,6 @@ pub fn ScenarioForm() -> impl IntoView {
                     <div class="seed-group">
                         <TextField
                             path="seed"
-                            label="Seed"
                             unit="whole number"
                             value=seed
                             on_input=set_seed

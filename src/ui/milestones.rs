@@ -90,16 +90,6 @@ fn MilestoneRow(id: u32) -> impl IntoView {
     };
     let (month, set_month) = milestone_text(draft, id, |m| &m.month, |m, v| m.month = v);
     let (revenue, set_revenue) = milestone_text(draft, id, |m| &m.revenue, |m, v| m.revenue = v);
-    let currency = Memo::new(move |_| {
-        draft.with(|d| {
-            let c = d.currency.trim();
-            if c.is_empty() {
-                "USD".to_owned()
-            } else {
-                c.to_owned()
-            }
-        })
-    });
     let remove = move |_| {
         let i = index.get_untracked();
         draft.update(|d| d.remove_milestone(id));
@@ -120,7 +110,6 @@ fn MilestoneRow(id: u32) -> impl IntoView {
         <li class="milestone-row" data-testid="milestone">
             <TextField
                 path=path("month")
-                label="By the end of month"
                 value=month
                 on_input=set_month
                 inputmode="numeric"
@@ -128,7 +117,7 @@ fn MilestoneRow(id: u32) -> impl IntoView {
             />
             <TextField
                 path=path("revenue")
-                label=Signal::derive(move || format!("Revenue booked ({})", currency.get()))
+                money=true
                 value=revenue
                 on_input=set_revenue
             />

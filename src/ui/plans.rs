@@ -6,12 +6,11 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::form::{
-    BandDraft, Draft, MAX_BANDS, MAX_PLANS, PlanDraft, UpliftDraft, field_id, field_label,
+    BandDraft, Draft, MAX_BANDS, MAX_PLANS, PlanDraft, UpliftDraft, field_id, field_label, label,
     parse_tiers, plan_title, tiers_explained, tiers_str,
 };
 use crate::ui::fields::{SelectField, TextField};
 use crate::ui::state::use_ctx;
-use crate::ui::team::currency_unit;
 
 #[component]
 pub fn PlanEditor() -> impl IntoView {
@@ -206,9 +205,6 @@ fn PlanCard(id: u32, count: Memo<usize>) -> impl IntoView {
             t
         }
     };
-    let money_label = move |what: &'static str| {
-        Signal::derive(move || format!("{what} ({})", currency_unit(draft)))
-    };
 
     let (name, set_name) = plan_text(draft, id, |p| &p.name, |p, v| p.name = v);
     let (bonus, set_bonus) = plan_text(draft, id, |p| &p.quota_bonus, |p, v| p.quota_bonus = v);
@@ -332,7 +328,7 @@ fn PlanCard(id: u32, count: Memo<usize>) -> impl IntoView {
                 </div>
             </div>
             <div class="plan-fields">
-                <TextField path=path("name") label="Plan name" value=name on_input=set_name inputmode="text" class="wide" />
+                <TextField path=path("name") value=name on_input=set_name inputmode="text" class="wide" />
 
                 <div class="plan-block" role="group" aria-labelledby=format!("plan-{id}-commission")>
                     <h4 id=format!("plan-{id}-commission")>"Commission"</h4>
@@ -341,7 +337,7 @@ fn PlanCard(id: u32, count: Memo<usize>) -> impl IntoView {
                     </p>
                     <SelectField
                         id=Signal::derive(move || field_id(&format!("plans[{}].tiers", index.get())))
-                        label="Tiers"
+                        label=label("plans[].tiers").unwrap_or_default()
                         options=vec![
                             ("marginal", "Marginal (like tax brackets)"),
                             ("retroactive", "Retroactive (top band on everything)"),
@@ -378,14 +374,13 @@ fn PlanCard(id: u32, count: Memo<usize>) -> impl IntoView {
                 <div class="row">
                     <TextField
                         path=path("quota_bonus")
-                        label=money_label("Quota bonus")
+                        money=true
                         value=bonus
                         on_input=set_bonus
                         hint="Paid once to each rep who reaches quota; 0 for none"
                     />
                     <TextField
                         path=path("cap")
-                        label="Cap"
                         unit="% of quota"
                         value=cap
                         on_input=set_cap
@@ -396,7 +391,6 @@ fn PlanCard(id: u32, count: Memo<usize>) -> impl IntoView {
                 <div class="row">
                     <StageSelect
                         path=path("spif.stage")
-                        label="SPIF stage"
                         value=spif_stage
                         on_change=set_spif_stage
                         none=Some("No SPIF")
@@ -405,7 +399,7 @@ fn PlanCard(id: u32, count: Memo<usize>) -> impl IntoView {
                     <Show when=move || has_spif.get()>
                         <TextField
                             path=path("spif.per_deal")
-                            label=money_label("SPIF per deal")
+                            money=true
                             value=per_deal
                             on_input=set_per_deal
                         />
@@ -437,7 +431,6 @@ fn PlanCard(id: u32, count: Memo<usize>) -> impl IntoView {
                     <div class="row">
                         <TextField
                             path=path("effect.leads")
-                            label="Lead volume uplift"
                             unit="%"
                             value=leads
                             on_input=set_leads
@@ -490,19 +483,19 @@ fn BandRow(plan: u32, band: u32, plan_index: Memo<usize>) -> impl IntoView {
                 if index.get() == 0 {
                     view! {
                         <div class="field">
-                            <span class="label-text fake-label">"From"</span>
+                            <span class="label-text fake-label">{label("plans[].commission[].from")}</span>
                             <p class="static-value">"0% of quota"</p>
                         </div>
                     }
                         .into_any()
                 } else {
                     view! {
-                        <TextField path=path("from") label="From" unit="% of quota" value=from on_input=set_from />
+                        <TextField path=path("from") unit="% of quota" value=from on_input=set_from />
                     }
                         .into_any()
                 }
             }}
-            <TextField path=path("rate") label="Rate" unit="%" value=rate on_input=set_rate />
+            <TextField path=path("rate") unit="%" value=rate on_input=set_rate />
             <div class="row-action">
                 {move || {
                     (index.get() > 0)
@@ -554,8 +547,8 @@ fn UpliftRow(plan: u32, uplift: u32, plan_index: Memo<usize>) -> impl IntoView {
     };
     view! {
         <li class="uplift-row">
-            <StageSelect path=path("stage") label="Stage" value=stage on_change=set_stage none=None />
-            <TextField path=path("uplift") label="Conversion uplift" unit="%" value=value on_input=set_value />
+            <StageSelect path=path("stage") value=stage on_change=set_stage none=None />
+            <TextField path=path("uplift") unit="%" value=value on_input=set_value />
             <div class="row-action">
                 <button
                     type="button"
@@ -571,13 +564,12 @@ fn UpliftRow(plan: u32, uplift: u32, plan_index: Memo<usize>) -> impl IntoView {
 }
 
 /// A select of the funnel's current stages (and optionally "none"), bound to
-/// a plan field, with its error message like a text field. A stage the plan
+/// a plan field, with its label and error message like a text field. A stage the plan
 /// names that is no longer in the funnel stays selected, marked as gone, so
 /// the message at the field explains what happened.
 #[component]
 fn StageSelect(
     #[prop(into)] path: Signal<String>,
-    #[prop(into)] label: Signal<String>,
     #[prop(into)] value: Signal<String>,
     on_change: Callback<String>,
     /// The "no stage" choice, e.g. "No SPIF" (value "").
@@ -588,6 +580,7 @@ fn StageSelect(
     let draft = ctx.draft;
     let id = Memo::new(move |_| path.with(|p| field_id(p)));
     let error = Memo::new(move |_| path.with(|p| ctx.error_at(p)));
+    let label = move || path.with(|p| label(p).unwrap_or_default());
     let message = move || {
         error.get().map(|m| {
             let label = path.with(|p| draft.with(|d| field_label(p, d)));

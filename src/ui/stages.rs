@@ -183,17 +183,15 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
         });
     };
 
-    let conversion = move || {
-        match kind.get() {
+    let conversion = move || match kind.get() {
         ConversionKind::Fixed => view! {
-            <TextField path=path("conversion") label="Conversion" unit="%" value=rate on_input=set_rate />
+            <TextField path=path("conversion") unit="%" value=rate on_input=set_rate />
         }
         .into_any(),
         ConversionKind::Estimate => view! {
-            <TextField path=path("conversion.mean") label="Mean conversion" unit="%" value=mean on_input=set_mean />
+            <TextField path=path("conversion.mean") unit="%" value=mean on_input=set_mean />
             <TextField
                 path=path("conversion.sd")
-                label="Spread"
                 unit="% pts"
                 value=sd
                 on_input=set_sd
@@ -204,7 +202,6 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
         ConversionKind::History => view! {
             <TextField
                 path=path("conversion.won")
-                label="Won"
                 unit="deals"
                 value=won
                 on_input=set_won
@@ -212,7 +209,6 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
             />
             <TextField
                 path=path("conversion.of")
-                label="Of"
                 unit="deals decided"
                 value=of
                 on_input=set_of
@@ -220,7 +216,6 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
             />
         }
         .into_any(),
-    }
     };
 
     view! {
@@ -263,7 +258,7 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
                 </div>
             </div>
             <div class="stage-fields">
-                <TextField path=path("name") label="Name" value=name on_input=set_name inputmode="text" class="stage-name" />
+                <TextField path=path("name") value=name on_input=set_name inputmode="text" class="stage-name" />
                 <SelectField
                     id=Signal::derive(move || format!("f-stages-{}-kind", index.get()))
                     label="Conversion given as"
@@ -273,10 +268,9 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
                     class="kind"
                 />
                 {conversion}
-                <TextField path=path("days") label="Time in stage" unit="days" value=days on_input=set_days />
+                <TextField path=path("days") unit="days" value=days on_input=set_days />
                 <TextField
                     path=path("open")
-                    label="Open today"
                     unit="deals"
                     value=open
                     on_input=set_open
@@ -284,7 +278,6 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
                 />
                 <TextField
                     path=path("capacity_per_week")
-                    label="Capacity"
                     unit="deals/week"
                     value=capacity
                     on_input=set_capacity

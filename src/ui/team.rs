@@ -27,7 +27,6 @@ pub fn TeamEditor() -> impl IntoView {
     let (reps, set_reps) = bind(|d| d.team.reps.clone(), |d, v| d.team.reps = v);
     let (quota, set_quota) = bind(|d| d.team.quota.clone(), |d, v| d.team.quota = v);
     let (skill, set_skill) = bind(|d| d.team.skill_sd.clone(), |d, v| d.team.skill_sd = v);
-    let quota_label = Signal::derive(move || format!("Quota per rep ({})", currency_unit(draft)));
 
     let toggle = move |on: bool| {
         draft.update(|d| d.team.enabled = on);
@@ -58,7 +57,6 @@ pub fn TeamEditor() -> impl IntoView {
                 <div class="row">
                     <TextField
                         path="team.reps"
-                        label="Reps"
                         unit="quota-carrying"
                         value=reps
                         on_input=set_reps
@@ -67,7 +65,7 @@ pub fn TeamEditor() -> impl IntoView {
                     />
                     <TextField
                         path="team.quota"
-                        label=quota_label
+                        money=true
                         value=quota
                         on_input=set_quota
                         hint="Bookings each rep should close over the horizon"
@@ -76,7 +74,6 @@ pub fn TeamEditor() -> impl IntoView {
                 <div class="row">
                     <TextField
                         path="team.skill_sd"
-                        label="Spread of rep performance"
                         unit="0 to 2"
                         value=skill
                         on_input=set_skill
