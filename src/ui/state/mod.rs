@@ -55,6 +55,10 @@ pub struct Ctx {
     controller: StoredValue<Controller>,
     /// The first URL update replaces the entry instead of adding one.
     first_sync: StoredValue<bool>,
+    /// The run the URL holds, as far as the page knows (read at start and
+    /// on Back, written by `sync_url`), so that an edit needs no decoding of
+    /// the old link to know it changed.
+    url_run: StoredValue<Option<Run>>,
 }
 
 pub fn use_ctx() -> Ctx {
@@ -64,7 +68,7 @@ pub fn use_ctx() -> Ctx {
 impl Ctx {
     /// Sets up the state from the page's URL and starts the controller.
     pub fn start() -> Ctx {
-        let (initial, notice) = initial_run();
+        let (initial, notice, from_link) = initial_run();
         let draft = RwSignal::new(Draft::from_scenario(
             &initial.scenario,
             initial.trials,
@@ -101,6 +105,7 @@ impl Ctx {
             runner: RwSignal::new(None),
             controller: StoredValue::new(Controller::default()),
             first_sync: StoredValue::new(true),
+            url_run: StoredValue::new(from_link.then(|| initial.clone())),
         };
         ctx.start_controller();
         ctx.listen_to_history();
@@ -278,12 +283,13 @@ impl Ctx {
     /// Puts the run in the URL: a new history entry when it differs from what
     /// the URL holds (the first time, replacing the entry instead).
     pub fn sync_url(&self, run: &Run) {
-        let current = browser::hash();
         let first = self.first_sync.get_value();
         self.first_sync.set_value(false);
-        if link::decode(&current).ok().flatten().as_ref() == Some(run) {
+        if self.url_run.with_value(|u| u.as_ref() == Some(run)) {
             return;
         }
+        self.url_run.set_value(Some(run.clone()));
+        let current = browser::hash();
         browser::set_hash(&link::encode_keeping(run, &current), !first);
     }
 
@@ -293,6 +299,7 @@ impl Ctx {
             match link::decode(&browser::hash()) {
                 Ok(Some(run)) => {
                     self.notice.set(None);
+                    self.url_run.set_value(Some(run.clone()));
                     self.what_ifs.update(|w| {
                         w.returned_to(&run);
                     });
@@ -300,17 +307,22 @@ impl Ctx {
                 }
                 Ok(None) => {
                     self.notice.set(None);
+                    self.url_run.set_value(None);
                     self.load_preset(presets::default_preset());
                 }
-                Err(e) => self.notice.set(Some(bad_link_notice(&e))),
+                Err(e) => {
+                    self.url_run.set_value(None);
+                    self.notice.set(Some(bad_link_notice(&e)));
+                }
             }
         });
         on_cleanup(move || handle.remove());
     }
 }
 
-/// The run the page opens with: the link's, else the default preset.
-fn initial_run() -> (Run, Option<Notice>) {
+/// The run the page opens with: the link's, else the default preset (and
+/// whether it came from the link).
+fn initial_run() -> (Run, Option<Notice>, bool) {
     let preset = presets::default_preset();
     let fallback = Run {
         scenario: preset.scenario(),
@@ -318,9 +330,9 @@ fn initial_run() -> (Run, Option<Notice>) {
         seed: preset.seed,
     };
     match link::decode(&browser::hash()) {
-        Ok(Some(run)) => (run, None),
-        Ok(None) => (fallback, None),
-        Err(e) => (fallback, Some(bad_link_notice(&e))),
+        Ok(Some(run)) => (run, None, true),
+        Ok(None) => (fallback, None, false),
+        Err(e) => (fallback, Some(bad_link_notice(&e)), false),
     }
 }
 
