@@ -1,21 +1,11 @@
-//! The page's components. State and the run controller are in `state`.
+//! The page's components: `edit` (the form), `results` (what the forecast
+//! says), the toolbar and help; their state and the controller are in `state`.
 
-mod capacity;
-mod fields;
-mod form;
-mod goal;
+mod edit;
 mod help;
-pub mod levers;
-mod milestones;
-mod plan_results;
-mod plans;
 mod results;
-mod stages;
 pub mod state;
-mod table;
-mod team;
 mod toolbar;
-mod velocity;
 
 use leptos::prelude::*;
 
@@ -53,13 +43,13 @@ fn Forecaster() -> impl IntoView {
         <main class="layout">
             <div class="inputs">
                 <toolbar::Toolbar />
-                <form::ScenarioForm />
+                <edit::form::ScenarioForm />
                 <results::MiniSummary />
             </div>
             <div class="outputs">
                 <results::Results />
-                <levers::LeversPanel />
-                <goal::GoalPanel />
+                <results::levers::LeversPanel />
+                <results::goal::GoalPanel />
             </div>
         </main>
     }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::form::Draft;
-use crate::ui::fields::{TextField, bind};
+use crate::ui::edit::fields::{TextField, bind};
 use crate::ui::state::use_ctx;
 
 /// The currency code the form shows in money labels ("USD" when empty).

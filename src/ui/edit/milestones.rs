@@ -1,17 +1,12 @@
-//! Revenue milestones: their rows in the form (month and cumulative revenue,
-//! `target.milestones[i]`) and, in the results, the chance of being on track.
-
-use std::sync::Arc;
+//! Revenue milestones in the form: month and cumulative revenue
+//! (`target.milestones[i]`); the results' table is `ui::results::milestones`.
 
 use leptos::prelude::*;
 
 use crate::browser;
 use crate::form::{Draft, MAX_MILESTONES, MilestoneDraft, field_id};
-use crate::jobs::headline::Forecast;
-use crate::ui::fields::TextField;
+use crate::ui::edit::fields::TextField;
 use crate::ui::state::use_ctx;
-use crate::ui::table::{Column, DataTable, Row};
-use crate::words;
 
 /// The milestone rows of the form, with add and remove.
 #[component]
@@ -132,32 +127,4 @@ fn MilestoneRow(id: u32) -> impl IntoView {
             </button>
         </li>
     }
-}
-
-const COLUMNS: &[Column] = &[
-    Column::text("By"),
-    Column::num("Revenue booked"),
-    Column::num("Chance"),
-    Column::num("Monte Carlo error"),
-];
-
-/// The chance of being on track at each milestone.
-#[component]
-pub fn MilestoneTable(forecast: Arc<Forecast>) -> impl IntoView {
-    let rows = words::milestones::milestone_rows(&forecast.summary);
-    (!rows.is_empty()).then(|| {
-        let rows = rows
-            .into_iter()
-            .map(|r| Row::new(r.month, vec![r.revenue, r.chance, r.error]))
-            .collect();
-        view! {
-            <DataTable
-                label="Milestones: chance of being on track"
-                id="milestone-table"
-                caption="Milestones: chance of being on track"
-                columns=COLUMNS
-                rows=rows
-            />
-        }
-    })
 }

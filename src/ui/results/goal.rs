@@ -1,6 +1,6 @@
 //! The reverse-funnel panel: the required confidence and what may change
 //! (lead volume, or conversion at one stage); "Find it" runs the bisection of
-//! `goal_search` in the background and says the answer in words, with a
+//! `jobs::goal` in the background and says the answer in words, with a
 //! button to apply it as a what-if.
 
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::browser;
 use crate::form::Run;
 use crate::jobs::goal::{self, SearchEnded};
-use crate::ui::levers::WhatIfNote;
+use crate::ui::results::what_if::WhatIfNote;
 use crate::ui::state::WhatIfSource;
 use crate::ui::state::use_ctx;
 use crate::words;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::charts::{Distribution, DistributionChart, PayoutCurve, PayoutCurveChart};
 use crate::jobs::headline::{CHART_TRIALS, Forecast};
-use crate::ui::table::{Column, DataTable, Row};
+use crate::ui::results::table::{Column, DataTable, Row};
 use crate::words::plans;
 
 const PLAN_COLUMNS: &[Column] = &[

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::form::{ConversionKind, Draft, Move, StageDraft, field_id, stage_title};
-use crate::ui::fields::{SelectField, TextField};
+use crate::ui::edit::fields::{SelectField, TextField};
 use crate::ui::state::use_ctx;
 
 #[component]

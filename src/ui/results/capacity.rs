@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::jobs::headline::Forecast;
-use crate::ui::table::{Column, DataTable, Row};
+use crate::ui::results::table::{Column, DataTable, Row};
 use crate::words;
 
 const CAPACITY_COLUMNS: &[Column] = &[

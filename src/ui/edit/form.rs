@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::form::label;
-use crate::ui::fields::{SelectField, TextField, bind};
-use crate::ui::stages::StageEditor;
+use crate::ui::edit::fields::{SelectField, TextField, bind};
+use crate::ui::edit::stages::StageEditor;
 use crate::ui::state::use_ctx;
 
 #[component]
@@ -133,11 +133,11 @@ pub fn ScenarioForm() -> impl IntoView {
                         class="narrow"
                     />
                 </div>
-                <crate::ui::milestones::MilestoneEditor />
+                <crate::ui::edit::milestones::MilestoneEditor />
             </fieldset>
 
-            <crate::ui::team::TeamEditor />
-            <crate::ui::plans::PlanEditor />
+            <crate::ui::edit::team::TeamEditor />
+            <crate::ui::edit::plans::PlanEditor />
 
             <fieldset>
                 <legend>"Simulation"</legend>

@@ -9,7 +9,7 @@ use crate::form::{
     BandDraft, Draft, MAX_BANDS, MAX_PLANS, PlanDraft, UpliftDraft, field_id, field_label, label,
     parse_tiers, plan_title, tiers_explained, tiers_str,
 };
-use crate::ui::fields::{SelectField, TextField};
+use crate::ui::edit::fields::{SelectField, TextField};
 use crate::ui::state::use_ctx;
 
 #[component]

@@ -2,6 +2,15 @@
 //! click away. Old results stay on screen, marked, while new ones compute or
 //! while the inputs have errors.
 
+pub mod capacity;
+pub mod goal;
+pub mod levers;
+pub mod milestones;
+pub mod plans;
+pub mod table;
+pub mod velocity;
+pub mod what_if;
+
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -12,8 +21,8 @@ use crate::format;
 use crate::format::{count, money, money_compact, percent};
 use crate::jobs::headline::Forecast;
 use crate::ui::help::Help;
+use crate::ui::results::table::{Column, DataTable, Row};
 use crate::ui::state::{Phase, use_ctx};
-use crate::ui::table::{Column, DataTable, Row};
 use crate::words::{funnel, headline};
 
 #[component]
@@ -286,13 +295,13 @@ fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
 
         <section class="panel" aria-labelledby="funnel-title">
             <h3 id="funnel-title">"The funnel: where deals go"</h3>
-            <crate::ui::capacity::BottleneckSentence forecast=forecast.clone() />
+            <crate::ui::results::capacity::BottleneckSentence forecast=forecast.clone() />
             <p class="leak" id="leak-sentence">
                 {funnel::leak_sentence(s).unwrap_or_else(|| "No stage loses deals in this scenario.".into())}
             </p>
             <FunnelChart rows=rows leak=leak currency=c.clone() />
-            <crate::ui::capacity::CapacityTable forecast=forecast.clone() />
-            <crate::ui::capacity::DropoffTable forecast=forecast.clone() />
+            <crate::ui::results::capacity::CapacityTable forecast=forecast.clone() />
+            <crate::ui::results::capacity::DropoffTable forecast=forecast.clone() />
         </section>
 
         <section class="panel" aria-labelledby="pipeline-title">
@@ -308,7 +317,7 @@ fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
                 currency=c.clone()
                 milestones=crate::words::milestones::milestone_marks(s)
             />
-            <crate::ui::milestones::MilestoneTable forecast=forecast.clone() />
+            <crate::ui::results::milestones::MilestoneTable forecast=forecast.clone() />
             <DataTable
                 label="Deals still open at the horizon, by stage"
                 id="open-at-horizon"
@@ -322,9 +331,9 @@ fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
             </p>
         </section>
 
-        <crate::ui::velocity::PipelineHealth forecast=forecast.clone() />
+        <crate::ui::results::velocity::PipelineHealth forecast=forecast.clone() />
 
-        <crate::ui::plan_results::PlanResults forecast=forecast.clone() />
+        <crate::ui::results::plans::PlanResults forecast=forecast.clone() />
 
         <details class="panel stats" id="statistics">
             <summary>"All statistics"</summary>

@@ -40,7 +40,10 @@ pub fn TextField(
     let label = move || {
         let text = path.with(|p| label(p).unwrap_or_default());
         if money {
-            format!("{text} ({})", crate::ui::team::currency_unit(ctx.draft))
+            format!(
+                "{text} ({})",
+                crate::ui::edit::team::currency_unit(ctx.draft)
+            )
         } else {
             text.to_owned()
         }
