@@ -151,18 +151,7 @@ pub fn needs_run(run: &Run, shown: Option<&Run>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use funnel_engine::Scenario;
-
-    fn run(leads: f64) -> Run {
-        let mut scenario =
-            Scenario::from_json(include_str!("../../../scenarios/reference.json")).unwrap();
-        scenario.leads.per_month = leads;
-        Run {
-            scenario,
-            trials: 1_000,
-            seed: 1,
-        }
-    }
+    use crate::ui::state::test_run as run;
 
     fn bad() -> Result<Run, Vec<FieldError>> {
         Err(vec![FieldError::new("leads.per_month", "Enter a number")])

@@ -346,3 +346,17 @@ fn bad_link_notice(e: &link::LinkError) -> Notice {
         ),
     }
 }
+
+/// Runs for the transition tests: the reference scenario at `leads` a month.
+#[cfg(test)]
+pub(crate) fn test_run(leads: f64) -> Run {
+    let mut scenario =
+        funnel_engine::Scenario::from_json(include_str!("../../../scenarios/reference.json"))
+            .unwrap();
+    scenario.leads.per_month = leads;
+    Run {
+        scenario,
+        trials: 1_000,
+        seed: 1,
+    }
+}

@@ -71,18 +71,7 @@ impl WhatIfs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use funnel_engine::Scenario;
-
-    fn run(leads: f64) -> Run {
-        let mut scenario =
-            Scenario::from_json(include_str!("../../../scenarios/reference.json")).unwrap();
-        scenario.leads.per_month = leads;
-        Run {
-            scenario,
-            trials: 1_000,
-            seed: 1,
-        }
-    }
+    use crate::ui::state::test_run as run;
 
     fn what_if(before: &Run, label: &str, source: WhatIfSource) -> WhatIf {
         WhatIf {
