@@ -130,6 +130,9 @@ pub struct DealValue {
     /// of `SUM_SHORTCUT_FROM` or more deals are derived per sum; these cache
     /// `Var[X] / E[X]^2` for it.
     rel_var: f64,
+    /// `mu` and `sigma` in the units of `fastexp::exp2_256`.
+    mu_units: f64,
+    sigma_units: f64,
 }
 
 /// From this many deals in one month, the sum of their values is drawn from
@@ -153,6 +156,8 @@ impl DealValue {
             mean: libm::exp(mu + s2 / 2.0),
             second_moment: libm::exp(2.0 * mu + 2.0 * s2),
             rel_var: libm::expm1(s2),
+            mu_units: mu * crate::fastexp::UNITS_PER_E,
+            sigma_units: sigma * crate::fastexp::UNITS_PER_E,
         })
     }
 
@@ -173,7 +178,10 @@ impl DealValue {
             return self.median;
         }
         let z: f64 = StandardNormal.sample(rng);
-        crate::fastexp::exp(self.mu + self.sigma * z)
+        crate::fastexp::exp2_256(
+            crate::fastexp::table_256(),
+            self.mu_units + self.sigma_units * z,
+        )
     }
 
     /// Total value of `n` won deals.
@@ -196,11 +204,11 @@ impl DealValue {
             let z: f64 = StandardNormal.sample(rng);
             return libm::exp(libm::log(mean) - s2 / 2.0 + libm::sqrt(s2) * z);
         }
-        let table = crate::fastexp::table();
+        let table = crate::fastexp::table_256();
         let mut total = 0.0;
         for _ in 0..n {
             let z: f64 = StandardNormal.sample(rng);
-            total += crate::fastexp::exp_with(table, self.mu + self.sigma * z);
+            total += crate::fastexp::exp2_256(table, self.mu_units + self.sigma_units * z);
         }
         total
     }

@@ -4,19 +4,24 @@
 //! whose probabilities are products of the trial's rates, and, given its path,
 //! an outcome in time (left before the horizon, won in a given month, or still
 //! open in a given stage) whose probabilities depend only on the scenario.
-//! Per trial, the two combine into one distribution over outcomes; deals are
-//! drawn from it one by one through an alias table, or, in stages with many
-//! open deals, as multinomial counts through conditional binomials, which
-//! costs the same whatever the number of deals.
+//! Per trial, a stage's deals are split over paths as the funnel splits them
+//! (conditional binomials at the trial's rates), then each path's deals over
+//! their outcomes in time, through a table built once per scenario: one by
+//! one, or, in stages with many open deals, as multinomial counts through
+//! conditional binomials, which costs the same whatever the number of deals.
+//! The same law as one table over all outcomes at the trial's rates, without
+//! building that table in every trial (it was a tenth of a trial's
+//! instructions, the one-by-one draws from it another fifth).
 
-use crate::alias::Alias;
+use crate::alias::FixedAlias;
+use crate::dist::binomial;
 use crate::outcome::TrialOut;
 use crate::rng::{Stream, outcome_rng};
 use crate::scenario::Scenario;
 use crate::sim::multinomial::multinomial;
 use crate::timing::open_deal_timing;
 
-/// From this many open deals in a stage, counts are drawn as a multinomial.
+/// From this many open deals in a stage, each path's counts are drawn as a multinomial.
 const DEAL_BY_DEAL_UP_TO: u64 = 512;
 
 /// Outcome cells: won in month m, lost at stage s, open in stage s at the horizon.
@@ -44,9 +49,8 @@ impl Cells {
 /// Buffers reused from trial to trial.
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
-    probabilities: Vec<f64>,
     counts: Vec<u64>,
-    table: Alias,
+    path_counts: Vec<u64>,
 }
 
 #[derive(Clone, Debug)]
@@ -59,8 +63,17 @@ pub struct OpenDeals {
 struct Group {
     first: usize,
     count: u64,
-    /// Per path (lost at first + k, ..., then won): (cell, probability) given that path.
-    timing: Vec<Vec<(usize, f64)>>,
+    /// Per path (lost at first + k, ..., then won): where its deals end up.
+    paths: Vec<Path>,
+}
+
+/// One path's outcomes in time, which depend only on the scenario.
+#[derive(Clone, Debug)]
+struct Path {
+    cells: Vec<usize>,
+    /// Given the path; the same order as `cells`.
+    probabilities: Vec<f64>,
+    table: FixedAlias,
 }
 
 impl OpenDeals {
@@ -77,12 +90,14 @@ impl OpenDeals {
             .map(|(first, s)| {
                 let rows = open_deal_timing(scenario, first).outcomes;
                 let won_path = rows.len() - 1;
-                let timing = rows
+                let paths = rows
                     .into_iter()
                     .enumerate()
                     .map(|(path, row)| {
+                        let cells_of = cells;
                         let left = if path == won_path { cells.months } else { 1 };
-                        row.into_iter()
+                        let (cells, probabilities): (Vec<usize>, Vec<f64>) = row
+                            .into_iter()
                             .enumerate()
                             .map(|(i, p)| {
                                 let cell = match (path == won_path, i < left) {
@@ -93,13 +108,31 @@ impl OpenDeals {
                                 (cell, p)
                             })
                             .filter(|&(_, p)| p > 0.0)
-                            .collect()
+                            .unzip();
+                        // A path's timing sums to 1; should rounding ever leave it
+                        // empty, its deals end at the path's first outcome rather
+                        // than index an empty table.
+                        let (cells, probabilities) = if cells.is_empty() {
+                            let first_cell = if path == won_path {
+                                cells_of.won(0)
+                            } else {
+                                cells_of.lost(first + path)
+                            };
+                            (vec![first_cell], vec![1.0])
+                        } else {
+                            (cells, probabilities)
+                        };
+                        Path {
+                            table: FixedAlias::new(&probabilities),
+                            cells,
+                            probabilities,
+                        }
                     })
                     .collect();
                 Group {
                     first,
                     count: s.open,
-                    timing,
+                    paths,
                 }
             })
             .collect();
@@ -110,39 +143,43 @@ impl OpenDeals {
     /// one stage does not reshuffle where another stage's deals end up.
     pub fn run(&self, seed: u64, trial: u64, out: &mut TrialOut, scratch: &mut Scratch) {
         let Scratch {
-            probabilities,
             counts,
-            table,
+            path_counts,
         } = scratch;
-        probabilities.resize(self.cells.len(), 0.0);
         counts.resize(self.cells.len(), 0);
         for g in &self.groups {
-            probabilities.fill(0.0);
-            let mut reach = 1.0;
-            for (k, rows) in g.timing.iter().enumerate() {
-                let path = match out.rates.get(g.first + k) {
-                    Some(&p) => {
-                        let lose = reach * (1.0 - p);
-                        reach *= p;
-                        lose
-                    }
-                    None => reach,
-                };
-                if path > 0.0 {
-                    for &(cell, p) in rows {
-                        probabilities[cell] += path * p;
-                    }
-                }
-            }
+            counts.fill(0);
             let mut rng = outcome_rng(seed, trial, Stream::OpenDeals, g.first as u64);
-            if g.count <= DEAL_BY_DEAL_UP_TO {
-                counts.fill(0);
-                table.rebuild(probabilities);
-                for _ in 0..g.count {
-                    counts[table.sample(&mut rng)] += 1;
+            // Decided by the stage's count, not a path's, so that a stage draws
+            // at most DEAL_BY_DEAL_UP_TO deals one by one.
+            let one_by_one = g.count <= DEAL_BY_DEAL_UP_TO;
+            let mut left = g.count;
+            for (k, path) in g.paths.iter().enumerate() {
+                if left == 0 {
+                    break;
                 }
-            } else {
-                multinomial(g.count, probabilities, &mut rng, counts);
+                let n = match out.rates.get(g.first + k) {
+                    Some(&p) => {
+                        let lost = binomial(left, 1.0 - p, &mut rng);
+                        left -= lost;
+                        lost
+                    }
+                    None => std::mem::take(&mut left),
+                };
+                if n == 0 {
+                    continue;
+                }
+                if one_by_one {
+                    for _ in 0..n {
+                        counts[path.cells[path.table.sample(&mut rng)]] += 1;
+                    }
+                } else {
+                    path_counts.resize(path.cells.len(), 0);
+                    multinomial(n, &path.probabilities, &mut rng, path_counts);
+                    for (&cell, &c) in path.cells.iter().zip(path_counts.iter()) {
+                        counts[cell] += c;
+                    }
+                }
             }
             out.draws += rng.draws();
             self.record(counts, out);
