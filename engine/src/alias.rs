@@ -2,6 +2,8 @@
 
 use rand::{Rng, RngExt};
 
+/// Walker/Vose alias table over the indices `0..len` with the given weights;
+/// rebuilt in place (`rebuild`) so a trial reuses its buffers.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Alias {
     keep: Vec<f64>,
@@ -81,14 +83,17 @@ impl Alias {
         }
     }
 
+    /// How many outcomes the table draws from.
     pub fn len(&self) -> usize {
         self.keep.len()
     }
 
+    /// Whether there is no outcome to draw.
     pub fn is_empty(&self) -> bool {
         self.keep.is_empty()
     }
 
+    /// One index, drawn with probability proportional to its weight.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
         let x: f64 = rng.random::<f64>() * self.keep.len() as f64;
         let i = (x as usize).min(self.keep.len() - 1);
@@ -152,6 +157,8 @@ impl FixedAlias {
         }
     }
 
+    /// One index, from one random word: its top bits pick the column, the
+    /// rest is compared with the column's threshold.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
         let w = rng.next_u64();

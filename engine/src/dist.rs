@@ -12,6 +12,7 @@ use crate::scenario::Conversion;
 /// z-score of the 90th percentile of the standard normal.
 pub const Z90: f64 = 1.281_551_565_544_600_5;
 
+/// Why a distribution cannot be built from the values given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DistError {
     /// A rate outside [0, 1].
@@ -40,11 +41,14 @@ impl std::error::Error for DistError {}
 /// A stage's conversion rate for one trial: fixed, or Beta-distributed.
 #[derive(Clone, Debug)]
 pub enum RateDist {
+    /// The same rate in every trial.
     Fixed(f64),
+    /// Beta with the given mean and standard deviation (or won + 1, lost + 1).
     Beta(Beta<f64>),
 }
 
 impl RateDist {
+    /// The rate distribution of a stage's conversion, checked.
     pub fn new(conversion: &Conversion) -> Result<RateDist, DistError> {
         let in_range = |p: f64| p.is_finite() && (0.0..=1.0).contains(&p);
         match *conversion {
@@ -81,6 +85,7 @@ impl RateDist {
         }
     }
 
+    /// One trial's rate.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             RateDist::Fixed(p) => *p,
@@ -94,6 +99,7 @@ impl RateDist {
 pub struct LeadMultiplier(Option<Gamma<f64>>);
 
 impl LeadMultiplier {
+    /// A multiplier with coefficient of variation `cv` (0 to 2; 0 is always 1).
     pub fn new(cv: f64) -> Result<LeadMultiplier, DistError> {
         if !(cv.is_finite() && (0.0..=2.0).contains(&cv)) {
             return Err(DistError::CvOutOfRange);
@@ -109,6 +115,7 @@ impl LeadMultiplier {
             .map_err(|_| DistError::CvOutOfRange)
     }
 
+    /// One trial's multiplier on expected lead volume.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.0 {
             None => 1.0,
@@ -142,6 +149,8 @@ pub struct DealValue {
 pub const SUM_SHORTCUT_FROM: u64 = 256;
 
 impl DealValue {
+    /// The lognormal with this median and 90th percentile (`p90 >= median > 0`;
+    /// equal means every deal is worth the median).
     pub fn new(median: f64, p90: f64) -> Result<DealValue, DistError> {
         if !(median.is_finite() && p90.is_finite() && median > 0.0 && p90 >= median) {
             return Err(DistError::BadDealSize);
@@ -161,18 +170,22 @@ impl DealValue {
         })
     }
 
+    /// The mean deal value, `exp(mu + sigma^2 / 2)`.
     pub fn mean(&self) -> f64 {
         self.mean
     }
 
+    /// `E[X^2]` of a deal value, for the variance of a sum.
     pub fn second_moment(&self) -> f64 {
         self.second_moment
     }
 
+    /// Whether every deal is worth the median (P90 equals the median).
     pub fn is_fixed(&self) -> bool {
         self.sigma == 0.0
     }
 
+    /// One deal's value.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         if self.sigma == 0.0 {
             return self.median;

@@ -14,6 +14,7 @@ pub struct FieldError {
     pub path: String,
     /// Which rule the field breaks, with the numbers a message about it needs.
     pub kind: ErrorKind,
+    /// What is wrong, in words (control characters escaped).
     pub message: String,
 }
 
@@ -44,18 +45,37 @@ pub enum ErrorKind {
         supported: u32,
     },
     /// The value must lie in `min..=max`.
-    OutOfRange { min: f64, max: f64 },
+    OutOfRange {
+        /// The least value allowed.
+        min: f64,
+        /// The greatest value allowed.
+        max: f64,
+    },
     /// The value must be `min` or more.
-    AtLeast { min: f64 },
+    AtLeast {
+        /// The least value allowed.
+        min: f64,
+    },
     /// The value must be above `min`.
-    Above { min: f64 },
+    Above {
+        /// The value must be greater than this.
+        min: f64,
+    },
     /// The value must be `max` or less.
-    AtMost { max: f64 },
+    AtMost {
+        /// The greatest value allowed.
+        max: f64,
+    },
     /// The value must be a rate from 0 to 1.
     NotARate,
     /// A conversion's standard deviation too wide for its mean: it must stay
     /// below `limit`, which is `sqrt(mean * (1 - mean))`.
-    SpreadTooWide { mean: f64, limit: f64 },
+    SpreadTooWide {
+        /// The conversion's mean rate.
+        mean: f64,
+        /// The standard deviation must be below this.
+        limit: f64,
+    },
     /// Blank text or an empty list where something is needed.
     Empty,
     /// A name (or month) an earlier entry of the same list already has.

@@ -14,6 +14,8 @@ const INV_LN2_N: f64 = 92.332_482_616_893_66;
 const LN2_N_HI: f64 = 0.010_830_424_693_267_56;
 const LN2_N_LO: f64 = 2.981_585_826_985_293_3e-12;
 
+/// `2^(j/64)` for j in 0..64, computed once with `libm` (so the same bits on
+/// every platform).
 pub fn table() -> &'static [f64; 64] {
     static TABLE: OnceLock<[f64; 64]> = OnceLock::new();
     TABLE.get_or_init(|| core::array::from_fn(|j| libm::exp2(j as f64 / N)))
@@ -52,6 +54,7 @@ pub fn exp_with(table: &[f64; 64], x: f64) -> f64 {
 /// Table units of `exp2_256`: its argument is log2(e) * 256 times the exponent.
 pub const UNITS_PER_E: f64 = core::f64::consts::LOG2_E * 256.0;
 
+/// `2^(j/256)` for j in 0..256, computed once with `libm`.
 pub fn table_256() -> &'static [f64; 256] {
     static TABLE: OnceLock<[f64; 256]> = OnceLock::new();
     TABLE.get_or_init(|| core::array::from_fn(|j| libm::exp2(j as f64 / 256.0)))

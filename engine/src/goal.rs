@@ -23,7 +23,10 @@ pub enum GoalLever {
     /// Expected leads per month in month 1.
     Leads,
     /// Mean conversion of one stage.
-    Conversion { stage: usize },
+    Conversion {
+        /// The stage's index.
+        stage: usize,
+    },
 }
 
 /// The reverse funnel's answer (the summary's `goal`).

@@ -35,10 +35,18 @@ pub enum Change {
     /// The scenario as it is (the headline, with its plans).
     None,
     /// One lever pulled (plans left out: they do not change the headline).
-    Lever { lever: LeverKind },
+    Lever {
+        /// Which lever.
+        lever: LeverKind,
+    },
     /// A goal candidate: the lever set to `value` (plans left out): leads a month
     /// in month 1, or a stage's mean conversion 0..1.
-    Goal { lever: GoalLever, value: f64 },
+    Goal {
+        /// What the goal search changes.
+        lever: GoalLever,
+        /// The value it tries (leads a month, or a rate).
+        value: f64,
+    },
 }
 
 impl RunSpec {

@@ -19,17 +19,29 @@ use crate::{Chunk, ScenarioErrors, Simulation};
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LeverKind {
     /// +5 percentage points on a stage's conversion, capped at 100%.
-    ConversionPoints { stage: usize },
+    ConversionPoints {
+        /// The stage's index.
+        stage: usize,
+    },
     /// +10% of a stage's conversion, capped at 100%.
-    ConversionRelative { stage: usize },
+    ConversionRelative {
+        /// The stage's index.
+        stage: usize,
+    },
     /// -10% on a stage's average days.
-    Days { stage: usize },
+    Days {
+        /// The stage's index.
+        stage: usize,
+    },
     /// +10% lead volume.
     Leads,
     /// +10% on every deal's value.
     DealSize,
     /// +10% on a stage's weekly capacity (at least one more deal).
-    Capacity { stage: usize },
+    Capacity {
+        /// The stage's index.
+        stage: usize,
+    },
 }
 
 /// One lever of the sensitivity sweep, with the words the app's chart shows.

@@ -11,6 +11,7 @@
 
 // `!(x > 0.0)` is how the engine says "not a positive number, NaN included".
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
+#![warn(missing_docs)]
 
 pub mod alias;
 pub mod bench;

@@ -50,6 +50,8 @@ impl TryRng for TrialRng {
     }
 }
 
+/// What a stream of a trial is for; each purpose has its own, so a change in
+/// how many draws one needs shifts no other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]
 pub enum Stream {
@@ -113,6 +115,7 @@ pub fn outcome_rng(seed: u64, trial: u64, stream: Stream, outcome: u64) -> Trial
 pub struct OutcomeStreams(u64);
 
 impl OutcomeStreams {
+    /// The streams of `stream` in trial `trial` of `seed`.
     pub fn new(seed: u64, trial: u64, stream: Stream) -> OutcomeStreams {
         OutcomeStreams(trial_key(seed, trial, stream))
     }

@@ -134,10 +134,20 @@ pub enum Conversion {
     Fixed(f64),
     /// An uncertain rate: Beta with this mean and standard deviation.
     /// `mean` is a rate 0..1; `sd` is >= 0 (0 = fixed) with `sd^2 < mean(1-mean)`.
-    Estimate { mean: f64, sd: f64 },
+    Estimate {
+        /// The mean rate, 0 to 1.
+        mean: f64,
+        /// Its standard deviation, below `sqrt(mean * (1 - mean))`.
+        sd: f64,
+    },
     /// A rate learnt from history: Beta(won + 1, of - won + 1).
     /// `won` of the `of` past deals that left the stage moved forward; `won <= of`.
-    History { won: u64, of: u64 },
+    History {
+        /// Deals won.
+        won: u64,
+        /// Deals decided (won or lost), at least `won`.
+        of: u64,
+    },
 }
 
 impl Conversion {

@@ -58,6 +58,8 @@ fn big(x: f64) -> String {
 }
 
 impl Scenario {
+    /// Every range check of docs/bounds.md on a typed scenario, each problem with
+    /// its field path and kind (the app builds scenarios without parsing JSON).
     pub fn validate(&self) -> Result<(), ScenarioErrors> {
         let mut p = Problems(Vec::new());
         p.check(

@@ -23,8 +23,11 @@ pub use adjust::Adjustment;
 pub use open_deals::OpenDeals;
 pub use thinned::Thinned;
 
+/// Trials of a run when none are asked for (MODEL.md).
 pub const DEFAULT_TRIALS: u64 = 10_000;
+/// The most trials a run may have (docs/bounds.md).
 pub const MAX_TRIALS: u64 = 1_000_000;
+/// The seed of a run when none is given.
 pub const DEFAULT_SEED: u64 = 1;
 
 /// Which exact method runs the trials. Both are MODEL.md's model; they differ
@@ -168,22 +171,27 @@ impl Simulation {
         self
     }
 
+    /// The scenario this simulation runs.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
     }
 
+    /// How many trials a full run has.
     pub fn trials(&self) -> u64 {
         self.trials
     }
 
+    /// The seed every trial's streams derive from.
     pub fn seed(&self) -> u64 {
         self.seed
     }
 
+    /// How a trial is run: thinned, or week by week.
     pub fn method(&self) -> Method {
         self.method
     }
 
+    /// The distribution of a won deal's value.
     pub fn deal_value(&self) -> &DealValue {
         &self.deal_value
     }

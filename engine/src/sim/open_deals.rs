@@ -53,6 +53,9 @@ pub struct Scratch {
     path_counts: Vec<u64>,
 }
 
+/// Where the deals open today end up: for each stage with open deals, the
+/// split over their paths (lost at a later stage, or won) and, per path, the
+/// month or end state, tabled once per scenario.
 #[derive(Clone, Debug)]
 pub struct OpenDeals {
     cells: Cells,
@@ -77,6 +80,7 @@ struct Path {
 }
 
 impl OpenDeals {
+    /// The tables of `scenario`'s open deals.
     pub fn new(scenario: &Scenario) -> OpenDeals {
         let cells = Cells {
             months: scenario.horizon_months as usize,

@@ -13,12 +13,16 @@ use crate::rng::{OutcomeStreams, Stream};
 use crate::scenario::Scenario;
 use crate::timing::{LeadWeights, lead_weights};
 
+/// The thinned method: Poisson leads split into independent Poisson counts
+/// per outcome (stage lost or won, and month), with weights that depend only
+/// on the scenario.
 #[derive(Clone, Debug)]
 pub struct Thinned {
     weights: LeadWeights,
 }
 
 impl Thinned {
+    /// The outcome weights of `scenario`.
     pub fn new(scenario: &Scenario) -> Thinned {
         Thinned {
             weights: lead_weights(scenario),
