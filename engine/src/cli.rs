@@ -78,14 +78,14 @@ pub const FLAGS: &[FlagSpec] = &[
         name: "--trials",
         short: None,
         value: Some("N"),
-        help: "number of trials, 1 to 1000000 (default 10000)",
+        help: "number of trials, 1 to 1000000 (default: the file's run.trials, else 10000)",
     },
     FlagSpec {
         flag: Flag::Seed,
         name: "--seed",
         short: None,
         value: Some("S"),
-        help: "seed, a whole number 0 to 18446744073709551615 (default 1)",
+        help: "seed, a whole number 0 to 18446744073709551615 (default: the file's run.seed, else 1)",
     },
     FlagSpec {
         flag: Flag::Samples,
@@ -208,10 +208,11 @@ pub enum Command {
 pub struct RunArgs {
     /// Path of the scenario file.
     pub scenario: String,
-    /// Trials to run, 1 to [`crate::MAX_TRIALS`]; default 10,000.
-    pub trials: u64,
-    /// Seed of the run; default 1.
-    pub seed: u64,
+    /// Trials to run, 1 to [`crate::MAX_TRIALS`]; `None`: the file's
+    /// `run.trials`, else 10,000.
+    pub trials: Option<u64>,
+    /// Seed of the run; `None`: the file's `run.seed`, else 1.
+    pub seed: Option<u64>,
     /// Path of the per-trial CSV to write; `None` writes none.
     pub samples: Option<String>,
     /// Whether to run the lever sweep (one rerun per lever); off by default.
@@ -231,8 +232,8 @@ impl RunArgs {
     pub fn new(scenario: impl Into<String>) -> RunArgs {
         RunArgs {
             scenario: scenario.into(),
-            trials: crate::DEFAULT_TRIALS,
-            seed: crate::DEFAULT_SEED,
+            trials: None,
+            seed: None,
             samples: None,
             sensitivity: false,
             solve: None,
@@ -307,7 +308,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
                 .ok()
                 .filter(|t| (1..=crate::MAX_TRIALS).contains(t))
             {
-                Some(t) => run.trials = t,
+                Some(t) => run.trials = Some(t),
                 None => problems.push(format!(
                     "{flag}: {} is not a whole number from 1 to {}",
                     quoted(&v),
@@ -315,7 +316,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
                 )),
             },
             Flag::Seed => match v.parse::<u64>() {
-                Ok(s) => run.seed = s,
+                Ok(s) => run.seed = Some(s),
                 Err(_) => problems.push(format!(
                     "{flag}: {} is not a whole number from 0 to {}",
                     quoted(&v),
@@ -372,13 +373,19 @@ pub fn run(args: &RunArgs) -> Result<String, Vec<String>> {
         }
     }
     let text = read_scenario(path).map_err(|e| vec![e])?;
-    let scenario = Scenario::from_json(&text).map_err(|errors| {
+    let (scenario, saved) = Scenario::from_file(&text).map_err(|errors| {
         errors
             .0
             .iter()
             .map(|e| format!("{}: {e}", quoted(path)))
             .collect::<Vec<_>>()
     })?;
+    // An exported file carries the run it was exported from; a flag still wins.
+    let trials = args
+        .trials
+        .or(saved.trials)
+        .unwrap_or(crate::DEFAULT_TRIALS);
+    let seed = args.seed.or(saved.seed).unwrap_or(crate::DEFAULT_SEED);
     let goal_lever = match &args.solve {
         Some(text) => Some(
             crate::goal::parse_lever(text, &scenario).map_err(|e| vec![format!("--solve: {e}")])?,
@@ -391,13 +398,12 @@ pub fn run(args: &RunArgs) -> Result<String, Vec<String>> {
             quoted(path)
         )]);
     }
-    let sim = Simulation::new(&scenario, args.trials, args.seed).map_err(problems)?;
+    let sim = Simulation::new(&scenario, trials, seed).map_err(problems)?;
     let all = parallel::run_parallel(&sim, args.threads).map_err(bug)?;
     let mut summary = Summary::new(&sim, &all);
     if args.sensitivity {
-        summary.sensitivity =
-            parallel::sensitivity(&scenario, &all, args.trials, args.seed, args.threads)
-                .map_err(parallel_problems)?;
+        summary.sensitivity = parallel::sensitivity(&scenario, &all, trials, seed, args.threads)
+            .map_err(parallel_problems)?;
     }
     if let Some(lever) = goal_lever {
         summary.goal = Some(
@@ -405,8 +411,8 @@ pub fn run(args: &RunArgs) -> Result<String, Vec<String>> {
                 &scenario,
                 &lever,
                 args.confidence,
-                args.trials,
-                args.seed,
+                trials,
+                seed,
                 args.threads,
             )
             .map_err(parallel_problems)?,

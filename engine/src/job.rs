@@ -67,7 +67,7 @@ impl RunSpec {
         // that is this one, and reading it is enough; a lever or a goal runs
         // a changed scenario, so the one given is validated here.
         let scenario = match self.change {
-            Change::None => crate::parse::parse(&self.scenario)?,
+            Change::None => crate::parse::parse(&self.scenario)?.0,
             _ => Scenario::from_json(&self.scenario)?,
         };
         match &self.change {

@@ -38,6 +38,6 @@ mod validate;
 
 pub use error::{ErrorKind, FieldError, ScenarioErrors};
 pub use outcome::{Chunk, MergeError, merge, merge_from};
-pub use scenario::{Conversion, DealSize, Leads, Noise, Scenario, Stage, Target};
+pub use scenario::{Conversion, DealSize, Leads, Noise, RunSettings, Scenario, Stage, Target};
 pub use sim::{DEFAULT_SEED, DEFAULT_TRIALS, MAX_TRIALS, Method, Simulation};
 pub use summary::Summary;

@@ -6,11 +6,11 @@ use serde_json::{Map, Value};
 
 use crate::scenario::{
     CommissionBand, Conversion, DealSize, Effect, Leads, MAX_BANDS, MAX_MILESTONES, MAX_PLANS,
-    MAX_STAGES, Milestone, Noise, Plan, Scenario, Spif, Stage, Target, Team, Tiers,
+    MAX_STAGES, Milestone, Noise, Plan, RunSettings, Scenario, Spif, Stage, Target, Team, Tiers,
 };
 use crate::{ErrorKind, FieldError, ScenarioErrors};
 
-pub fn parse(text: &str) -> Result<Scenario, ScenarioErrors> {
+pub fn parse(text: &str) -> Result<(Scenario, RunSettings), ScenarioErrors> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         ScenarioErrors(vec![FieldError::with_kind(
             "",
@@ -26,7 +26,7 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioErrors> {
     }
 }
 
-fn scenario(value: &Value, errors: &mut Vec<FieldError>) -> Option<Scenario> {
+fn scenario(value: &Value, errors: &mut Vec<FieldError>) -> Option<(Scenario, RunSettings)> {
     let mut o = Obj::new(value, String::new(), errors)?;
     // Out of u32's range is not version 1 either: saturate, and validation refuses it.
     let version = o
@@ -43,8 +43,9 @@ fn scenario(value: &Value, errors: &mut Vec<FieldError>) -> Option<Scenario> {
     let target = o.opt("target", target);
     let team = o.opt("team", team);
     let plans = o.opt("plans", plans).unwrap_or_default();
+    let run = o.opt("run", run_settings).unwrap_or_default();
     o.finish();
-    Some(Scenario {
+    let scenario = Scenario {
         version: version?,
         name,
         currency,
@@ -55,7 +56,31 @@ fn scenario(value: &Value, errors: &mut Vec<FieldError>) -> Option<Scenario> {
         target,
         team,
         plans,
-    })
+    };
+    Some((scenario, run))
+}
+
+fn run_settings(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<RunSettings> {
+    let mut o = Obj::new(value, path.into(), errors)?;
+    let trials = o.opt("trials", count);
+    let seed = o.opt("seed", count);
+    o.finish();
+    // Checked here, not in `validate`: a typed `Scenario` has no run settings.
+    let trials = match trials {
+        Some(t) if !(1..=crate::MAX_TRIALS).contains(&t) => {
+            errors.push(FieldError::with_kind(
+                format!("{path}.trials"),
+                ErrorKind::OutOfRange {
+                    min: 1.0,
+                    max: crate::MAX_TRIALS as f64,
+                },
+                format!("must be a whole number from 1 to {}", crate::MAX_TRIALS),
+            ));
+            return None;
+        }
+        t => t,
+    };
+    Some(RunSettings { trials, seed })
 }
 
 fn leads(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Leads> {

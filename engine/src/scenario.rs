@@ -34,6 +34,19 @@ pub const MAX_HORIZON_MONTHS: u32 = 60;
 /// Expected leads in any month of the horizon may not exceed this (MODEL.md, "Bounds").
 pub const MAX_LEADS_PER_MONTH: f64 = 1.0e12;
 
+/// The trials and seed a scenario file may carry (`"run": {"trials": N, "seed": S}`),
+/// so that a file exported from a link reruns to the link's figures. Not part of
+/// the funnel: the simulation never reads it, and `funnelsim run`'s flags override it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RunSettings {
+    /// Trials to run, 1 to [`crate::MAX_TRIALS`]; `None` leaves it to the reader.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trials: Option<u64>,
+    /// Seed of the run; `None` leaves it to the reader.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+}
+
 /// A funnel as the user describes it: one scenario file (MODEL.md, "Scenario file").
 /// Every amount in it is in the scenario's `currency`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -315,10 +328,36 @@ fn ordered_map<S: serde::Serializer>(pairs: &[(String, f64)], s: S) -> Result<S:
 
 impl Scenario {
     /// Reads and validates a scenario; every problem comes back with its field path.
+    /// A file's `run` is checked and dropped (see [`Scenario::from_file`]).
     pub fn from_json(text: &str) -> Result<Scenario, crate::ScenarioErrors> {
-        let scenario = crate::parse::parse(text)?;
+        Self::from_file(text).map(|(scenario, _)| scenario)
+    }
+
+    /// Reads and validates a scenario file with the trials and seed it may carry.
+    pub fn from_file(text: &str) -> Result<(Scenario, RunSettings), crate::ScenarioErrors> {
+        let (scenario, run) = crate::parse::parse(text)?;
         scenario.validate()?;
-        Ok(scenario)
+        Ok((scenario, run))
+    }
+
+    /// The scenario file, pretty-printed, with `run` last when it says anything:
+    /// what an export writes, so that the file reproduces the run.
+    pub fn to_file_json(&self, run: RunSettings) -> String {
+        #[derive(Serialize)]
+        struct File<'a> {
+            #[serde(flatten)]
+            scenario: &'a Scenario,
+            #[serde(skip_serializing_if = "is_empty")]
+            run: RunSettings,
+        }
+        fn is_empty(run: &RunSettings) -> bool {
+            *run == RunSettings::default()
+        }
+        serde_json::to_string_pretty(&File {
+            scenario: self,
+            run,
+        })
+        .unwrap_or_default()
     }
 
     /// The scenario in its file format, pretty-printed.

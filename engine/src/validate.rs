@@ -143,8 +143,11 @@ impl Scenario {
             "leads.uncertainty_cv",
             "must be from 0 to 2",
         );
-        // The month-1 volume is the user's own number: name it first. Only a
-        // volume that is fine on its own but grows past the limit is growth's fault.
+        // The month-1 volume is the user's own number: name it first. A volume
+        // that is fine on its own but grows past the limit is the fault of
+        // whichever of the two brings more of the excess: a trillion leads at 2%
+        // growth is a volume typed too big, 1,200 leads at 500% a month is growth.
+        let peak = self.peak_lead_factor();
         if leads.per_month > MAX_LEADS_PER_MONTH {
             p.add(
                 "leads.per_month",
@@ -152,6 +155,20 @@ impl Scenario {
                     max: MAX_LEADS_PER_MONTH,
                 },
                 "must be at most a trillion (1e12) leads a month",
+            );
+        } else if !(leads.per_month <= self.max_leads_per_month())
+            && leads.per_month > 0.0
+            && leads.per_month >= peak
+        {
+            // `per_month >= peak` keeps this at least 1: one lead a month always fits.
+            let most = libm::floor(self.max_leads_per_month());
+            p.add(
+                "leads.per_month",
+                ErrorKind::LeadsPastLimit { most: Some(most) },
+                format!(
+                    "grows beyond a trillion leads a month within the horizon at this growth (at most {} here)",
+                    big(most)
+                ),
             );
         } else if !(leads.per_month <= self.max_leads_per_month()) && leads.per_month > 0.0 {
             p.add(

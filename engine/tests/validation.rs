@@ -326,3 +326,93 @@ fn scenarios_round_trip_through_their_json() {
     assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
     assert_eq!(Scenario::from_json(&s.to_json_pretty()).unwrap(), s);
 }
+
+#[test]
+fn leads_past_the_limit_name_the_field_that_brings_the_excess() {
+    // A trillion leads at the reference's 2% growth: the volume typed is the problem.
+    let errors = Scenario::from_json(&with("/leads/per_month", json!(1e12))).unwrap_err();
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    assert_eq!(errors.0[0].path, "leads.per_month");
+    let ErrorKind::LeadsPastLimit { most: Some(most) } = errors.0[0].kind else {
+        panic!("{:?}", errors.0[0].kind);
+    };
+    let mut fixed: Value = serde_json::from_str(common::REFERENCE).unwrap();
+    fixed["leads"]["per_month"] = json!(most);
+    assert!(
+        Scenario::from_json(&fixed.to_string()).is_ok(),
+        "{most} fits"
+    );
+    fixed["leads"]["per_month"] = json!(most + 1.0);
+    assert!(
+        Scenario::from_json(&fixed.to_string()).is_err(),
+        "{most} is the most"
+    );
+    // Without growth a trillion fits exactly.
+    let mut flat: Value = serde_json::from_str(common::REFERENCE).unwrap();
+    flat["leads"]["per_month"] = json!(1e12);
+    flat["leads"]["growth_per_month"] = json!(0.0);
+    assert!(Scenario::from_json(&flat.to_string()).is_ok());
+    // 1,200 leads growing 500% a month: growth is what went too far.
+    let errors = Scenario::from_json(&with("/leads/growth_per_month", json!(5.0))).unwrap_err();
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    assert_eq!(errors.0[0].path, "leads.growth_per_month");
+    assert_eq!(errors.0[0].kind, ErrorKind::LeadsPastLimit { most: None });
+}
+
+fn temp_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("funnel-validation-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_file_carries_its_trials_and_seed_and_the_command_line_uses_them() {
+    use funnel_engine::RunSettings;
+    use funnel_engine::cli::{self, RunArgs};
+    let s = Scenario::from_json(common::REFERENCE).unwrap();
+    let saved = RunSettings {
+        trials: Some(1_234),
+        seed: Some(u64::MAX - 6),
+    };
+    let text = s.to_file_json(saved);
+    assert_eq!(Scenario::from_file(&text).unwrap(), (s.clone(), saved));
+    // A file without `run` (every export before it) reads as before.
+    assert_eq!(
+        Scenario::from_file(common::REFERENCE).unwrap(),
+        (s.clone(), RunSettings::default())
+    );
+    assert_eq!(s.to_file_json(RunSettings::default()), s.to_json_pretty());
+
+    let path = temp_file("exported.json", &text);
+    let from_file = cli::run(&RunArgs::new(path.clone())).unwrap();
+    let summary: Value = serde_json::from_str(&from_file).unwrap();
+    assert_eq!(summary["trials"], json!(1_234));
+    assert_eq!(summary["seed"], json!(u64::MAX - 6));
+    let flags = RunArgs {
+        trials: Some(1_234),
+        seed: Some(u64::MAX - 6),
+        ..RunArgs::new(temp_file("plain.json", common::REFERENCE))
+    };
+    assert_eq!(
+        cli::run(&flags).unwrap(),
+        from_file,
+        "the same run as by flags"
+    );
+    // A flag overrides the file.
+    let overridden = RunArgs {
+        seed: Some(7),
+        ..RunArgs::new(path)
+    };
+    let summary: Value = serde_json::from_str(&cli::run(&overridden).unwrap()).unwrap();
+    assert_eq!(
+        (summary["trials"].clone(), summary["seed"].clone()),
+        (json!(1_234), json!(7))
+    );
+
+    let bad = adding("", "run", json!({"trials": 0, "sed": 1}));
+    let errors = Scenario::from_file(&bad).unwrap_err();
+    let paths: Vec<&str> = errors.0.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["run.sed", "run.trials"], "{errors}");
+}
