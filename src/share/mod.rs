@@ -1,7 +1,8 @@
-//! The scenario in and out of the page: the link (URL fragment), the
-//! examples shipped with the app. Files are read and written by `ui::toolbar`
-//! through the engine's own JSON format.
+//! The scenario in and out of the page: the link (URL fragment), the file
+//! (import and export, the engine's own JSON format), the examples shipped
+//! with the app.
 
 pub mod base64url;
+pub mod file;
 pub mod link;
 pub mod presets;

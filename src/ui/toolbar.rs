@@ -1,11 +1,10 @@
 //! Presets, import and export of the scenario file, and the shareable link.
 
-use funnel_engine::Scenario;
 use leptos::html;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::form::Run;
+use crate::share::file;
 use crate::share::presets::{self, PRESETS};
 use crate::ui::state::{Notice, use_ctx};
 
@@ -30,8 +29,7 @@ pub fn Toolbar() -> impl IntoView {
             return;
         };
         let name = file_name(&run.scenario.name);
-        if let Err(e) = browser::download(&name, &run.scenario.to_json_pretty(), "application/json")
-        {
+        if let Err(e) = browser::download(&name, &file::export(&run), "application/json") {
             ctx.notice.set(Some(Notice {
                 title: "Could not export the scenario".into(),
                 lines: vec![e],
@@ -46,6 +44,12 @@ pub fn Toolbar() -> impl IntoView {
         let Some(input) = file_input.get_untracked() else {
             return;
         };
+        // A file without trials or a seed keeps the page's.
+        let current = ctx
+            .parsed
+            .get_untracked()
+            .map(|r| (r.trials, r.seed))
+            .unwrap_or((crate::form::DEFAULT_TRIALS, crate::form::DEFAULT_SEED));
         leptos::task::spawn_local(async move {
             let read = browser::read_file(&input).await;
             // Let the same file be chosen again later.
@@ -57,19 +61,10 @@ pub fn Toolbar() -> impl IntoView {
                     lines: vec![e],
                     footer: "Your current scenario is unchanged.".into(),
                 })),
-                Ok(Some((name, text))) => match Scenario::from_json(&text) {
-                    Ok(scenario) => {
-                        let (trials, seed) = ctx
-                            .parsed
-                            .get_untracked()
-                            .map(|r| (r.trials, r.seed))
-                            .unwrap_or((crate::form::DEFAULT_TRIALS, crate::form::DEFAULT_SEED));
+                Ok(Some((name, text))) => match file::import(&text, current) {
+                    Ok(run) => {
                         ctx.notice.set(None);
-                        ctx.load(&Run {
-                            scenario,
-                            trials,
-                            seed,
-                        });
+                        ctx.load(&run);
                         ctx.announce.set(format!("Imported {name}."));
                     }
                     Err(errors) => ctx.notice.set(Some(Notice {

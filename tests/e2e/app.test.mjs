@@ -210,6 +210,9 @@ describe('editing', () => {
     const exported = JSON.parse(await readFile(await file.path(), 'utf8'));
     assert.equal(exported.name, 'B2B SaaS');
     assert.equal(exported.stages.length, 6);
+    // The file carries the link's trials and seed, so importing it reruns the same figures.
+    const params = new URLSearchParams(new URL(page.url()).hash.slice(1));
+    assert.deepEqual(exported.run, { trials: Number(params.get('trials')), seed: Number(params.get('seed')) });
 
     // A broken file: every problem with its path; the scenario is kept.
     const broken = { ...exported, horizon_months: 0, stages: [{ ...exported.stages[0], conversion: 1.5, colour: 'red' }] };
