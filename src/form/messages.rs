@@ -31,6 +31,10 @@ impl Draft {
             }
             (Some("name"), ErrorKind::Empty) => "Enter a name".to_owned(),
             _ => match (path, err.kind) {
+                ("leads.per_month", ErrorKind::LeadsPastLimit { most: Some(most) }) => format!(
+                    "Enter at most {} leads a month: at this growth, more would pass a trillion a month within the horizon",
+                    crate::format::count(most)
+                ),
                 ("leads.growth_per_month", ErrorKind::Above { min }) => {
                     format!("Enter a percentage above {} (0 for no growth)", pct(min))
                 }

@@ -600,6 +600,34 @@ mod tests {
     }
 
     #[test]
+    fn a_trillion_leads_a_month_marks_leads_per_month_not_growth() {
+        let mut d = Draft::from_scenario(&reference(), 10_000, 1);
+        d.leads_per_month = "1e12".into();
+        let errors = d.to_scenario().unwrap_err();
+        assert_eq!(paths(&errors), ["leads.per_month"]);
+        assert!(
+            errors[0].message.starts_with("Enter at most 7"),
+            "{}",
+            errors[0].message
+        );
+        // The most it names is accepted.
+        let most = errors[0].message["Enter at most ".len()..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .replace(',', "");
+        d.leads_per_month = most;
+        assert!(d.to_scenario().is_ok());
+        // Growth past all reason is growth's fault.
+        d.leads_per_month = "1200".into();
+        d.growth = "500".into();
+        assert_eq!(
+            paths(&d.to_scenario().unwrap_err()),
+            ["leads.growth_per_month"]
+        );
+    }
+
+    #[test]
     fn empty_target_means_none() {
         let mut d = Draft::from_scenario(&reference(), 10_000, 1);
         d.target = "  ".into();
