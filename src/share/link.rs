@@ -5,7 +5,7 @@
 //! worker pool (tests and benchmarks). `decode` ignores it like any unknown
 //! key, and `encode_keeping` carries it over when the app rewrites the URL.
 
-use funnel_engine::Scenario;
+use funnel_engine::{ErrorKind, Scenario};
 
 use crate::form::{DEFAULT_SEED, DEFAULT_TRIALS, MAX_APP_TRIALS, Run};
 use crate::share::base64url;
@@ -109,22 +109,23 @@ pub fn decode(fragment: &str) -> Result<Option<Run>, LinkError> {
         }
         Some(s) => match base64url::decode(s) {
             Err(e) => {
-                problems.push(format!(
-                    "the scenario data is damaged ({e}); was the link cut short?"
-                ));
+                cut_short(&mut problems, &e.to_string());
                 None
             }
             Ok(bytes) => match String::from_utf8(bytes) {
                 Err(_) => {
-                    problems.push(
-                        "the scenario data is damaged (not text); was the link cut short?".into(),
-                    );
+                    cut_short(&mut problems, "the scenario data is not text");
                     None
                 }
                 Ok(json) => match Scenario::from_json(&json) {
                     Ok(s) => Some(s),
                     Err(errors) => {
-                        problems.extend(errors.0.iter().map(|e| format!("scenario {e}")));
+                        match errors.0.iter().find(|e| e.kind == ErrorKind::Syntax) {
+                            Some(syntax) => cut_short(&mut problems, &syntax.message),
+                            None => {
+                                problems.extend(errors.0.iter().map(|e| format!("scenario {e}")))
+                            }
+                        }
                         None
                     }
                 },
@@ -139,6 +140,16 @@ pub fn decode(fragment: &str) -> Result<Option<Run>, LinkError> {
         })),
         _ => Err(LinkError(problems)),
     }
+}
+
+/// What a link that no longer reads as JSON says: in the user's words first
+/// (a copy that lost its end is by far the likeliest cause), the parser's
+/// words second, for whoever fixes it by hand.
+pub const CUT_SHORT: &str = "This link is cut short or damaged: it was probably truncated when it was copied. Copy the whole link again from where it was shared.";
+
+fn cut_short(problems: &mut Vec<String>, detail: &str) {
+    problems.push(CUT_SHORT.into());
+    problems.push(format!("Technical detail: {detail}"));
 }
 
 #[cfg(test)]
@@ -240,6 +251,20 @@ mod tests {
         let s = base64url::encode(br#"{"version":1,"horizon_months":12}"#);
         let err = decode(&format!("#v=1&s={s}")).unwrap_err();
         assert!(err.0.iter().any(|m| m.contains("leads")), "{err}");
+
+        // Cut short inside the JSON: the plain words first, the parser's after.
+        let json = run().scenario.to_json();
+        let cut = format!(
+            "#v=1&s={}",
+            base64url::encode(&json.as_bytes()[..json.len() / 2])
+        );
+        let err = decode(&cut).unwrap_err();
+        assert_eq!(err.0[0], CUT_SHORT, "{err}");
+        assert!(
+            err.0[1].starts_with("Technical detail: not valid JSON: EOF"),
+            "{err}"
+        );
+        assert_eq!(err.0.len(), 2, "{err}");
 
         let good = encode(&run()).replace("trials=12345", "trials=1000001");
         assert!(decode(&good).unwrap_err().to_string().contains("trials"));

@@ -59,6 +59,10 @@ pub struct Ctx {
     /// on Back, written by `sync_url`), so that an edit needs no decoding of
     /// the old link to know it changed.
     url_run: StoredValue<Option<Run>>,
+    /// The example shown in place of a link that could not be read. Until
+    /// the form differs from it the address bar keeps the broken link, so
+    /// that the user can see it and mend it (a cut-off copy, most often).
+    bad_link: StoredValue<Option<Run>>,
 }
 
 pub fn use_ctx() -> Ctx {
@@ -69,6 +73,7 @@ impl Ctx {
     /// Sets up the state from the page's URL and starts the controller.
     pub fn start() -> Ctx {
         let (initial, notice, from_link) = initial_run();
+        let bad_link = notice.is_some().then(|| initial.clone());
         let draft = RwSignal::new(Draft::from_scenario(
             &initial.scenario,
             initial.trials,
@@ -106,6 +111,7 @@ impl Ctx {
             controller: StoredValue::new(Controller::default()),
             first_sync: StoredValue::new(true),
             url_run: StoredValue::new(from_link.then(|| initial.clone())),
+            bad_link: StoredValue::new(bad_link),
         };
         ctx.start_controller();
         ctx.listen_to_history();
@@ -164,7 +170,7 @@ impl Ctx {
                 if !self.is_current(g) {
                     return;
                 }
-                self.sync_url(&run);
+                self.follow_edit(&run);
                 let shown = self
                     .results
                     .with_untracked(|r| r.as_ref().map(|f| f.run.clone()));
@@ -280,6 +286,21 @@ impl Ctx {
         }
     }
 
+    /// Puts an edited run in the URL, unless it is still the example shown
+    /// for a broken link (the page's first run, before any edit).
+    fn follow_edit(&self, run: &Run) {
+        match self.bad_link.get_value() {
+            Some(shown) if shown == *run => return,
+            // The first edit adds an entry: Back still finds the broken link.
+            Some(_) => {
+                self.bad_link.set_value(None);
+                self.first_sync.set_value(false);
+            }
+            None => {}
+        }
+        self.sync_url(run);
+    }
+
     /// Puts the run in the URL: a new history entry when it differs from what
     /// the URL holds (the first time, replacing the entry instead).
     pub fn sync_url(&self, run: &Run) {
@@ -296,6 +317,8 @@ impl Ctx {
     /// Back and forward restore the scenario from the URL, without pushing.
     fn listen_to_history(self) {
         let handle = window_event_listener(leptos::ev::popstate, move |_| {
+            // Back to a good entry: what the page shows is that entry's.
+            self.bad_link.set_value(None);
             match link::decode(&browser::hash()) {
                 Ok(Some(run)) => {
                     self.notice.set(None);
@@ -341,7 +364,7 @@ fn bad_link_notice(e: &link::LinkError) -> Notice {
         title: "This link could not be read".into(),
         lines: e.0.clone(),
         footer: format!(
-            "Showing the “{}” example instead.",
+            "Showing the “{}” example instead. The address bar keeps the link until you edit, so that you can mend it.",
             presets::default_preset().scenario().name
         ),
     }
