@@ -369,14 +369,16 @@ impl Draft {
 fn template() -> &'static Scenario {
     static TEMPLATE: LazyLock<Scenario> = LazyLock::new(|| {
         const NEW: &str = r#"{"version":1,"horizon_months":1,"leads":{"per_month":0},
-            "stages":[{"name":"New","conversion":0.5,"days":7,"open":0}],
+            "stages":[{"name":"New","conversion":1,"days":0,"open":0}],
             "deal_size":{"median":1,"p90":1},"target":{"revenue":0}}"#;
         Scenario::from_json(NEW).expect("the template is a valid scenario")
     });
     &TEMPLATE
 }
 
-/// A new stage: a 50% fixed rate, a week, no open deals.
+/// A new stage: every deal moves on, in the week it arrives, none open. Added
+/// at the end, it changes no forecast until the user fills it in (a 50%
+/// default halved the revenue the moment the button was pressed).
 fn new_stage() -> Stage {
     template().stages[0].clone()
 }
@@ -666,6 +668,29 @@ mod tests {
             d.remove_stage(id);
         }
         assert_eq!(paths(&d.to_scenario().unwrap_err()), ["stages"]);
+    }
+
+    #[test]
+    fn adding_a_stage_leaves_the_forecast_as_it_was() {
+        let mean = |s: &Scenario| {
+            let sim = funnel_engine::Simulation::new(s, 2_000, 7).unwrap();
+            let revenue = funnel_engine::Summary::new(&sim, &sim.run_all()).revenue;
+            (revenue.mean, revenue.mean_se)
+        };
+        let mut d = Draft::from_scenario(&reference(), 2_000, 7);
+        let (before, se_before) = mean(&d.to_scenario().unwrap());
+        d.add_stage().unwrap();
+        let after = d.to_scenario().unwrap();
+        assert_eq!(after.stages.len(), 7);
+        // The new stage's outcomes (lost there, open there) are draws of their
+        // own, so the figures move by Monte Carlo error only, not by the stage.
+        let (after, se_after) = mean(&after);
+        let tolerance = 4.0 * se_before.hypot(se_after);
+        assert!(
+            (after - before).abs() <= tolerance,
+            "{before} -> {after} (tolerance {tolerance})"
+        );
+        assert!(tolerance < 0.05 * before, "{tolerance}");
     }
 
     #[test]
