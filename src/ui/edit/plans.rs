@@ -395,6 +395,16 @@ fn PlanCard(id: u32, count: Memo<usize>) -> impl IntoView {
                         on_change=set_spif_stage
                         none=Some("No SPIF")
                         hint="A SPIF is a bonus for each deal that moves on from this stage"
+                        fix=(
+                            "Pay no SPIF",
+                            Callback::new(move |()| {
+                                set_spif_stage.run(String::new());
+                                ctx.announce.set(format!("{} pays no SPIF now.", plan_who(draft, id)));
+                                // The button hides once it has done its work: keep the keyboard here.
+                                let select = field_id(&format!("plans[{}].spif.stage", index.get_untracked()));
+                                request_animation_frame(move || browser::focus(&select));
+                            }),
+                        )
                     />
                     <Show when=move || has_spif.get()>
                         <TextField
@@ -539,22 +549,28 @@ fn UpliftRow(plan: u32, uplift: u32, plan_index: Memo<usize>) -> impl IntoView {
     };
     let (stage, set_stage) = uplift_text(draft, plan, uplift, |u| &u.stage, |u, v| u.stage = v);
     let (value, set_value) = uplift_text(draft, plan, uplift, |u| &u.uplift, |u, v| u.uplift = v);
-    let remove = move |_| {
+    let remove = Callback::new(move |()| {
         draft.update(|d| d.remove_uplift(plan, uplift));
         ctx.announce
             .set(format!("Removed an uplift from {}.", plan_who(draft, plan)));
         request_animation_frame(move || browser::focus(&format!("plan-{plan}-add-uplift")));
-    };
+    });
     view! {
         <li class="uplift-row">
-            <StageSelect path=path("stage") value=stage on_change=set_stage none=None />
+            <StageSelect
+                path=path("stage")
+                value=stage
+                on_change=set_stage
+                none=None
+                fix=("Remove this uplift", remove)
+            />
             <TextField path=path("uplift") unit="%" value=value on_input=set_value />
             <div class="row-action">
                 <button
                     type="button"
                     class="icon danger"
                     aria-label=move || format!("Remove uplift {} of {}", index.get() + 1, plan_who(draft, plan))
-                    on:click=remove
+                    on:click=move |_| remove.run(())
                 >
                     "Remove"
                 </button>
@@ -575,10 +591,19 @@ fn StageSelect(
     /// The "no stage" choice, e.g. "No SPIF" (value "").
     none: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
+    /// A button that drops the reference when the stage named is gone: a
+    /// plan naming a removed stage blocks every result until it is mended.
+    #[prop(optional)]
+    fix: Option<(&'static str, Callback<()>)>,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let draft = ctx.draft;
     let id = Memo::new(move |_| path.with(|p| field_id(p)));
+    let missing = Memo::new(move |_| {
+        let current = value.get();
+        let current = current.trim();
+        !current.is_empty() && draft.with(|d| !d.stage_names().iter().any(|n| n == current))
+    });
     let error = Memo::new(move |_| path.with(|p| ctx.error_at(p)));
     let label = move || path.with(|p| label(p).unwrap_or_default());
     let message = move || {
@@ -639,6 +664,19 @@ fn StageSelect(
             <p class="error" id=move || format!("{}-error", id.get()) hidden=move || error.with(Option::is_none)>
                 {message}
             </p>
+            {fix.map(|(text, run)| {
+                view! {
+                    <button
+                        type="button"
+                        class="secondary"
+                        id=move || format!("{}-fix", id.get())
+                        hidden=move || !missing.get()
+                        on:click=move |_| run.run(())
+                    >
+                        {text}
+                    </button>
+                }
+            })}
         </div>
     }
 }
