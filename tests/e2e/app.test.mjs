@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  axeSource, base, browser, figures, newPage, settled, shot, typeInto, useHarness,
+  axeSource, base, browser, figures, link, newPage, root, settled, shot, typeInto, useHarness,
 } from './harness.mjs';
 
 useHarness();
@@ -239,6 +239,31 @@ describe('editing', () => {
     assert.equal(await page.inputValue('#f-horizon_months'), '6');
     await page.waitForFunction((u) => location.href !== u, url);
     await settled(page);
+  });
+
+  test('a link exported and imported on a fresh page gives the link\'s figures', async () => {
+    // A link with its own seed and trials, not the page's defaults.
+    const scenario = JSON.parse(await readFile(join(root, 'scenarios/reference.json'), 'utf8'));
+    const page = await newPage();
+    await page.goto(link(scenario, 20000, { seed: 12345 }));
+    await settled(page);
+    const fromLink = await figures(page);
+    const download = page.waitForEvent('download');
+    await page.click('#export');
+    const text = await readFile(await (await download).path(), 'utf8');
+
+    const fresh = await newPage();
+    await fresh.goto(`${base}/`);
+    await settled(fresh);
+    assert.notDeepEqual(await figures(fresh), fromLink);
+    await fresh.setInputFiles('#import-file', {
+      name: 'exported.json', mimeType: 'application/json', buffer: Buffer.from(text),
+    });
+    await fresh.waitForFunction(() => document.querySelector('#f-seed').value === '12345');
+    assert.equal(await fresh.inputValue('#f-trials'), '20000');
+    await fresh.waitForFunction((mean) => document.querySelector('#mean-revenue')?.textContent.trim() === mean, fromLink.mean);
+    await settled(fresh);
+    assert.deepEqual(await figures(fresh), fromLink);
   });
 
   test('copy link: to the clipboard, or shown to copy by hand when the browser refuses', async () => {
