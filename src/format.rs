@@ -149,17 +149,34 @@ pub fn count(x: f64) -> String {
     }
 }
 
-/// A number of deals: whole above 10, one decimal below ("2.4 deals").
+/// A number of deals, whole: "8 deals", "1 deal", "under 1 deal".
 pub fn deals(x: f64) -> String {
     let n = deal_count(x);
-    let unit = if n == "1" { "deal" } else { "deals" };
+    let unit = if n == "1" || n == UNDER_ONE {
+        "deal"
+    } else {
+        "deals"
+    };
     format!("{n} {unit}")
 }
 
-/// A number of deals without the unit.
+/// An average number of deals in a sentence: "about 8 deals", "under 1 deal".
+pub fn about_deals(x: f64) -> String {
+    if deal_count(x) == UNDER_ONE {
+        deals(x)
+    } else {
+        format!("about {}", deals(x))
+    }
+}
+
+/// What an average of some deals, but fewer than half a deal, reads as.
+const UNDER_ONE: &str = "under 1";
+
+/// A number of deals without the unit. Deals come whole, so averages are
+/// rounded ("7.9" reads "8"); one that would round to 0 but is not says so.
 pub fn deal_count(x: f64) -> String {
-    if x.is_finite() && x.abs() < 10.0 && (x - x.round()).abs() >= 0.05 {
-        format!("{x:.1}")
+    if x.is_finite() && x > 0.0 && x < 0.5 {
+        UNDER_ONE.to_owned()
     } else {
         count(x)
     }
@@ -356,9 +373,16 @@ mod tests {
     #[test]
     fn deal_counts() {
         assert_eq!(deals(1.0), "1 deal");
-        assert_eq!(deals(2.44), "2.4 deals");
+        assert_eq!(deals(2.44), "2 deals");
         assert_eq!(deals(1234.4), "1,234 deals");
         assert_eq!(deal_count(3.0), "3");
+        assert_eq!(deal_count(7.9), "8");
+        assert_eq!(deal_count(0.0), "0");
+        assert_eq!(deal_count(0.3), "under 1");
+        assert_eq!(deals(0.3), "under 1 deal");
+        assert_eq!(deals(0.6), "1 deal");
+        assert_eq!(about_deals(7.9), "about 8 deals");
+        assert_eq!(about_deals(0.2), "under 1 deal");
     }
     #[test]
     fn signed_money_full_and_compact() {

@@ -44,7 +44,7 @@ const LABELS: &[(&str, &str)] = &[
     ("team", "Sales team"),
     ("team.reps", "Reps"),
     ("team.quota", "Quota per rep"),
-    ("team.skill_sd", "Spread of rep performance"),
+    ("team.skill_sd", "How much reps differ"),
     ("plans", "Incentive plans"),
     ("plans[].name", "Plan name"),
     ("plans[].commission", "Commission"),
@@ -62,7 +62,7 @@ const LABELS: &[(&str, &str)] = &[
     ("plans[].effect.conversion[].uplift", "Conversion uplift"),
     ("plans[].effect.leads", "Lead volume uplift"),
     ("trials", "Trials"),
-    ("seed", "Seed"),
+    ("seed", "Random numbers"),
 ];
 
 /// Rows inside a plan, as messages count them: "band 2 rate".

@@ -755,7 +755,7 @@ mod tests {
         );
         assert_eq!(
             field_label("team.skill_sd", &d),
-            "Sales team: spread of rep performance"
+            "Sales team: how much reps differ"
         );
     }
 

@@ -22,7 +22,8 @@ pub fn Help() -> impl IntoView {
             <h3>"Chance of reaching the target"</h3>
             <p>
                 "The share of trials whose revenue reaches the target. It is itself estimated from a finite "
-                "number of trials; the “± pts” is that estimate’s standard error in percentage points. "
+                "number of trials; the “give or take” beside it is that estimate’s standard error (its Monte Carlo "
+                "error) in percentage points, and tables show it as “± pts”. "
                 "More trials make it smaller."
             </p>
             <h3>"Funnel view and pipeline view"</h3>
@@ -40,11 +41,13 @@ pub fn Help() -> impl IntoView {
             <p>
                 <strong>"Uncertainty"</strong> " is what you do not know: the true conversion rate or lead volume. "
                 "It is drawn once per trial, so in one trial the rate might be 27% all year and in another 33%. "
-                "Enter it as a spread, as “won X of Y” history, or as the lead volume’s CV."
+                "Enter it as a spread, as “won X of Y” history, or, for lead volume, as how far it may be off "
+                "in percent (one standard deviation as a share of the volume: its coefficient of variation, CV)."
             </p>
             <p>
                 <strong>"Noise"</strong> " is chance even when the rates are known: which deals happen to close. "
-                "It is drawn every week. Uncertainty usually widens the range far more than noise."
+                "It is drawn every week (“Random, week to week”: each week’s leads are a Poisson count around "
+                "the expected number). Uncertainty usually widens the range far more than noise."
             </p>
             <h3>"Levers"</h3>
             <p>
@@ -67,11 +70,11 @@ pub fn Help() -> impl IntoView {
                 "you assume for it. Payouts bend upward above quota, so paying everyone for the average "
                 "attainment is not what the plan costs on average; the comparison shows both."
             </p>
-            <h3>"Seeds"</h3>
+            <h3>"Random numbers (the seed)"</h3>
             <p>
-                "The seed fixes the random numbers: the same scenario, trials and seed give the same results "
-                "on any computer, so a copied link shows exactly these numbers. “New seed” shows how much the "
-                "numbers move by chance alone."
+                "The “Random numbers” field is the seed that fixes them: the same scenario, trials and seed give "
+                "the same results on any computer, so a copied link shows exactly these numbers. “New random "
+                "numbers” shows how much the numbers move by chance alone."
             </p>
         </details>
     }

@@ -4,7 +4,7 @@
 use funnel_engine::Summary;
 use funnel_engine::summary::biggest_leak;
 
-use crate::format::{count, deal_count, deals, money, percent};
+use crate::format::{about_deals, count, deal_count, money, percent};
 
 /// "Discovery is the bottleneck: its team is at capacity in 96% of weeks,
 /// whatever its conversion rate." Only when a capacity is the limit.
@@ -25,8 +25,8 @@ pub fn bottleneck_sentence(summary: &Summary) -> Option<String> {
         .filter(|c| c.waiting_at_horizon >= 0.5)
     {
         s.push_str(&format!(
-            "; about {} are waiting there at the end",
-            deals(c.waiting_at_horizon)
+            "; {} are waiting there at the end",
+            about_deals(c.waiting_at_horizon)
         ));
     }
     s.push('.');
@@ -118,9 +118,9 @@ pub fn dropoff_rows(summary: &Summary) -> (Vec<DropRow>, DropRow) {
 pub fn leak_sentence(summary: &Summary) -> Option<String> {
     let stage = &summary.stages[biggest_leak(&summary.stages)?];
     Some(format!(
-        "Most value leaks at {}: about {} lost there, worth {} had they moved on.",
+        "Most value leaks at {}: {} lost there, worth {} had they moved on.",
         stage.name,
-        deals(stage.lost.mean),
+        about_deals(stage.lost.mean),
         money(stage.lost_value, &summary.currency)
     ))
 }

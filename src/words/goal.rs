@@ -6,7 +6,7 @@ use funnel_engine::goal::{GoalAnswer, GoalLever};
 use funnel_engine::summary::TargetSummary;
 
 use crate::format::{count, money, percent};
-use crate::words::headline::chance_error;
+use crate::words::headline::chance_give_or_take;
 
 /// The goal levers the panel offers: lead volume, then each stage's conversion.
 pub fn goal_options(stage_names: &[String]) -> Vec<(String, String)> {
@@ -55,7 +55,7 @@ fn goal_what(lever: &GoalLever, scenario: &Scenario) -> String {
 
 /// The answer in words, with money and percentages: "To reach $5,000,000
 /// with 80% confidence you need about 1,235 leads a month (today: 1,000 leads
-/// a month); there the chance is 80.1% (± 0.4 pts)."
+/// a month); there the chance is 80.1% (give or take 0.4 points from the simulation itself)."
 pub fn goal_sentence(answer: &GoalAnswer, scenario: &Scenario) -> String {
     let c = scenario.currency.as_str();
     let target = scenario.target.as_ref().map_or(0.0, |t| t.revenue);
@@ -68,12 +68,11 @@ pub fn goal_sentence(answer: &GoalAnswer, scenario: &Scenario) -> String {
         probability: answer.probability,
         probability_se: answer.probability_se,
     };
-    let error = chance_error(&chance);
-    let chance = if error.starts_with('(') {
-        format!("{} {error}", percent(answer.probability, 1))
-    } else {
-        format!("{} ({error})", percent(answer.probability, 1))
-    };
+    let chance = format!(
+        "{} ({})",
+        percent(answer.probability, 1),
+        chance_give_or_take(&chance)
+    );
     if !answer.reachable {
         let bound = match answer.lever {
             GoalLever::Leads => format!("{} leads a month", count(answer.value)),
@@ -168,18 +167,18 @@ mod tests {
         };
         assert_eq!(
             goal_sentence(&answer(GoalLever::Leads, 1234.2, 1000.0, true), &s),
-            "To reach $5,000,000 with 80% confidence you need about 1,235 leads a month (today: 1,000 leads a month); there the chance is 80.1% (± 0.4 pts)."
+            "To reach $5,000,000 with 80% confidence you need about 1,235 leads a month (today: 1,000 leads a month); there the chance is 80.1% (give or take 0.4 points from the simulation itself)."
         );
         assert_eq!(
             goal_sentence(
                 &answer(GoalLever::Conversion { stage: 0 }, 0.41234, 0.3, true),
                 &s
             ),
-            "To reach $5,000,000 with 80% confidence you need conversion at Lead of about 41.3% (today: 30.0%); there the chance is 80.1% (± 0.4 pts)."
+            "To reach $5,000,000 with 80% confidence you need conversion at Lead of about 41.3% (today: 30.0%); there the chance is 80.1% (give or take 0.4 points from the simulation itself)."
         );
         assert_eq!(
             goal_sentence(&answer(GoalLever::Leads, 20_000.0, 1000.0, false), &s),
-            "No lead volume up to 20,000 leads a month reaches $5,000,000 with 80% confidence: even there the chance is 80.1% (± 0.4 pts)."
+            "No lead volume up to 20,000 leads a month reaches $5,000,000 with 80% confidence: even there the chance is 80.1% (give or take 0.4 points from the simulation itself)."
         );
         assert!(
             goal_sentence(&answer(GoalLever::Leads, 800.0, 1000.0, true), &s).starts_with(

@@ -50,6 +50,35 @@ pub fn chance_error(t: &TargetSummary) -> String {
     }
 }
 
+/// The chance's Monte Carlo error in plain words, for the headline: "give
+/// or take 0.5 points from the simulation itself", "every trial reached it".
+pub fn chance_give_or_take(t: &TargetSummary) -> String {
+    match chance_error(t).strip_prefix("± ") {
+        Some(pts) => format!(
+            "give or take {} from the simulation itself",
+            pts.replace("pts", "points")
+        ),
+        None => chance_error(t)
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .to_owned(),
+    }
+}
+
+/// The statistic behind [`chance_give_or_take`], one click away (its title).
+pub fn chance_error_detail(t: &TargetSummary) -> String {
+    let pts = t.probability_se * 100.0;
+    if !pts.is_finite() {
+        String::new()
+    } else if pts == 0.0 {
+        "Every trial agreed, so this estimate's standard error (its Monte Carlo error) is 0.".into()
+    } else {
+        format!(
+            "Monte Carlo error: the standard error of this estimate from the trials run, {pts:.2} percentage points. More trials make it smaller."
+        )
+    }
+}
+
 /// A stage's share of leaving deals that moved on, or why there is none.
 pub fn stage_conversion(conversion: Option<f64>) -> String {
     conversion.map_or_else(
@@ -107,5 +136,30 @@ mod tests {
         assert_eq!(chance_error(&t(1.0, 0.0)), "(every trial reached it)");
         assert_eq!(chance_error(&t(0.0, 0.0)), "(no trial reached it)");
         assert_eq!(chance(&t(0.982215, 0.0003)), "98.2%");
+    }
+
+    #[test]
+    fn the_headline_says_give_or_take_and_keeps_the_statistic_one_click_away() {
+        let t = |p: f64, se: f64| TargetSummary {
+            revenue: 1.0,
+            probability: p,
+            probability_se: se,
+        };
+        assert_eq!(
+            chance_give_or_take(&t(0.438, 0.00485)),
+            "give or take 0.5 points from the simulation itself"
+        );
+        assert_eq!(
+            chance_give_or_take(&t(0.982, 0.000296)),
+            "give or take 0.03 points from the simulation itself"
+        );
+        assert_eq!(chance_give_or_take(&t(1.0, 0.0)), "every trial reached it");
+        assert_eq!(chance_give_or_take(&t(0.0, 0.0)), "no trial reached it");
+        assert_eq!(chance_give_or_take(&t(0.5, f64::NAN)), "");
+        assert_eq!(
+            chance_error_detail(&t(0.438, 0.00487)),
+            "Monte Carlo error: the standard error of this estimate from the trials run, 0.49 percentage points. More trials make it smaller."
+        );
+        assert!(chance_error_detail(&t(1.0, 0.0)).starts_with("Every trial agreed"));
     }
 }

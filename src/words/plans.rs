@@ -8,8 +8,6 @@ use funnel_engine::summary::{MeanSe, PlanSummary};
 
 use crate::format::{money, money_compact, percent, signed_money, signed_money_compact};
 
-/// Differences smaller than this (in money) read as "the same".
-const SAME: f64 = 0.5;
 /// The gap between cost at average attainment and average cost worth a sentence.
 pub const GAP_SHARE: f64 = 0.01;
 
@@ -19,6 +17,8 @@ pub struct PlanRow {
     pub name: String,
     /// Average revenue with this plan's assumed effect.
     pub revenue: String,
+    /// Average comp cost: the statistic the verdicts and differences use.
+    pub comp_mean: String,
     pub comp_p10: String,
     pub comp_p50: String,
     pub comp_p90: String,
@@ -51,6 +51,7 @@ pub fn plan_rows(summary: &Summary) -> Vec<PlanRow> {
         .map(|p| PlanRow {
             name: p.name.clone(),
             revenue: money_compact(p.revenue.mean, c),
+            comp_mean: money_compact(p.comp_cost.mean, c),
             comp_p10: money_compact(p.comp_cost.p10, c),
             comp_p50: money_compact(p.comp_cost.p50, c),
             comp_p90: money_compact(p.comp_cost.p90, c),
@@ -107,9 +108,10 @@ pub fn with_error_compact(d: MeanSe, currency: &str) -> String {
     )
 }
 
-/// "$18,000 more" / "$18,000 less" / `same`.
+/// "$18,000 more" / "$18,000 less" / `same`, for an amount already rounded
+/// to whole units.
 fn more_or_less(x: f64, currency: &str, same: &str) -> String {
-    if !x.is_finite() || x.abs() < SAME {
+    if !x.is_finite() || x == 0.0 {
         same.to_owned()
     } else if x > 0.0 {
         format!("{} more", money(x, currency))
@@ -118,19 +120,31 @@ fn more_or_less(x: f64, currency: &str, same: &str) -> String {
     }
 }
 
+/// Whether a plan's difference from the first is larger than the error of
+/// the simulation itself, in words a sales leader reads.
+pub fn error_words(clear: bool) -> &'static str {
+    if clear {
+        "the difference is larger than the simulation's own error"
+    } else {
+        "the difference is within the simulation's own error; more trials would tell"
+    }
+}
+
 /// One plain sentence per plan. The first plan is the baseline; each other
-/// plan is set against it: "Plan B costs $X more than Plan A (P50 of comp
-/// cost) and brings $Y more revenue, net $Z more; the difference is larger
-/// than its Monte Carlo error."
+/// plan is set against it on the average over trials, the statistic of the
+/// difference table: "Plan B costs $X more than Plan A on average and
+/// brings $Y more revenue, net $Z more; ...". Revenue and cost are rounded
+/// to whole units first and net is their difference, so the three printed
+/// numbers add up exactly.
 pub fn verdict(summary: &Summary, k: usize) -> Option<String> {
     let c = summary.currency.as_str();
     let plan = summary.plans.get(k)?;
     let first = summary.plans.first()?;
     if k == 0 {
         return Some(format!(
-            "{} is the baseline: it costs {} (P50 of comp cost), {}, and {} of reps reach quota.",
+            "{} is the baseline: it costs {} on average, {}, and {} of reps reach quota.",
             plan.name,
-            money(plan.comp_cost.p50, c),
+            money(plan.comp_cost.mean, c),
             plan.cost_of_sales.mean.map_or_else(
                 || "with no revenue to set it against".to_owned(),
                 |m| format!("{} of revenue", percent(m, 1))
@@ -148,23 +162,28 @@ pub fn verdict(summary: &Summary, k: usize) -> Option<String> {
             plan.name, first.name
         ));
     }
-    let cost = plan.comp_cost.p50 - first.comp_cost.p50;
-    let cost_words = if cost.abs() < SAME {
+    let (revenue, cost, net) = summed_parts(d.revenue.mean, d.comp_cost.mean);
+    let cost_words = if cost == 0.0 || !cost.is_finite() {
         format!("costs the same as {}", first.name)
     } else {
         format!("costs {} than {}", more_or_less(cost, c, ""), first.name)
     };
-    let revenue = more_or_less(d.revenue.mean, c, "the same");
-    let net = more_or_less(d.net_revenue.mean, c, "the same");
-    let error = if is_clear(d.net_revenue) {
-        "the difference is larger than its Monte Carlo error"
-    } else {
-        "the difference is within Monte Carlo error"
-    };
+    let revenue = more_or_less(revenue, c, "the same");
+    let net = more_or_less(net, c, "the same");
+    let error = error_words(is_clear(d.net_revenue));
     Some(format!(
-        "{} {cost_words} (P50 of comp cost) and brings {revenue} revenue, net {net}; {error}.",
+        "{} {cost_words} on average and brings {revenue} revenue, net {net}; {error}.",
         plan.name
     ))
+}
+
+/// Revenue and cost differences rounded as `money` shows them, and net as
+/// their difference: net's own rounding could be a unit off the sum.
+fn summed_parts(revenue: f64, cost: f64) -> (f64, f64, f64) {
+    // `+ 0.0` turns a rounded -0 into 0, which then reads as "the same".
+    let revenue = revenue.round() + 0.0;
+    let cost = cost.round() + 0.0;
+    (revenue, cost, revenue - cost + 0.0)
 }
 
 /// Average attainment of the plan's reps: all bookings over all quotas.
@@ -330,15 +349,15 @@ mod tests {
         ]);
         assert_eq!(
             verdict(&s, 0).unwrap(),
-            "Flat 10% is the baseline: it costs $490,000 (P50 of comp cost), 10.0% of revenue, and 45% of reps reach quota."
+            "Flat 10% is the baseline: it costs $490,000 on average, 10.0% of revenue, and 45% of reps reach quota."
         );
         assert_eq!(
             verdict(&s, 1).unwrap(),
-            "Accelerators costs $70,000 more than Flat 10% (P50 of comp cost) and brings $250,000 more revenue, net $180,000 more; the difference is larger than its Monte Carlo error."
+            "Accelerators costs $70,000 more than Flat 10% on average and brings $250,000 more revenue, net $180,000 more; the difference is larger than the simulation's own error."
         );
         assert_eq!(
             verdict(&s, 2).unwrap(),
-            "Cheaper costs $20,000 less than Flat 10% (P50 of comp cost) and brings $1,000 less revenue, net $19,000 more; the difference is within Monte Carlo error."
+            "Cheaper costs $20,000 less than Flat 10% on average and brings $1,000 less revenue, net $19,000 more; the difference is within the simulation's own error; more trials would tell."
         );
         assert_eq!(
             verdict(&s, 3).unwrap(),
@@ -443,17 +462,109 @@ mod tests {
         let v = verdict(&s, 1).unwrap();
         assert!(
             v.starts_with("Accelerators costs $")
-                && v.contains("than Flat 10% (P50 of comp cost) and brings $"),
+                && v.contains("than Flat 10% on average and brings $"),
             "{v}"
         );
         // A +5% conversion at Negotiation shows well above the Monte Carlo error on common random numbers.
         assert!(
-            v.ends_with("; the difference is larger than its Monte Carlo error."),
+            v.ends_with("; the difference is larger than the simulation's own error."),
             "{v}"
         );
         assert!(delta_rows(&s).iter().all(|r| r.clear));
         let (_, no_plans) = run(include_str!("../../scenarios/reference.json"), 100);
         assert_eq!(verdict(&no_plans, 0), None);
         assert_eq!(quota_sentence(&no_plans), None);
+    }
+
+    /// "$9,049 more" / "$9,049 less" / "the same" as a signed amount.
+    fn read_more_or_less(text: &str) -> f64 {
+        if text == "the same" {
+            return 0.0;
+        }
+        let (amount, sign) = if let Some(a) = text.strip_suffix(" more") {
+            (a, 1.0)
+        } else if let Some(a) = text.strip_suffix(" less") {
+            (a, -1.0)
+        } else {
+            panic!("not an amount: {text:?}")
+        };
+        let digits: String = amount.chars().filter(char::is_ascii_digit).collect();
+        assert_eq!(amount, money(digits.parse().unwrap(), "USD"), "{text:?}");
+        sign * digits.parse::<f64>().unwrap()
+    }
+
+    /// The verdict's (cost, revenue, net) differences, signed.
+    fn read_verdict(v: &str, name: &str, first: &str) -> (f64, f64, f64) {
+        let rest = v.strip_prefix(&format!("{name} costs ")).expect(v);
+        let (cost, rest) = if let Some(r) = rest.strip_prefix(&format!("the same as {first} ")) {
+            (0.0, r)
+        } else {
+            let (c, r) = rest.split_once(&format!(" than {first} ")).expect(v);
+            (read_more_or_less(c), r)
+        };
+        let rest = rest.strip_prefix("on average and brings ").expect(v);
+        let (revenue, rest) = rest.split_once(" revenue, net ").expect(v);
+        let (net, _) = rest.split_once("; ").expect(v);
+        (cost, read_more_or_less(revenue), read_more_or_less(net))
+    }
+
+    /// A compact table cell's mean ("+$32K ± $1.4K" -> 32,000) and half of its last digit.
+    fn read_compact(cell: &str) -> (f64, f64) {
+        let (mean, _) = cell.split_once(" ± ").expect(cell);
+        let (sign, rest) = match mean.strip_prefix('-') {
+            Some(r) => (-1.0, r),
+            None => (1.0, mean.trim_start_matches('+')),
+        };
+        let rest = rest.strip_prefix('$').expect(cell);
+        let (number, unit) = match rest.chars().last() {
+            Some('K') => (&rest[..rest.len() - 1], 1e3),
+            Some('M') => (&rest[..rest.len() - 1], 1e6),
+            Some('B') => (&rest[..rest.len() - 1], 1e9),
+            _ => (rest, 1.0),
+        };
+        let number = number.replace(',', "");
+        let decimals = number.split_once('.').map_or(0, |(_, d)| d.len());
+        let half = 0.5 * unit / 10f64.powi(decimals as i32);
+        (sign * number.parse::<f64>().expect(cell) * unit, half)
+    }
+
+    #[test]
+    fn verdicts_add_up_and_agree_with_the_difference_table() {
+        let mut scenarios: Vec<(&str, &str)> = crate::share::presets::PRESETS
+            .iter()
+            .filter(|p| !p.scenario().plans.is_empty())
+            .map(|p| (p.key, p.json))
+            .collect();
+        assert!(!scenarios.is_empty(), "a preset with plans");
+        scenarios.push((
+            "team-50-reps",
+            include_str!("../../scenarios/team-50-reps.json"),
+        ));
+        for (key, json) in scenarios {
+            let (_, s) = run(json, 3_000);
+            let first = &s.plans[0].name;
+            let rows = delta_rows(&s);
+            assert_eq!(rows.len(), s.plans.len() - 1, "{key}");
+            for (k, row) in (1..s.plans.len()).zip(&rows) {
+                let v = verdict(&s, k).unwrap();
+                let (cost, revenue, net) = read_verdict(&v, &s.plans[k].name, first);
+                assert_eq!(revenue - cost, net, "{key}: {v}");
+                for (what, said, cell) in [
+                    ("comp cost", cost, &row.comp_cost),
+                    ("revenue", revenue, &row.revenue),
+                    ("net", net, &row.net),
+                ] {
+                    let (shown, half) = read_compact(cell);
+                    // The verdict rounds to whole units (net: two roundings).
+                    assert!(
+                        (said - shown).abs() <= half + 1.0,
+                        "{key}, {what}: the verdict says {said}, the table {cell}: {v}"
+                    );
+                    if said != 0.0 && shown != 0.0 {
+                        assert_eq!(said.signum(), shown.signum(), "{key}, {what}: {v} / {cell}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -30,7 +30,7 @@ describe('forecast', () => {
     assert.match(f.mean, /^\$\d{1,3}(,\d{3})+$/);
     assert.match(f.range, /^8 in 10 trials land between \$[\d,]+ and \$[\d,]+\.$/);
     assert.match(f.chance, /^\d+(\.\d)?%$/);
-    assert.match(f.error, /± \d+(\.\d+)? pts/);
+    assert.match(f.error, /^give or take \d+(\.\d+)? points from the simulation itself$/);
     assert.match(f.leak, /^Most value leaks at [A-Za-z]+: about [\d,.]+ deals? lost there, worth \$[\d,]+ had they moved on\.$/);
     assert.match(page.url(), /#v=1&seed=1&trials=10000&s=[A-Za-z0-9_-]+$/);
     // Three charts, each an image with a title.

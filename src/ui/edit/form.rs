@@ -80,16 +80,16 @@ pub fn ScenarioForm() -> impl IntoView {
                     <SelectField
                         id="f-leads-noise"
                         label=label("leads.noise").unwrap_or_default()
-                        options=vec![("poisson", "Random (Poisson)"), ("fixed", "None (exact counts)")]
+                        options=vec![("poisson", "Random, week to week"), ("fixed", "None (exact counts)")]
                         value=noise
                         on_change=set_noise
                     />
                     <TextField
                         path="leads.uncertainty_cv"
-                        unit="% CV"
+                        unit="% up or down"
                         value=uncertainty
                         on_input=set_uncertainty
-                        hint="How far the true volume may be off; 0 if known"
+                        hint="How far the true monthly volume may be off, typically; 0 if known"
                     />
                 </div>
             </fieldset>
@@ -157,7 +157,7 @@ pub fn ScenarioForm() -> impl IntoView {
                             value=seed
                             on_input=set_seed
                             inputmode="numeric"
-                            hint="Same seed, same numbers"
+                            hint="The same number gives the same results (it seeds the random numbers)"
                         />
                         <button
                             type="button"
@@ -168,7 +168,7 @@ pub fn ScenarioForm() -> impl IntoView {
                                 ctx.draft.update(|d| d.seed = s);
                             }
                         >
-                            "New seed"
+                            "New random numbers"
                         </button>
                     </div>
                 </div>

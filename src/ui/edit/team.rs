@@ -74,10 +74,10 @@ pub fn TeamEditor() -> impl IntoView {
                 <div class="row">
                     <TextField
                         path="team.skill_sd"
-                        unit="0 to 2"
+                        unit="0 = all alike"
                         value=skill
                         on_input=set_skill
-                        hint="0 = every rep equally good; 0.3 = the best reps close about twice what the weakest do."
+                        hint="0 = every rep equally good; 0.3 = the best reps close about twice what the weakest do (the spread of rep performance, 0 to 2)."
                         class="wide"
                     />
                 </div>

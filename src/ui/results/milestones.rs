@@ -12,7 +12,7 @@ const COLUMNS: &[Column] = &[
     Column::text("By"),
     Column::num("Revenue booked"),
     Column::num("Chance"),
-    Column::num("Monte Carlo error"),
+    Column::num("Give or take (from the simulation)"),
 ];
 
 /// The chance of being on track at each milestone.

@@ -261,8 +261,8 @@ fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
                     <li class="figure">
                         <span class="figure-label">{format!("Chance of reaching {}", money(t.revenue, &c))}</span>
                         <span class="figure-value" id="target-chance">{headline::chance(t)}</span>
-                        <span class="figure-note" id="target-error">
-                            {format!("{} (Monte Carlo error)", headline::chance_error(t))}
+                        <span class="figure-note" id="target-error" title=headline::chance_error_detail(t)>
+                            {headline::chance_give_or_take(t)}
                         </span>
                     </li>
                 })}

@@ -14,6 +14,7 @@ use crate::words::plans;
 const PLAN_COLUMNS: &[Column] = &[
     Column::text("Plan"),
     Column::num("Revenue (average)"),
+    Column::num("Comp cost (average)"),
     Column::num("Comp cost P10"),
     Column::num("Comp cost P50"),
     Column::num("Comp cost P90"),
@@ -27,7 +28,7 @@ const DELTA_COLUMNS: &[Column] = &[
     Column::num("Revenue"),
     Column::num("Comp cost"),
     Column::num("Net revenue"),
-    Column::text("Beyond Monte Carlo error?"),
+    Column::text("Larger than the simulation's own error?"),
 ];
 
 #[component]
@@ -42,6 +43,7 @@ pub fn PlanResults(forecast: Arc<Forecast>) -> impl IntoView {
         .map(|r| {
             let cells = vec![
                 r.revenue,
+                r.comp_mean,
                 r.comp_p10,
                 r.comp_p50,
                 r.comp_p90,
@@ -58,7 +60,7 @@ pub fn PlanResults(forecast: Arc<Forecast>) -> impl IntoView {
             let clear = if d.clear {
                 "Yes"
             } else {
-                "No, within Monte Carlo error"
+                "No, within the simulation's own error"
             };
             Row::new(d.name, vec![d.revenue, d.comp_cost, d.net, clear.into()])
         })
@@ -139,14 +141,15 @@ pub fn PlanResults(forecast: Arc<Forecast>) -> impl IntoView {
             />
             <p class="muted small">
                 "Comp cost: commission, quota bonuses and SPIF over the horizon. Cost of sales: comp cost as a share of revenue. "
-                "Reps at quota: the average share of reps whose bookings reach their quota."
+                "Reps at quota: the average share of reps whose bookings reach their quota. "
+                "P10, P50, P90: the comp cost that 1, 5 and 9 trials in 10 stay below; the verdicts and differences use the average."
             </p>
 
             {several.then(|| view! {
                 <DataTable
                     label="Difference from the first plan"
                     id="plan-deltas"
-                    caption=format!("Difference from {first} (average, ± twice its standard error)")
+                    caption=format!("Difference from {first} (average; ± the simulation's own error, twice its standard error)")
                     columns=DELTA_COLUMNS
                     rows=deltas
                     cards=true
