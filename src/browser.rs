@@ -150,3 +150,10 @@ pub fn scroll_into_view(id: &str) {
         el.scroll_into_view();
     }
 }
+
+/// Sets the page's title (the tab, the history list, a bookmark's name).
+pub fn set_title(title: &str) {
+    if let Some(d) = window().and_then(|w| w.document()) {
+        d.set_title(title);
+    }
+}

@@ -99,6 +99,17 @@ pub fn updated_announcement(summary: &Summary) -> String {
     text
 }
 
+/// The page's title: the scenario's name first, so tabs and bookmarks of
+/// several scenarios tell apart ("B2B SaaS · Sales funnel forecast").
+pub fn page_title(scenario_name: &str) -> String {
+    let name = scenario_name.trim();
+    if name.is_empty() {
+        "Sales funnel forecast".into()
+    } else {
+        format!("{name} · Sales funnel forecast")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +172,11 @@ mod tests {
             "Monte Carlo error: the standard error of this estimate from the trials run, 0.49 percentage points. More trials make it smaller."
         );
         assert!(chance_error_detail(&t(1.0, 0.0)).starts_with("Every trial agreed"));
+    }
+
+    #[test]
+    fn the_page_title_follows_the_scenario_name() {
+        assert_eq!(page_title(" B2B SaaS "), "B2B SaaS · Sales funnel forecast");
+        assert_eq!(page_title("  "), "Sales funnel forecast");
     }
 }

@@ -26,6 +26,8 @@ describe('forecast', () => {
     const page = await newPage();
     await page.goto(`${base}/`);
     await settled(page);
+    // The tab names the scenario.
+    assert.equal(await page.title(), 'B2B SaaS · Sales funnel forecast');
     const f = await figures(page);
     assert.match(f.mean, /^\$\d{1,3}(,\d{3})+$/);
     assert.match(f.range, /^8 in 10 trials land between \$[\d,]+ and \$[\d,]+\.$/);

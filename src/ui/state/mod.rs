@@ -115,6 +115,12 @@ impl Ctx {
         };
         ctx.start_controller();
         ctx.listen_to_history();
+        // The tab's title follows the scenario's name (the outside world: the document).
+        Effect::new(move |_| {
+            browser::set_title(&crate::words::headline::page_title(
+                &draft.with(|d| d.name.clone()),
+            ))
+        });
         ctx
     }
 
