@@ -8,8 +8,8 @@ use super::frame::ChartFrame;
 
 use super::bins::histogram_shared;
 use super::common::{
-    ChartIds, LINE_H, LabelRequest, LegendSlot, Tick, WIDTH, fitted_ticks, flow_legend,
-    percent_tick, place_labels, series_class, text_width,
+    ChartIds, LINE_H, LabelRequest, LegendSlot, Tick, WIDTH, fitted_ticks, fitted_y_ticks,
+    flow_legend, percent_tick, place_labels, series_class, text_width,
 };
 use super::path::line_path;
 use super::scale::{LinearScale, nice, round2};
@@ -307,7 +307,7 @@ pub fn distribution_layout(
         }
     });
 
-    let mut y_ticks = fitted_ticks(&y, percent_tick);
+    let mut y_ticks = fitted_y_ticks(&y, percent_tick);
     y_ticks.retain(|t| t.pos >= plot_top - 0.5 && t.pos <= plot_bottom + 0.5);
     for t in &mut y_ticks {
         if (t.pos - plot_bottom).abs() < 0.5 {

@@ -6,7 +6,7 @@ use super::draw;
 use super::frame::ChartFrame;
 
 use super::common::{
-    CHAR_W_WIDE, ChartIds, LINE_H, Tick, WIDTH, fitted_ticks, flow_legend, text_width,
+    CHAR_W_WIDE, ChartIds, LINE_H, Tick, WIDTH, fitted_y_ticks, flow_legend, text_width,
 };
 use super::path::{band_path, line_path};
 use super::scale::{LinearScale, nice, round2};
@@ -319,7 +319,7 @@ pub fn pipeline_layout(
         Vec::new()
     };
 
-    let mut y_ticks = fitted_ticks(&y, money);
+    let mut y_ticks = fitted_y_ticks(&y, money);
     y_ticks.retain(|t| t.pos >= plot_top - 0.5 && t.pos <= plot_bottom + 0.5);
     for t in &mut y_ticks {
         // The zero line is the x axis; its label would sit on the first
