@@ -71,6 +71,23 @@ pub struct Dot {
     pub tooltip: String,
 }
 
+/// Width of the P10–P90 bar drawn when there is only one month.
+const INTERVAL_W: f64 = 64.0;
+
+/// The one month of a one-month horizon: a P10–P90 bar with the median
+/// across it (a band over one month has no width; its median, a lone dot).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interval {
+    pub x: f64,
+    pub width: f64,
+    /// y of P90.
+    pub top: f64,
+    /// y of P10.
+    pub bottom: f64,
+    /// y of the median.
+    pub median: f64,
+}
+
 /// Everything the pipeline chart draws, in viewBox units.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PipelineLayout {
@@ -87,6 +104,7 @@ pub struct PipelineLayout {
     pub lower: String,
     pub median: String,
     pub dots: Vec<Dot>,
+    pub interval: Option<Interval>,
     pub milestones: Vec<MilestoneShape>,
     /// y position and label of the target line.
     pub target: Option<(f64, String)>,
@@ -258,6 +276,7 @@ pub fn pipeline_layout(
             lower: String::new(),
             median: String::new(),
             dots: Vec::new(),
+            interval: None,
             milestones: Vec::new(),
             target: None,
             y_ticks: Vec::new(),
@@ -329,6 +348,20 @@ pub fn pipeline_layout(
         }
         t.pos = round2(t.pos);
     }
+    let interval = match rows.as_slice() {
+        [m] if m.p10.is_finite() && m.p90.is_finite() => {
+            let ((px, top), (_, bottom)) = (point(m, m.p90), point(m, m.p10));
+            Some(Interval {
+                x: round2(px - INTERVAL_W / 2.0),
+                width: INTERVAL_W,
+                top: round2(top),
+                // A bar with no spread still shows as a line.
+                bottom: round2(bottom.max(top + 2.0)),
+                median: round2(point(m, m.p50).1),
+            })
+        }
+        _ => None,
+    };
     let months_list: Vec<usize> = rows.iter().map(|m| m.month).collect();
     let x_ticks = month_ticks(&months_list, &x);
 
@@ -349,6 +382,7 @@ pub fn pipeline_layout(
         lower: line_path(&lower_pts),
         median: line_path(&median_pts),
         dots,
+        interval,
         milestones,
         target: target_shape,
         y_ticks,
@@ -584,6 +618,12 @@ pub fn PipelineChart(
             {x_axis}
             {target}
             <path class="chart-median" d=l.median />
+            {l.interval.map(|i| view! {
+                <g class="chart-interval">
+                    <rect class="chart-band" x=i.x y=i.top width=i.width height=i.bottom - i.top />
+                    <line class="chart-median" x1=i.x x2=i.x + i.width y1=i.median y2=i.median />
+                </g>
+            })}
             <g class="chart-dots">{dots}</g>
             <g class="chart-milestones">{milestones}</g>
         }
@@ -706,6 +746,18 @@ mod tests {
         assert!(!l.empty);
         assert_eq!(l.x_ticks.len(), 1);
         assert_eq!(l.x_ticks[0].pos, 320.0);
+        // One month is a bar from P10 up to P90, the median across it.
+        let i = l.interval.clone().expect("a one-month bar");
+        assert_eq!(i.x + i.width / 2.0, 320.0);
+        assert!(i.width >= 40.0);
+        assert!(i.top < i.median && i.median < i.bottom, "{i:?}");
+        assert!(i.bottom - i.top > 40.0, "{i:?}");
+        assert!(i.top >= l.plot_top && i.bottom <= l.plot_bottom);
+        assert!(
+            pipeline_layout(&months(2), None, &[], "USD")
+                .interval
+                .is_none()
+        );
         let zeros = vec![
             MonthBand {
                 month: 1,
