@@ -231,6 +231,24 @@ pub fn percent_tick(share: f64) -> String {
     }
 }
 
+/// Shares from which an axis reads in multiples ("4,000×") rather than
+/// percent: "400000%" is hard to read, and a share of 10 is already 1,000%.
+pub const TIMES_FROM: f64 = 10.0;
+
+/// A share as a multiple tick label for axes reaching [`TIMES_FROM`]:
+/// 4000 → "4,000×", 12.5 → "12.5×", 0 → "0×".
+pub fn times_tick(share: f64) -> String {
+    if !share.is_finite() {
+        return "–".to_string();
+    }
+    let tenths = (share * 10.0).round();
+    if tenths % 10.0 == 0.0 {
+        format!("{}×", crate::format::count(tenths / 10.0))
+    } else {
+        format!("{:.1}×", tenths / 10.0)
+    }
+}
+
 /// A legend entry placed by [`flow_legend`]: the swatch starts at `x`, the
 /// label at `x + swatch + 6`, on text row `row` (0 = first).
 #[derive(Clone, Debug, PartialEq)]
@@ -451,5 +469,8 @@ mod tests {
         assert_eq!(percent_tick(0.005), "0.5%");
         assert_eq!(percent_tick(2.0), "200%");
         assert_eq!(percent_tick(f64::NAN), "–");
+        assert_eq!(times_tick(4000.0), "4,000×");
+        assert_eq!(times_tick(12.5), "12.5×");
+        assert_eq!(times_tick(0.0), "0×");
     }
 }

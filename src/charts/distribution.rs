@@ -8,8 +8,8 @@ use super::frame::ChartFrame;
 
 use super::bins::histogram_shared;
 use super::common::{
-    ChartIds, LINE_H, LabelRequest, LegendSlot, Tick, WIDTH, fitted_ticks, fitted_y_ticks,
-    flow_legend, percent_tick, place_labels, series_class, text_width,
+    ChartIds, LINE_H, LabelRequest, LegendSlot, TIMES_FROM, Tick, WIDTH, fitted_ticks,
+    fitted_y_ticks, flow_legend, percent_tick, place_labels, series_class, text_width, times_tick,
 };
 use super::path::line_path;
 use super::scale::{LinearScale, nice, round2};
@@ -208,6 +208,8 @@ pub fn distribution_layout(
         lo -= pad;
         hi += pad;
     }
+    let times = currency.is_none() && lo.abs().max(hi.abs()) >= TIMES_FROM;
+    let fmt = |v: f64| if times { times_tick(v) } else { fmt(v) };
     let side = (text_width(&fmt(lo)).max(text_width(&fmt(hi))) / 2.0 + 4.0).max(16.0);
     let (plot_left, plot_right) = (side, WIDTH - side);
     let x = LinearScale::new((lo, hi), (plot_left, plot_right));
@@ -618,6 +620,33 @@ mod tests {
             assert!(apart, "{} over {}: {label:?} {tick:?}", m.label, t.label);
         }
         assert!(label.1 <= l.width);
+    }
+
+    #[test]
+    fn a_huge_share_axis_reads_in_multiples() {
+        // A million leads against a quota made for a thousand.
+        let d = vec![Distribution {
+            name: "Current plan".into(),
+            values: bell(3000.0, 2000.0, 1_000),
+        }];
+        let l = distribution_layout(&d, None, Some((1.0, "Quota")), "Rep attainment");
+        assert!(l.x_ticks.len() >= 3);
+        for t in &l.x_ticks {
+            assert!(
+                t.label.ends_with('×') && !t.label.contains('%'),
+                "{}",
+                t.label
+            );
+            assert!(t.label.len() <= 8, "{}", t.label);
+        }
+        assert!(
+            l.x_ticks.iter().any(|t| t.label == "2,000×"),
+            "{:?}",
+            l.x_ticks
+        );
+        // Ordinary attainment stays in percent.
+        let l = distribution_layout(&attainment(), None, Some((1.0, "Quota")), "Rep attainment");
+        assert!(l.x_ticks.iter().all(|t| t.label.ends_with('%')));
     }
 
     #[test]
