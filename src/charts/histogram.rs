@@ -310,12 +310,20 @@ fn tail_note(
     let share = |k: usize| percent(k as f64 / n as f64, 1);
     let mut parts = Vec::new();
     if below > 0 {
-        parts.push(format!("{} below {}", share(below), money(first.x0 + half)));
+        parts.push((share(below), format!("below {}", money(first.x0 + half))));
     }
     if above > 0 {
-        parts.push(format!("{} above {}", share(above), money(last.x1 - half)));
+        parts.push((share(above), format!("above {}", money(last.x1 - half))));
     }
-    Some(format!("Not drawn: {} of trials.", parts.join(" and ")))
+    let parts: Vec<String> = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (share, rest))| {
+            let of = if i == 0 { " of trials" } else { "" };
+            format!("{share}{of} {rest}")
+        })
+        .collect();
+    Some(format!("Not drawn: {}.", parts.join(", ")))
 }
 
 /// A sentence-level summary of the distribution for screen readers.
@@ -603,7 +611,7 @@ mod tests {
         let note = l.tail_note.clone().unwrap();
         assert!(note.starts_with("Not drawn: "), "{note}");
         assert!(
-            note.contains(" above $") && note.contains(" below $"),
+            note.contains(" of trials below $") && note.contains(", ") && note.contains(" above $"),
             "{note}"
         );
         assert!(l.desc.ends_with(&note), "{}", l.desc);
