@@ -74,7 +74,9 @@ pub struct HistogramLayout {
     pub markers: Vec<MarkerShape>,
     /// The trials past the bars at either end, as a sentence.
     pub tail_note: Option<String>,
-    pub tail_note_y: f64,
+    /// The note as drawn: lines that fit the width at phone size, each
+    /// with its baseline.
+    pub tail_lines: Vec<(String, f64)>,
     pub title: String,
     pub desc: String,
     /// No finite revenue values: draw only a message.
@@ -118,7 +120,7 @@ pub fn histogram_layout(
             ticks: Vec::new(),
             markers: Vec::new(),
             tail_note: None,
-            tail_note_y: 0.0,
+            tail_lines: Vec::new(),
             title,
             desc: "No simulation results yet.".to_string(),
             empty: true,
@@ -270,7 +272,20 @@ pub fn histogram_layout(
         desc.push(' ');
         desc.push_str(note);
     }
-    let note_rows = if tail_note.is_some() { 1.0 } else { 0.0 };
+    let lines = tail_note
+        .as_deref()
+        .map_or(Vec::new(), |note| match note.split_once(", ") {
+            Some((a, b)) if plot_left + text_width(note) > WIDTH => {
+                vec![format!("{a},"), b.to_string()]
+            }
+            _ => vec![note.to_string()],
+        });
+    let note_rows = lines.len() as f64;
+    let tail_lines = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| (l, round2(plot_bottom + (2.0 + i as f64) * LINE_H)))
+        .collect();
     HistogramLayout {
         width: WIDTH,
         height: plot_bottom + (1.0 + note_rows) * LINE_H + 12.0,
@@ -282,7 +297,7 @@ pub fn histogram_layout(
         ticks,
         markers,
         tail_note,
-        tail_note_y: round2(plot_bottom + 2.0 * LINE_H),
+        tail_lines,
         title,
         desc,
         empty: false,
@@ -401,8 +416,8 @@ pub fn RevenueHistogram(
         bars,
         ticks,
         markers,
-        tail_note,
-        tail_note_y,
+        tail_note: _,
+        tail_lines,
         title,
         desc,
         empty,
@@ -457,9 +472,9 @@ pub fn RevenueHistogram(
             <g class="chart-bars">{bars}</g>
             {x_axis}
             <g class="chart-markers">{markers}</g>
-            {tail_note.map(|note| view! {
-                <text class="chart-label chart-muted chart-tail-note" x=plot_left y=tail_note_y>{note}</text>
-            })}
+            {tail_lines.into_iter().map(|(line, y)| view! {
+                <text class="chart-label chart-muted chart-tail-note" x=plot_left y=y>{line}</text>
+            }).collect_view()}
         }
         .into_any()
     };
@@ -609,6 +624,13 @@ mod tests {
         let last = l.bars.iter().rev().find_map(|b| b.segments.last()).unwrap();
         assert!(last.x + last.width >= l.plot_right - 1.5, "{last:?}");
         let note = l.tail_note.clone().unwrap();
+        // Drawn in lines that fit a phone's width, below the tick labels.
+        for (line, y) in &l.tail_lines {
+            assert!(l.plot_left + text_width(line) <= l.width, "{line}");
+            assert!(*y > l.tick_label_y && *y < l.height, "{y}");
+        }
+        let drawn: Vec<&str> = l.tail_lines.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(drawn.join(" "), note);
         assert!(note.starts_with("Not drawn: "), "{note}");
         assert!(
             note.contains(" of trials below $") && note.contains(", ") && note.contains(" above $"),
