@@ -179,6 +179,168 @@ pub fn histogram_shared(series: &[&[f64]], target: usize) -> Vec<Vec<Bin>> {
         .collect()
 }
 
+/// Most lattice points a run's range may span for [`lattice_step`] to call
+/// it a lattice: past this every bin holds hundreds of points, and a bin
+/// holding one point more than its neighbour no longer shows.
+const MAX_LATTICE_POINTS: f64 = 10_000.0;
+
+/// The step `g` when every finite value is an integer multiple of it (a
+/// fixed deal size makes revenue one), up to rounding in float sums; `None`
+/// when the values are not on a lattice, or on one so fine it cannot show.
+pub fn lattice_step(values: &[f64]) -> Option<f64> {
+    let finite = || values.iter().copied().filter(|v| v.is_finite());
+    let scale = finite().fold(0.0f64, |m, v| m.max(v.abs()));
+    if !(scale > 0.0 && scale.is_finite()) {
+        return None;
+    }
+    // Float sums of a step drift by a few ulps of the total per term.
+    let tol = scale * 1e-9;
+    let mut g = 0.0f64;
+    for v in finite().map(f64::abs).filter(|&v| v > tol) {
+        g = if g == 0.0 { v } else { approx_gcd(g, v, tol) };
+        if g <= tol {
+            return None;
+        }
+    }
+    if g == 0.0 {
+        return None;
+    }
+    let (lo, hi) = finite().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    if (hi - lo) / g > MAX_LATTICE_POINTS {
+        return None;
+    }
+    // Euclid with a tolerance can settle on a step that does not divide
+    // every value; only a step that does is a lattice.
+    let on = finite().all(|v| {
+        let k = v / g;
+        (k - k.round()).abs() <= 1e-6
+    });
+    on.then_some(g)
+}
+
+/// Euclid's algorithm on floats: remainders within `tol` of 0 or of the
+/// divisor count as exact.
+fn approx_gcd(a: f64, b: f64, tol: f64) -> f64 {
+    let (mut a, mut b) = if a >= b { (a, b) } else { (b, a) };
+    while b > tol {
+        let r = a % b;
+        let r = if r <= tol || b - r <= tol { 0.0 } else { r };
+        a = b;
+        b = r;
+    }
+    a
+}
+
+/// Bins over the central part of some values, with what falls outside them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trimmed {
+    pub bins: Vec<Bin>,
+    /// Values below the first bin.
+    pub below: usize,
+    /// Values above the last bin.
+    pub above: usize,
+    /// The values' lattice step, when [`lattice_step`] finds one: each bin
+    /// then holds the same whole number of lattice points, its edges at
+    /// half-steps.
+    pub step: Option<f64>,
+}
+
+/// Bin the finite `values` into about `target` bins covering the values from
+/// quantile `tail` to `1 - tail` (a few extreme trials would otherwise
+/// stretch the axis into mostly empty space); the rest are counted in
+/// `below` and `above`. Values on a lattice get bins of whole lattice
+/// points: bins of 1.5 steps would hold one point, then two, and draw a
+/// comb.
+pub fn histogram_trimmed(values: &[f64], target: usize, tail: f64) -> Trimmed {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    sorted.sort_by(f64::total_cmp);
+    let none = Trimmed {
+        bins: Vec::new(),
+        below: 0,
+        above: 0,
+        step: None,
+    };
+    let (Some(&first), Some(&last)) = (sorted.first(), sorted.last()) else {
+        return none;
+    };
+    let n = sorted.len();
+    let tail = if tail.is_finite() {
+        tail.clamp(0.0, 0.5)
+    } else {
+        0.0
+    };
+    let lo = sorted[((n - 1) as f64 * tail).floor() as usize];
+    let hi = sorted[((n - 1) as f64 * (1.0 - tail)).ceil() as usize];
+    let step = lattice_step(&sorted).filter(|_| first < last);
+    let bins = match step {
+        Some(g) => lattice_bins(lo, hi, g, target.max(1)),
+        None => histogram(
+            &sorted[sorted.partition_point(|&v| v < lo)..sorted.partition_point(|&v| v <= hi)],
+            target,
+        ),
+    };
+    let Some((b0, b1)) = bins.first().zip(bins.last()) else {
+        return none;
+    };
+    let (x0, x1) = (b0.x0, b1.x1);
+    let below = sorted.partition_point(|&v| v < x0);
+    let above = n - sorted.partition_point(|&v| v <= x1);
+    let mut bins = bins;
+    for b in &mut bins {
+        b.count = 0;
+    }
+    for &v in &sorted[below..n - above] {
+        let i = bins.partition_point(|b| b.x0 <= v).saturating_sub(1);
+        bins[i].count += 1;
+    }
+    Trimmed {
+        bins,
+        below,
+        above,
+        step,
+    }
+}
+
+/// Points per bin tried on a lattice: 1-2-5 multiples, so bin edges stay
+/// round multiples of the step.
+fn lattice_points_per_bin(points: f64, target: usize) -> f64 {
+    let mut best = (f64::INFINITY, 1.0);
+    let mut base = 1.0;
+    while base <= points.max(1.0) {
+        for f in [1.0, 2.0, 5.0] {
+            let k = f * base;
+            let diff = ((points / k).ceil() - target as f64).abs();
+            // Ties go to the wider bin.
+            if diff <= best.0 {
+                best = (diff, k);
+            }
+        }
+        base *= 10.0;
+    }
+    best.1
+}
+
+/// Bins of `k` lattice points each (the same `k` for every bin), edges at
+/// half-steps, covering the lattice points from `lo` to `hi`.
+fn lattice_bins(lo: f64, hi: f64, g: f64, target: usize) -> Vec<Bin> {
+    let (i_lo, i_hi) = ((lo / g).round(), (hi / g).round());
+    let k = lattice_points_per_bin(i_hi - i_lo + 1.0, target);
+    let first = (i_lo / k).floor() * k;
+    let n = ((i_hi - first + 1.0) / k).ceil().max(1.0) as usize;
+    (0..n)
+        .map(|j| {
+            let a = first + j as f64 * k;
+            Bin {
+                x0: (a - 0.5) * g,
+                x1: (a + k - 0.5) * g,
+                count: 0,
+            }
+        })
+        .collect()
+}
+
 /// The largest bin count (0 when there are no bins).
 pub fn max_count(bins: &[Bin]) -> usize {
     bins.iter().map(|b| b.count).max().unwrap_or(0)
@@ -300,6 +462,68 @@ mod tests {
         assert_eq!(total(&b), 2);
         let b = histogram(&[1e300, 1e300], 35);
         assert_eq!(total(&b), 2);
+    }
+
+    #[test]
+    fn lattices_are_found_up_to_float_sums() {
+        let thousands: Vec<f64> = (30..70).map(|k| k as f64 * 1000.0).collect();
+        assert_eq!(lattice_step(&thousands), Some(1000.0));
+        // Only even multiples sampled: the lattice the values are on.
+        let evens: Vec<f64> = (0..20).map(|k| k as f64 * 3000.0).collect();
+        assert_eq!(lattice_step(&evens), Some(3000.0));
+        // Sums of a tenth drift in the last bits, and are still a lattice.
+        let tenths: Vec<f64> = (1..200).map(|k| (0..k).map(|_| 0.1).sum::<f64>()).collect();
+        let g = lattice_step(&tenths).unwrap();
+        assert!((g - 0.1).abs() < 1e-9, "{g}");
+        // Revenue of drawn deal sizes is no lattice.
+        let spread: Vec<f64> = (0..500)
+            .map(|i| 1e6 + i as f64 * 437.77 + (i * i) as f64 * 0.013)
+            .collect();
+        assert_eq!(lattice_step(&spread), None);
+        assert_eq!(lattice_step(&[0.0, 0.0]), None);
+        assert_eq!(lattice_step(&[]), None);
+        // A lattice too fine to show is binned like any values.
+        let fine: Vec<f64> = (0..50_000).map(|k| k as f64).collect();
+        assert_eq!(lattice_step(&fine), None);
+    }
+
+    #[test]
+    fn lattice_bins_hold_whole_points() {
+        // 0..=60 steps of 1000, the middle heavier: bins of 1.5 steps would
+        // alternate one point and two.
+        let mut v = Vec::new();
+        for k in 0..=60u32 {
+            let weight = 61 - (k as i32 - 30).unsigned_abs();
+            v.extend(std::iter::repeat_n(k as f64 * 1000.0, weight as usize));
+        }
+        let t = histogram_trimmed(&v, 36, 0.0);
+        assert_eq!(t.step, Some(1000.0));
+        assert_eq!((t.below, t.above), (0, 0));
+        assert_eq!(total(&t.bins), v.len());
+        let width = t.bins[0].x1 - t.bins[0].x0;
+        for b in &t.bins {
+            assert_eq!(b.x1 - b.x0, width);
+            assert_eq!((b.x0 / 1000.0 + 0.5).fract(), 0.0, "edge {}", b.x0);
+            assert_eq!((width / 1000.0).fract(), 0.0);
+        }
+    }
+
+    #[test]
+    fn trimmed_bins_leave_the_tails_out_and_count_them() {
+        let mut v: Vec<f64> = (0..1000).map(|i| i as f64 * 1.37).collect();
+        v.push(1e7);
+        let t = histogram_trimmed(&v, 30, 0.005);
+        assert_eq!(t.step, None);
+        let (x0, x1) = (t.bins[0].x0, t.bins.last().unwrap().x1);
+        assert!(x1 < 2000.0, "{x1}");
+        assert!(x0 <= 5.0 * 1.37);
+        assert_eq!(total(&t.bins) + t.below + t.above, v.len());
+        assert!(t.above >= 1 && t.above <= 6, "{}", t.above);
+        assert!(t.below <= 5, "{}", t.below);
+        let none = histogram_trimmed(&[f64::NAN], 30, 0.005);
+        assert!(none.bins.is_empty());
+        let one = histogram_trimmed(&[5.0; 10], 30, 0.005);
+        assert_eq!(total(&one.bins), 10);
     }
 
     #[test]

@@ -116,6 +116,40 @@ pub fn fitted_ticks(scale: &LinearScale, label: impl Fn(f64) -> String) -> Vec<T
     best
 }
 
+/// Nice ticks for a vertical `scale`: at least 3 when the domain allows
+/// (2–3, one of them the unlabelled zero line, say too little to read a
+/// value off), as many as fit a line of text apart, at most 8.
+/// [`fitted_ticks`] measures the labels' widths, which stack vertically here.
+pub fn fitted_y_ticks(scale: &LinearScale, label: impl Fn(f64) -> String) -> Vec<Tick> {
+    let (d0, d1) = scale.domain;
+    let length = (scale.range.1 - scale.range.0).abs();
+    let make = |n: usize| -> Vec<Tick> {
+        ticks(d0, d1, n)
+            .iter()
+            .map(|&v| Tick {
+                pos: scale.apply(v),
+                label: label(v),
+                minor: false,
+            })
+            .collect()
+    };
+    let mut best = make(2);
+    for n in 3..=8 {
+        let made = make(n);
+        let spacing = length / made.len().saturating_sub(1).max(1) as f64;
+        if made.len() > 8 || spacing < LINE_H {
+            continue;
+        }
+        if made.len() > best.len() {
+            best = made;
+        }
+        if best.len() >= 4 {
+            break;
+        }
+    }
+    best
+}
+
 /// A label to place above a vertical marker line at `x`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabelRequest {
@@ -197,6 +231,24 @@ pub fn percent_tick(share: f64) -> String {
     }
 }
 
+/// Shares from which an axis reads in multiples ("4,000×") rather than
+/// percent: "400000%" is hard to read, and a share of 10 is already 1,000%.
+pub const TIMES_FROM: f64 = 10.0;
+
+/// A share as a multiple tick label for axes reaching [`TIMES_FROM`]:
+/// 4000 → "4,000×", 12.5 → "12.5×", 0 → "0×".
+pub fn times_tick(share: f64) -> String {
+    if !share.is_finite() {
+        return "–".to_string();
+    }
+    let tenths = (share * 10.0).round();
+    if tenths % 10.0 == 0.0 {
+        format!("{}×", crate::format::count(tenths / 10.0))
+    } else {
+        format!("{:.1}×", tenths / 10.0)
+    }
+}
+
 /// A legend entry placed by [`flow_legend`]: the swatch starts at `x`, the
 /// label at `x + swatch + 6`, on text row `row` (0 = first).
 #[derive(Clone, Debug, PartialEq)]
@@ -262,6 +314,27 @@ mod tests {
             assert!(gap >= text_width(&w[0].label).max(text_width(&w[1].label)));
         }
         assert_eq!(t[0].label, "$0");
+    }
+
+    #[test]
+    fn y_ticks_are_at_least_three_and_a_line_apart() {
+        // 0..$1.5M over 220 units: width-fitted ticks gave $0 and $1M only.
+        for (hi, h) in [
+            (1.5e6, 220.0),
+            (1.02e6, 220.0),
+            (3.0e5, 160.0),
+            (1.0, 220.0),
+            (8e6, 120.0),
+        ] {
+            let s = LinearScale::new((0.0, hi), (40.0 + h, 40.0));
+            let t = fitted_y_ticks(&s, |v| crate::format::money_compact(v, "USD"));
+            assert!(t.len() >= 3 && t.len() <= 8, "{hi}: {t:?}");
+            for w in t.windows(2) {
+                assert!((w[0].pos - w[1].pos).abs() >= LINE_H, "{hi}: {t:?}");
+            }
+        }
+        let s = LinearScale::new((5.0, 5.0), (0.0, 100.0));
+        assert_eq!(fitted_y_ticks(&s, |v| format!("{v}")).len(), 1);
     }
 
     #[test]
@@ -396,5 +469,8 @@ mod tests {
         assert_eq!(percent_tick(0.005), "0.5%");
         assert_eq!(percent_tick(2.0), "200%");
         assert_eq!(percent_tick(f64::NAN), "–");
+        assert_eq!(times_tick(4000.0), "4,000×");
+        assert_eq!(times_tick(12.5), "12.5×");
+        assert_eq!(times_tick(0.0), "0×");
     }
 }

@@ -8,8 +8,8 @@ use super::frame::ChartFrame;
 
 use super::bins::histogram_shared;
 use super::common::{
-    ChartIds, LINE_H, LabelRequest, LegendSlot, Tick, WIDTH, fitted_ticks, flow_legend,
-    percent_tick, place_labels, series_class, text_width,
+    ChartIds, LINE_H, LabelRequest, LegendSlot, TIMES_FROM, Tick, WIDTH, fitted_ticks,
+    fitted_y_ticks, flow_legend, percent_tick, place_labels, series_class, text_width, times_tick,
 };
 use super::path::line_path;
 use super::scale::{LinearScale, nice, round2};
@@ -208,6 +208,8 @@ pub fn distribution_layout(
         lo -= pad;
         hi += pad;
     }
+    let times = currency.is_none() && lo.abs().max(hi.abs()) >= TIMES_FROM;
+    let fmt = |v: f64| if times { times_tick(v) } else { fmt(v) };
     let side = (text_width(&fmt(lo)).max(text_width(&fmt(hi))) / 2.0 + 4.0).max(16.0);
     let (plot_left, plot_right) = (side, WIDTH - side);
     let x = LinearScale::new((lo, hi), (plot_left, plot_right));
@@ -288,26 +290,7 @@ pub fn distribution_layout(
         })
         .collect();
 
-    let marker_shape = marker.map(|(m, label)| {
-        let mx = x.apply(m);
-        let placed = place_labels(
-            &[LabelRequest {
-                x: mx,
-                width: text_width(label),
-            }],
-            0.0,
-            WIDTH,
-        );
-        Marker {
-            x: round2(mx),
-            line_top: round2(label_row_bottom),
-            label: label.to_string(),
-            label_x: round2(placed.first().map_or(mx, |p| p.x)),
-            label_y: round2(label_row_bottom - 7.0),
-        }
-    });
-
-    let mut y_ticks = fitted_ticks(&y, percent_tick);
+    let mut y_ticks = fitted_y_ticks(&y, percent_tick);
     y_ticks.retain(|t| t.pos >= plot_top - 0.5 && t.pos <= plot_bottom + 0.5);
     for t in &mut y_ticks {
         if (t.pos - plot_bottom).abs() < 0.5 {
@@ -315,6 +298,32 @@ pub fn distribution_layout(
         }
         t.pos = round2(t.pos);
     }
+
+    let label_y = label_row_bottom - 7.0;
+    let marker_shape = marker.map(|(m, label)| {
+        let mx = x.apply(m);
+        let w = text_width(label);
+        let placed = place_labels(&[LabelRequest { x: mx, width: w }], 0.0, WIDTH);
+        let mut label_x = placed.first().map_or(mx, |p| p.x);
+        // The top y label sits on the same row at the plot's left edge: a
+        // marker near it moves its label to the right of it.
+        for t in y_ticks.iter().filter(|t| !t.label.is_empty()) {
+            let (x0, x1) = (plot_left + 2.0, plot_left + 2.0 + text_width(&t.label));
+            let (top, bottom) = (t.pos - 5.0 - 18.0, t.pos);
+            let rows_meet = label_y - 18.0 < bottom && top < label_y + 5.0;
+            if rows_meet && label_x - w / 2.0 < x1 + 4.0 && x0 < label_x + w / 2.0 {
+                label_x = (x1 + 4.0 + w / 2.0).min(WIDTH - w / 2.0);
+            }
+        }
+        Marker {
+            x: round2(mx),
+            line_top: round2(label_row_bottom),
+            label: label.to_string(),
+            label_x: round2(label_x),
+            label_y: round2(label_y),
+        }
+    });
+
     let mut x_ticks = fitted_ticks(&x, fmt);
     for t in &mut x_ticks {
         t.pos = round2(t.pos);
@@ -570,6 +579,74 @@ mod tests {
         }
         assert!(l.hovers[0].tooltip.contains("Current plan"));
         assert!(l.hovers[0].tooltip.contains("Accelerator"));
+    }
+
+    #[test]
+    fn a_marker_at_the_left_edge_keeps_its_label_off_the_top_y_label() {
+        let d = vec![Distribution {
+            name: "Current plan".into(),
+            values: bell(1.6, 1.2, 2_000),
+        }];
+        let lo = d[0].values.iter().copied().fold(f64::INFINITY, f64::min);
+        let l = distribution_layout(&d, None, Some((lo, "Quota")), "Rep attainment");
+        let m = l.marker.clone().unwrap();
+        assert!(m.x - l.plot_left < 20.0, "{} {}", m.x, l.plot_left);
+        let w = text_width(&m.label);
+        let label = (
+            m.label_x - w / 2.0,
+            m.label_x + w / 2.0,
+            m.label_y - 18.0,
+            m.label_y + 5.0,
+        );
+        let top = l
+            .y_ticks
+            .iter()
+            .filter(|t| !t.label.is_empty())
+            .min_by(|a, b| a.pos.total_cmp(&b.pos))
+            .unwrap();
+        assert!(
+            (top.pos - l.plot_top).abs() < 1.0,
+            "the top y label shares the marker's row"
+        );
+        for t in l.y_ticks.iter().filter(|t| !t.label.is_empty()) {
+            let tick = (
+                l.plot_left + 2.0,
+                l.plot_left + 2.0 + text_width(&t.label),
+                t.pos - 23.0,
+                t.pos,
+            );
+            let apart =
+                label.1 <= tick.0 || tick.1 <= label.0 || label.3 <= tick.2 || tick.3 <= label.2;
+            assert!(apart, "{} over {}: {label:?} {tick:?}", m.label, t.label);
+        }
+        assert!(label.1 <= l.width);
+    }
+
+    #[test]
+    fn a_huge_share_axis_reads_in_multiples() {
+        // A million leads against a quota made for a thousand.
+        let d = vec![Distribution {
+            name: "Current plan".into(),
+            values: bell(3000.0, 2000.0, 1_000),
+        }];
+        let l = distribution_layout(&d, None, Some((1.0, "Quota")), "Rep attainment");
+        assert!(l.x_ticks.len() >= 3);
+        for t in &l.x_ticks {
+            assert!(
+                t.label.ends_with('×') && !t.label.contains('%'),
+                "{}",
+                t.label
+            );
+            assert!(t.label.len() <= 8, "{}", t.label);
+        }
+        assert!(
+            l.x_ticks.iter().any(|t| t.label == "2,000×"),
+            "{:?}",
+            l.x_ticks
+        );
+        // Ordinary attainment stays in percent.
+        let l = distribution_layout(&attainment(), None, Some((1.0, "Quota")), "Rep attainment");
+        assert!(l.x_ticks.iter().all(|t| t.label.ends_with('%')));
     }
 
     #[test]

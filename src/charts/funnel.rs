@@ -30,6 +30,9 @@ const SIDE: f64 = 8.0;
 const ROW_H: f64 = 100.0;
 const BAR_H: f64 = 30.0;
 const LEGEND_H: f64 = 8.0 + LINE_H + 10.0;
+/// Narrowest stage bar: late stages of a wide funnel would be slivers whose
+/// split into advanced and lost cannot be seen. A bar widened to it says so.
+pub const MIN_BAR_W: f64 = 64.0;
 
 /// What part of a stage a bar segment shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +68,9 @@ pub struct StageShape {
     /// "579 lost · $2.3M".
     pub lost: String,
     pub leak: bool,
+    /// Drawn wider than the scale ([`MIN_BAR_W`]); its split is still to
+    /// its own scale.
+    pub widened: bool,
     /// Full sentence for hover and screen readers.
     pub summary: String,
 }
@@ -176,7 +182,15 @@ pub fn funnel_layout(rows: &[FunnelRow], leak: Option<usize>, currency: &str) ->
         .enumerate()
         .map(|(i, row)| {
             let y = LEGEND_H + i as f64 * ROW_H;
-            let entered = format!("{} entered", count(row.entered));
+            let total =
+                non_negative(row.entered).max(non_negative(row.advanced) + non_negative(row.lost));
+            let widened = total > 0.0 && total * scale < MIN_BAR_W;
+            let row_scale = if widened { MIN_BAR_W / total } else { scale };
+            let entered = if widened {
+                format!("{} entered (bar not to scale)", count(row.entered))
+            } else {
+                format!("{} entered", count(row.entered))
+            };
             let mut lost = format!("{} lost", count(row.lost));
             if row.lost_value.is_finite() && row.lost_value > 0.0 {
                 lost.push_str(&format!(" · {}", money_compact(row.lost_value, currency)));
@@ -187,7 +201,7 @@ pub fn funnel_layout(rows: &[FunnelRow], leak: Option<usize>, currency: &str) ->
                 bar_y: y + 30.0,
                 name_y: y + 21.0,
                 detail_y: y + 30.0 + BAR_H + 24.0,
-                segments: segments(row, scale),
+                segments: segments(row, row_scale),
                 name: fit_text(&row.name, name_room),
                 entered,
                 conversion: if row.conversion.is_finite() {
@@ -197,6 +211,7 @@ pub fn funnel_layout(rows: &[FunnelRow], leak: Option<usize>, currency: &str) ->
                 },
                 lost,
                 leak: leak == Some(i),
+                widened,
                 summary: stage_summary(row, currency),
             }
         })
@@ -397,6 +412,38 @@ mod tests {
         let l = funnel_layout(&[], Some(0), "USD");
         assert!(l.empty && l.stages.is_empty());
         assert_eq!(l.desc, "No funnel stages to show.");
+    }
+
+    #[test]
+    fn late_stages_keep_a_readable_bar_and_say_it_is_widened() {
+        let rows = vec![
+            row("Lead", 10_000.0, 120.0, 9_880.0),
+            row("Demo", 120.0, 30.0, 90.0),
+            row("Won", 30.0, 30.0, 0.0),
+        ];
+        let l = funnel_layout(&rows, None, "USD");
+        let widths: Vec<f64> = l.stages.iter().map(total_width).collect();
+        assert!((widths[0] - (WIDTH - 2.0 * SIDE)).abs() < 0.05);
+        for ((s, w), r) in l.stages.iter().zip(&widths).zip(&rows).skip(1) {
+            assert!((w - MIN_BAR_W).abs() < 0.05, "{w}");
+            assert!(s.widened);
+            assert!(s.entered.starts_with(&format!("{} ", count(r.entered))));
+            assert!(
+                s.entered.ends_with("entered (bar not to scale)"),
+                "{}",
+                s.entered
+            );
+        }
+        assert!(!l.stages[0].widened && l.stages[0].entered == "10,000 entered");
+        // A widened bar's split keeps its shares: Demo advances a quarter.
+        let demo = &l.stages[1];
+        let advanced: f64 = demo
+            .segments
+            .iter()
+            .filter(|g| g.kind == SegmentKind::Advanced)
+            .map(|g| g.width)
+            .sum();
+        assert!((advanced / MIN_BAR_W - 0.25).abs() < 0.01, "{advanced}");
     }
 
     #[test]

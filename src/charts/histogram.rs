@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::draw;
 use super::frame::ChartFrame;
 
-use super::bins::{histogram, max_count};
+use super::bins::{Trimmed, histogram_trimmed, max_count};
 use super::common::{
     ChartIds, LINE_H, LabelRequest, Tick, WIDTH, fitted_ticks, place_labels, text_width,
 };
@@ -14,6 +14,9 @@ use crate::format::{count, money_compact, percent};
 
 /// Target number of histogram bins.
 pub const TARGET_BINS: usize = 36;
+/// Share of trials at each end left out of the bars (and counted in the
+/// note): the x axis covers P0.5 to P99.5.
+pub const TAIL: f64 = 0.005;
 const PLOT_H: f64 = 180.0;
 const TOP_PAD: f64 = 6.0;
 
@@ -69,6 +72,11 @@ pub struct HistogramLayout {
     pub bars: Vec<BarShape>,
     pub ticks: Vec<Tick>,
     pub markers: Vec<MarkerShape>,
+    /// The trials past the bars at either end, as a sentence.
+    pub tail_note: Option<String>,
+    /// The note as drawn: lines that fit the width at phone size, each
+    /// with its baseline.
+    pub tail_lines: Vec<(String, f64)>,
     pub title: String,
     pub desc: String,
     /// No finite revenue values: draw only a message.
@@ -93,7 +101,12 @@ pub fn histogram_layout(
         .max(revenue.len());
     let sampled = revenue.len() < all;
     let all = all - (revenue.len() - values.len());
-    let bins = histogram(&values, TARGET_BINS);
+    let Trimmed {
+        bins,
+        below,
+        above,
+        step,
+    } = histogram_trimmed(&values, TARGET_BINS, TAIL);
     let target = target.filter(|t| t.is_finite());
     if bins.is_empty() {
         return HistogramLayout {
@@ -106,6 +119,8 @@ pub fn histogram_layout(
             bars: Vec::new(),
             ticks: Vec::new(),
             markers: Vec::new(),
+            tail_note: None,
+            tail_lines: Vec::new(),
             title,
             desc: "No simulation results yet.".to_string(),
             empty: true,
@@ -176,7 +191,13 @@ pub fn histogram_layout(
         })
         .collect();
 
-    // Bars.
+    // Bars. On a lattice the trials reaching the target are the outcomes
+    // from the first one at or above it: shading splits between outcomes,
+    // never through one.
+    let shade_from = target.map(|t| match step {
+        Some(g) => ((t / g) - 1e-9).ceil() * g - g / 2.0,
+        None => t,
+    });
     let tallest = max_count(&bins).max(1) as f64;
     let n = values.len();
     let bars = bins
@@ -188,7 +209,7 @@ pub fn histogram_layout(
                 (b.count as f64 / tallest * PLOT_H).max(1.0)
             };
             let y = plot_bottom - h;
-            let mut parts: Vec<(f64, f64, bool)> = match target {
+            let mut parts: Vec<(f64, f64, bool)> = match shade_from {
                 Some(t) if t > b.x0 && t < b.x1 => vec![(b.x0, t, false), (t, b.x1, true)],
                 Some(t) => vec![(b.x0, b.x1, b.x0 >= t)],
                 None => vec![(b.x0, b.x1, false)],
@@ -222,12 +243,17 @@ pub fn histogram_layout(
                 0.0
             };
             let about = if sampled { "about " } else { "" };
+            // On a lattice a bin is the outcomes it holds, not its edges
+            // half a step beyond them.
+            let span = match step {
+                Some(g) if b.x1 - b.x0 <= 1.5 * g => money(b.x0 + g / 2.0),
+                Some(g) => format!("{} to {}", money(b.x0 + g / 2.0), money(b.x1 - g / 2.0)),
+                None => format!("{} to {}", money(b.x0), money(b.x1)),
+            };
             BarShape {
                 segments,
                 tooltip: format!(
-                    "{} to {}: {about}{} trials ({})",
-                    money(b.x0),
-                    money(b.x1),
+                    "{span}: {about}{} trials ({})",
                     count((share * all as f64).round()),
                     percent(share, 1)
                 ),
@@ -240,10 +266,29 @@ pub fn histogram_layout(
         t.pos = round2(t.pos);
     }
 
-    let desc = describe(&values, all, target, percentiles, currency);
+    let tail_note = tail_note(below, above, n, &bins, step, currency);
+    let mut desc = describe(&values, all, target, percentiles, currency);
+    if let Some(note) = &tail_note {
+        desc.push(' ');
+        desc.push_str(note);
+    }
+    let lines = tail_note
+        .as_deref()
+        .map_or(Vec::new(), |note| match note.split_once(", ") {
+            Some((a, b)) if plot_left + text_width(note) > WIDTH => {
+                vec![format!("{a},"), b.to_string()]
+            }
+            _ => vec![note.to_string()],
+        });
+    let note_rows = lines.len() as f64;
+    let tail_lines = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| (l, round2(plot_bottom + (2.0 + i as f64) * LINE_H)))
+        .collect();
     HistogramLayout {
         width: WIDTH,
-        height: plot_bottom + LINE_H + 12.0,
+        height: plot_bottom + (1.0 + note_rows) * LINE_H + 12.0,
         plot_left,
         plot_right,
         plot_bottom: round2(plot_bottom),
@@ -251,10 +296,49 @@ pub fn histogram_layout(
         bars,
         ticks,
         markers,
+        tail_note,
+        tail_lines,
         title,
         desc,
         empty: false,
     }
+}
+
+/// What the bars leave out at either end: the share of trials below the
+/// first bar and above the last, with the outcome each side starts at.
+fn tail_note(
+    below: usize,
+    above: usize,
+    n: usize,
+    bins: &[super::bins::Bin],
+    step: Option<f64>,
+    currency: &str,
+) -> Option<String> {
+    let (first, last) = (bins.first()?, bins.last()?);
+    if n == 0 || below + above == 0 {
+        return None;
+    }
+    let money = |v: f64| money_compact(v, currency);
+    // On a lattice the outcomes left out start a step past the bars' edge
+    // points; otherwise at the edges themselves.
+    let half = step.map_or(0.0, |g| g / 2.0);
+    let share = |k: usize| percent(k as f64 / n as f64, 1);
+    let mut parts = Vec::new();
+    if below > 0 {
+        parts.push((share(below), format!("below {}", money(first.x0 + half))));
+    }
+    if above > 0 {
+        parts.push((share(above), format!("above {}", money(last.x1 - half))));
+    }
+    let parts: Vec<String> = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (share, rest))| {
+            let of = if i == 0 { " of trials" } else { "" };
+            format!("{share}{of} {rest}")
+        })
+        .collect();
+    Some(format!("Not drawn: {}.", parts.join(", ")))
 }
 
 /// A sentence-level summary of the distribution for screen readers.
@@ -332,6 +416,8 @@ pub fn RevenueHistogram(
         bars,
         ticks,
         markers,
+        tail_note: _,
+        tail_lines,
         title,
         desc,
         empty,
@@ -386,6 +472,9 @@ pub fn RevenueHistogram(
             <g class="chart-bars">{bars}</g>
             {x_axis}
             <g class="chart-markers">{markers}</g>
+            {tail_lines.into_iter().map(|(line, y)| view! {
+                <text class="chart-label chart-muted chart-tail-note" x=plot_left y=y>{line}</text>
+            }).collect_view()}
         }
         .into_any()
     };
@@ -399,6 +488,7 @@ pub fn RevenueHistogram(
 
 #[cfg(test)]
 mod tests {
+    use super::super::bins::histogram_trimmed;
     use super::*;
 
     fn sample() -> Vec<f64> {
@@ -436,6 +526,122 @@ mod tests {
                 p.tooltip.rsplit_once(' ').unwrap().1
             );
         }
+    }
+
+    /// A scenario's revenue per trial and its summary's P10, P50, P90.
+    fn run(json: &str, trials: u64) -> (Vec<f64>, [f64; 3]) {
+        use funnel_engine::{Scenario, Simulation, Summary};
+        let sim = Simulation::new(&Scenario::from_json(json).unwrap(), trials, 1).unwrap();
+        let chunk = sim.run_all();
+        let r = Summary::new(&sim, &chunk).revenue;
+        (chunk.revenue, [r.p10, r.p50, r.p90])
+    }
+
+    /// Trials per bar, read back from the tooltips.
+    fn counts(l: &HistogramLayout) -> Vec<f64> {
+        l.bars
+            .iter()
+            .map(|b| {
+                let (_, rest) = b.tooltip.split_once(": ").unwrap();
+                rest.split(' ')
+                    .next()
+                    .unwrap()
+                    .replace(',', "")
+                    .parse()
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fixed_deal_sizes_get_bins_of_whole_deals_and_no_comb() {
+        let json = include_str!("../../scenarios/presets/classroom.json");
+        let (v, p) = run(json, 4_000);
+        let bins = histogram_trimmed(&v, TARGET_BINS, TAIL);
+        assert_eq!(bins.step, Some(1000.0));
+        let width = bins.bins[0].x1 - bins.bins[0].x0;
+        assert_eq!((width / 1000.0).fract(), 0.0, "{width}");
+        for b in &bins.bins {
+            assert_eq!(b.x1 - b.x0, width, "every bin the same number of deals");
+            assert_eq!(
+                (b.x0 / 1000.0 + 0.5).fract(),
+                0.0,
+                "edge {} between deals",
+                b.x0
+            );
+        }
+        let l = histogram_layout(&v, 4_000, Some(40_000.0), p, "USD");
+        // A binomial is smooth: no bar far off the mean of its neighbours
+        // (bins of 1.5 deals made every other bar twice its neighbours).
+        let c = counts(&l);
+        for w in c.windows(3).filter(|w| w[1] >= 100.0) {
+            let between = (w[0] + w[2]) / 2.0;
+            assert!((w[1] - between).abs() < 0.25 * w[1], "comb: {c:?}");
+        }
+        // Each bar one outcome, named as such.
+        assert!(
+            l.bars.iter().any(|b| b.tooltip.starts_with("$50K: ")),
+            "{:?}",
+            l.bars[0].tooltip
+        );
+        let widths: Vec<f64> = l
+            .bars
+            .iter()
+            .filter_map(|b| b.segments.last())
+            .map(|s| s.width)
+            .collect();
+        assert!(
+            widths.iter().all(|w| (w - widths[0]).abs() < 0.02),
+            "{widths:?}"
+        );
+    }
+
+    #[test]
+    fn a_long_tail_is_summarised_not_drawn() {
+        let json = include_str!("../../scenarios/reference.json");
+        let (v, p) = run(json, 3_000);
+        let l = histogram_layout(&v, 3_000, None, p, "USD");
+        let mut sorted = v.clone();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len() - 1;
+        let (q_lo, q_hi) = (sorted[n / 200], sorted[n - n / 200]);
+        let (max, min) = (sorted[n], sorted[0]);
+        let t = histogram_trimmed(&v, TARGET_BINS, TAIL);
+        let (x0, x1) = (t.bins[0].x0, t.bins.last().unwrap().x1);
+        let bin = t.bins[0].x1 - t.bins[0].x0;
+        // The bars cover P0.5..P99.5, and little more.
+        assert!(x0 <= q_lo && x1 >= q_hi, "{x0}..{x1} vs {q_lo}..{q_hi}");
+        assert!(
+            x1 - x0 <= q_hi - q_lo + 2.0 * bin,
+            "{x0}..{x1} vs {q_lo}..{q_hi}"
+        );
+        assert!(
+            max > x1 && min < x0,
+            "the reference run has tails: {min}..{max}"
+        );
+        assert!((t.above as f64) / (v.len() as f64) <= 0.006, "{}", t.above);
+        // The axis ends where the bars do (the markers are inside them).
+        let last = l.bars.iter().rev().find_map(|b| b.segments.last()).unwrap();
+        assert!(last.x + last.width >= l.plot_right - 1.5, "{last:?}");
+        let note = l.tail_note.clone().unwrap();
+        // Drawn in lines that fit a phone's width, below the tick labels.
+        for (line, y) in &l.tail_lines {
+            assert!(l.plot_left + text_width(line) <= l.width, "{line}");
+            assert!(*y > l.tick_label_y && *y < l.height, "{y}");
+        }
+        let drawn: Vec<&str> = l.tail_lines.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(drawn.join(" "), note);
+        assert!(note.starts_with("Not drawn: "), "{note}");
+        assert!(
+            note.contains(" of trials below $") && note.contains(", ") && note.contains(" above $"),
+            "{note}"
+        );
+        assert!(l.desc.ends_with(&note), "{}", l.desc);
+        // Every trial is in a bar or in the note.
+        assert_eq!(
+            counts(&l).iter().sum::<f64>() as usize + t.below + t.above,
+            v.len()
+        );
     }
 
     #[test]

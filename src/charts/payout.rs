@@ -6,7 +6,7 @@ use super::draw;
 use super::frame::ChartFrame;
 
 use super::common::{
-    ChartIds, LINE_H, LegendSlot, Tick, WIDTH, fitted_ticks, flow_legend, series_class,
+    ChartIds, LINE_H, LegendSlot, Tick, WIDTH, fitted_y_ticks, flow_legend, series_class,
 };
 use super::path::line_path;
 use super::scale::{LinearScale, nice, round2};
@@ -240,7 +240,7 @@ pub fn payout_layout(curves: &[PayoutCurve], quota: f64, currency: &str) -> Payo
         })
         .collect();
 
-    let mut y_ticks = fitted_ticks(&y, money);
+    let mut y_ticks = fitted_y_ticks(&y, money);
     y_ticks.retain(|t| t.pos >= plot_top - 0.5 && t.pos <= plot_bottom + 0.5);
     for t in &mut y_ticks {
         if (t.pos - plot_bottom).abs() < 0.5 && lo == 0.0 {

@@ -6,7 +6,7 @@ use super::draw;
 use super::frame::ChartFrame;
 
 use super::common::{
-    CHAR_W_WIDE, ChartIds, LINE_H, Tick, WIDTH, fitted_ticks, flow_legend, text_width,
+    CHAR_W_WIDE, ChartIds, LINE_H, Tick, WIDTH, fitted_y_ticks, flow_legend, text_width,
 };
 use super::path::{band_path, line_path};
 use super::scale::{LinearScale, nice, round2};
@@ -71,6 +71,23 @@ pub struct Dot {
     pub tooltip: String,
 }
 
+/// Width of the P10–P90 bar drawn when there is only one month.
+const INTERVAL_W: f64 = 64.0;
+
+/// The one month of a one-month horizon: a P10–P90 bar with the median
+/// across it (a band over one month has no width; its median, a lone dot).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interval {
+    pub x: f64,
+    pub width: f64,
+    /// y of P90.
+    pub top: f64,
+    /// y of P10.
+    pub bottom: f64,
+    /// y of the median.
+    pub median: f64,
+}
+
 /// Everything the pipeline chart draws, in viewBox units.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PipelineLayout {
@@ -87,9 +104,12 @@ pub struct PipelineLayout {
     pub lower: String,
     pub median: String,
     pub dots: Vec<Dot>,
+    pub interval: Option<Interval>,
     pub milestones: Vec<MilestoneShape>,
     /// y position and label of the target line.
     pub target: Option<(f64, String)>,
+    /// Centre and baseline of the target's label.
+    pub target_label: (f64, f64),
     pub y_ticks: Vec<Tick>,
     pub x_ticks: Vec<Tick>,
     pub x_label_y: f64,
@@ -258,8 +278,10 @@ pub fn pipeline_layout(
             lower: String::new(),
             median: String::new(),
             dots: Vec::new(),
+            interval: None,
             milestones: Vec::new(),
             target: None,
+            target_label: (0.0, 0.0),
             y_ticks: Vec::new(),
             x_ticks: Vec::new(),
             x_label_y: 0.0,
@@ -319,7 +341,7 @@ pub fn pipeline_layout(
         Vec::new()
     };
 
-    let mut y_ticks = fitted_ticks(&y, money);
+    let mut y_ticks = fitted_y_ticks(&y, money);
     y_ticks.retain(|t| t.pos >= plot_top - 0.5 && t.pos <= plot_bottom + 0.5);
     for t in &mut y_ticks {
         // The zero line is the x axis; its label would sit on the first
@@ -329,11 +351,38 @@ pub fn pipeline_layout(
         }
         t.pos = round2(t.pos);
     }
+    let interval = match rows.as_slice() {
+        [m] if m.p10.is_finite() && m.p90.is_finite() => {
+            let ((px, top), (_, bottom)) = (point(m, m.p90), point(m, m.p10));
+            Some(Interval {
+                x: round2(px - INTERVAL_W / 2.0),
+                width: INTERVAL_W,
+                top: round2(top),
+                // A bar with no spread still shows as a line.
+                bottom: round2(bottom.max(top + 2.0)),
+                median: round2(point(m, m.p50).1),
+            })
+        }
+        _ => None,
+    };
     let months_list: Vec<usize> = rows.iter().map(|m| m.month).collect();
     let x_ticks = month_ticks(&months_list, &x);
 
     let target_shape = target.map(|t| (round2(y.clamped(t)), format!("Target {}", money(t))));
-    let milestones = milestone_shapes(&marks, &x, &y, &y_ticks, target_shape.as_ref(), currency);
+    let y_label_boxes = y_label_boxes(&y_ticks, plot_left);
+    let target_label = target_shape.as_ref().map_or((0.0, 0.0), |(ty, label)| {
+        place_target_label(
+            *ty,
+            text_width(label),
+            &median_pts,
+            &y_label_boxes,
+            (plot_left, plot_right),
+        )
+    });
+    let target_box = target_shape
+        .as_ref()
+        .map(|(_, label)| text_box(target_label.0, target_label.1, text_width(label)));
+    let milestones = milestone_shapes(&marks, &x, &y, &y_label_boxes, target_box, currency);
 
     PipelineLayout {
         width: WIDTH,
@@ -349,8 +398,10 @@ pub fn pipeline_layout(
         lower: line_path(&lower_pts),
         median: line_path(&median_pts),
         dots,
+        interval,
         milestones,
         target: target_shape,
+        target_label: (round2(target_label.0), round2(target_label.1)),
         y_ticks,
         x_ticks,
         x_label_y: plot_bottom + LINE_H,
@@ -360,30 +411,74 @@ pub fn pipeline_layout(
     }
 }
 
-/// Diamonds and labels for the milestones (already filtered and sorted),
-/// labels kept clear of the y labels and the target label.
-fn milestone_shapes(
-    marks: &[MilestoneMark],
-    x: &LinearScale,
-    y: &LinearScale,
-    y_ticks: &[Tick],
-    target: Option<&(f64, String)>,
-    currency: &str,
-) -> Vec<MilestoneShape> {
-    let (plot_left, plot_right) = x.range;
-    let (plot_bottom, plot_top) = y.range;
-    let mut obstacles: Vec<TextBox> = y_ticks
+/// Boxes of the y labels, drawn inside the plot at its left edge.
+fn y_label_boxes(y_ticks: &[Tick], plot_left: f64) -> Vec<TextBox> {
+    y_ticks
         .iter()
         .filter(|t| !t.label.is_empty())
         .map(|t| {
             let w = text_width(&t.label);
             text_box(plot_left + 2.0 + w / 2.0, t.pos - 5.0, w)
         })
-        .collect();
-    if let Some((ty, label)) = target {
-        let w = text_width(label);
-        obstacles.push(text_box(plot_right - w / 2.0, ty - 7.0, w));
-    }
+        .collect()
+}
+
+/// Centre and baseline for the target's label of `width`: above its line at
+/// the right end, else below it, else the same at the left end past the y
+/// labels; the first clear of the median line and its dots (a median ending
+/// at the target used to run through the label), and of the y labels.
+fn place_target_label(
+    ty: f64,
+    width: f64,
+    median: &[(f64, f64)],
+    y_labels: &[TextBox],
+    (left, right): (f64, f64),
+) -> (f64, f64) {
+    let past_y_labels = y_labels.iter().map(|b| b.1).fold(left, f64::max) + 6.0;
+    let candidates = [
+        (right - width / 2.0, ty - 7.0),
+        (right - width / 2.0, ty + 20.0),
+        (past_y_labels + width / 2.0, ty - 7.0),
+        (past_y_labels + width / 2.0, ty + 20.0),
+    ];
+    // The dots' radius, and the line's half-width with some air.
+    let r = 5.0;
+    let hits_median = |b: &TextBox| {
+        let inside = |(x, y): (f64, f64)| x > b.0 - r && x < b.1 + r && y > b.2 - r && y < b.3 + r;
+        median.iter().any(|&p| inside(p))
+            || median.windows(2).any(|w| {
+                (1..16).any(|k| {
+                    let t = k as f64 / 16.0;
+                    inside((
+                        w[0].0 + (w[1].0 - w[0].0) * t,
+                        w[0].1 + (w[1].1 - w[0].1) * t,
+                    ))
+                })
+            })
+    };
+    candidates
+        .iter()
+        .copied()
+        .find(|&(cx, by)| {
+            let b = text_box(cx, by, width);
+            !hits_median(&b) && !y_labels.iter().any(|o| overlaps(o, &b))
+        })
+        .unwrap_or(candidates[0])
+}
+
+/// Diamonds and labels for the milestones (already filtered and sorted),
+/// labels kept clear of the y labels and the target label.
+fn milestone_shapes(
+    marks: &[MilestoneMark],
+    x: &LinearScale,
+    y: &LinearScale,
+    y_labels: &[TextBox],
+    target: Option<TextBox>,
+    currency: &str,
+) -> Vec<MilestoneShape> {
+    let (plot_bottom, plot_top) = y.range;
+    let mut obstacles: Vec<TextBox> = y_labels.to_vec();
+    obstacles.extend(target);
     let labels: Vec<String> = marks
         .iter()
         .map(|m| format!("{} on track", percent(m.probability, 0)))
@@ -541,11 +636,12 @@ pub fn PipelineChart(
             .collect_view();
         let grid = draw::y_grid(l.y_ticks, left, right);
         let x_axis = draw::x_axis(l.x_ticks, left, right, bottom, l.x_label_y);
+        let (tx, tby) = l.target_label;
         let target = l.target.map(|(ty, label)| {
             view! {
                 <g class="chart-target-group">
                     <line class="chart-target" x1=left x2=right y1=ty y2=ty />
-                    <text class="chart-target-label chart-halo" x=right y=ty - 7.0 text-anchor="end">{label}</text>
+                    <text class="chart-target-label chart-halo" x=tx y=tby text-anchor="middle">{label}</text>
                 </g>
             }
         });
@@ -584,6 +680,12 @@ pub fn PipelineChart(
             {x_axis}
             {target}
             <path class="chart-median" d=l.median />
+            {l.interval.map(|i| view! {
+                <g class="chart-interval">
+                    <rect class="chart-band" x=i.x y=i.top width=i.width height=i.bottom - i.top />
+                    <line class="chart-median" x1=i.x x2=i.x + i.width y1=i.median y2=i.median />
+                </g>
+            })}
             <g class="chart-dots">{dots}</g>
             <g class="chart-milestones">{milestones}</g>
         }
@@ -694,6 +796,32 @@ mod tests {
     }
 
     #[test]
+    fn the_target_label_keeps_clear_of_the_median_reaching_it() {
+        let rows = months(12);
+        let t = rows[11].p50;
+        let l = pipeline_layout(&rows, Some(t), &[], "USD");
+        let (_, label) = l.target.clone().unwrap();
+        let (cx, by) = l.target_label;
+        let b = text_box(cx, by, text_width(&label));
+        for d in &l.dots {
+            let clear =
+                d.x + 4.0 <= b.0 || d.x - 4.0 >= b.1 || d.y + 4.0 <= b.2 || d.y - 4.0 >= b.3;
+            assert!(clear, "{label} at {b:?} over the dot at ({}, {})", d.x, d.y);
+        }
+        assert!(b.0 >= 0.0 && b.1 <= l.width);
+        // Far from the median the label stays where it was: above the line, at the right end.
+        let l = pipeline_layout(&rows, Some(rows[5].p90 * 0.4), &[], "USD");
+        let (ty, label) = l.target.clone().unwrap();
+        assert_eq!(
+            l.target_label,
+            (
+                round2(l.plot_right - text_width(&label) / 2.0),
+                round2(ty - 7.0)
+            )
+        );
+    }
+
+    #[test]
     fn single_month_and_odd_values() {
         let one = vec![MonthBand {
             month: 3,
@@ -706,6 +834,18 @@ mod tests {
         assert!(!l.empty);
         assert_eq!(l.x_ticks.len(), 1);
         assert_eq!(l.x_ticks[0].pos, 320.0);
+        // One month is a bar from P10 up to P90, the median across it.
+        let i = l.interval.clone().expect("a one-month bar");
+        assert_eq!(i.x + i.width / 2.0, 320.0);
+        assert!(i.width >= 40.0);
+        assert!(i.top < i.median && i.median < i.bottom, "{i:?}");
+        assert!(i.bottom - i.top > 40.0, "{i:?}");
+        assert!(i.top >= l.plot_top && i.bottom <= l.plot_bottom);
+        assert!(
+            pipeline_layout(&months(2), None, &[], "USD")
+                .interval
+                .is_none()
+        );
         let zeros = vec![
             MonthBand {
                 month: 1,
