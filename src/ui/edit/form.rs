@@ -163,12 +163,14 @@ pub fn ScenarioForm() -> impl IntoView {
                             type="button"
                             id="new-seed"
                             class="secondary"
+                            aria-label="New random numbers"
                             on:click=move |_| {
                                 let s = browser::random_seed().to_string();
                                 ctx.draft.update(|d| d.seed = s);
                             }
                         >
-                            "New random numbers"
+                            // Short: the row must fit a 420 px embed beside its field.
+                            "Shuffle"
                         </button>
                     </div>
                 </div>
