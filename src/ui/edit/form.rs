@@ -163,7 +163,7 @@ pub fn ScenarioForm() -> impl IntoView {
                             type="button"
                             id="new-seed"
                             class="secondary"
-                            aria-label="New random numbers"
+                            aria-label="Shuffle: new random numbers"
                             on:click=move |_| {
                                 let s = browser::random_seed().to_string();
                                 ctx.draft.update(|d| d.seed = s);
