@@ -46,7 +46,7 @@ pub fn Help() -> impl IntoView {
             </p>
             <p>
                 <strong>"Noise"</strong> " is chance even when the rates are known: which deals happen to close. "
-                "It is drawn every week (“Random, week to week”: each week’s leads are a Poisson count around "
+                "It is drawn every week (“Random”: each week’s leads are a Poisson count around "
                 "the expected number). Uncertainty usually widens the range far more than noise."
             </p>
             <h3>"Levers"</h3>

@@ -80,7 +80,7 @@ pub fn ScenarioForm() -> impl IntoView {
                     <SelectField
                         id="f-leads-noise"
                         label=label("leads.noise").unwrap_or_default()
-                        options=vec![("poisson", "Random, week to week"), ("fixed", "None (exact counts)")]
+                        options=vec![("poisson", "Random"), ("fixed", "None (exact counts)")]
                         value=noise
                         on_change=set_noise
                     />
