@@ -130,7 +130,8 @@ pub fn tornado_layout(
     currency: &str,
 ) -> TornadoLayout {
     let title = "Levers ranked by effect on mean revenue".to_string();
-    let caption = "Change in mean revenue · whiskers ±2 SE".to_string();
+    let caption =
+        "Change in average revenue · thin line: give or take, from the simulation".to_string();
     let caption_y = 8.0 + LINE_H - 8.0;
     let selected = selected.filter(|&i| i < rows.len());
     if rows.is_empty() {
@@ -328,7 +329,7 @@ fn describe(rows: &[TornadoRow], selected: Option<usize>, currency: &str) -> Str
     let money = |v: f64| money_compact(v, currency);
     let n = rows.len();
     let mut s = format!(
-        "Effect of {n} lever{} on mean revenue, largest first; whiskers show ±2 standard errors.",
+        "Effect of {n} lever{} on mean revenue, largest first; the thin lines show give or take twice the standard error, from the simulation itself.",
         if n == 1 { "" } else { "s" }
     );
     if let Some(top) = rows.first() {
