@@ -6,6 +6,17 @@ use leptos::prelude::*;
 use crate::form::{Draft, field_id, field_label, label};
 use crate::ui::state::use_ctx;
 
+/// A field's `aria-describedby`: its error message (when shown) and its
+/// hint, by the ids every field gives them (`{id}-error`, `{id}-hint`).
+pub fn described_by(id: &str, has_error: bool, has_hint: bool) -> Option<String> {
+    let ids: Vec<String> = [(has_error, "error"), (has_hint, "hint")]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, what)| format!("{id}-{what}"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
 /// A text input bound to a field of the draft.
 ///
 /// The input's id comes from the field path (`f-stages-2-days`), its error
@@ -54,17 +65,7 @@ pub fn TextField(
             format!("{label}: {m}")
         })
     };
-    let describedby = move || {
-        let id = id.get();
-        let mut ids = Vec::new();
-        if error.with(Option::is_some) {
-            ids.push(format!("{id}-error"));
-        }
-        if hint.is_some() {
-            ids.push(format!("{id}-hint"));
-        }
-        (!ids.is_empty()).then(|| ids.join(" "))
-    };
+    let describedby = move || described_by(&id.get(), error.with(Option::is_some), hint.is_some());
     view! {
         <div class=format!("field {class}") class:invalid=move || error.with(Option::is_some)>
             <label for=move || id.get()>
@@ -133,4 +134,26 @@ pub fn bind(
         Signal::derive(move || draft.with(&get)),
         Callback::new(move |v: String| draft.update(|d| set(d, v))),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::described_by;
+
+    #[test]
+    fn a_field_is_described_by_its_error_then_its_hint() {
+        assert_eq!(described_by("f-seed", false, false), None);
+        assert_eq!(
+            described_by("f-seed", true, false).as_deref(),
+            Some("f-seed-error")
+        );
+        assert_eq!(
+            described_by("f-seed", true, true).as_deref(),
+            Some("f-seed-error f-seed-hint")
+        );
+        assert_eq!(
+            described_by("f-seed", false, true).as_deref(),
+            Some("f-seed-hint")
+        );
+    }
 }

@@ -9,7 +9,7 @@ use crate::form::{
     BandDraft, Draft, MAX_BANDS, MAX_PLANS, PlanDraft, UpliftDraft, field_id, field_label, label,
     parse_tiers, plan_title, tiers_explained, tiers_str,
 };
-use crate::ui::edit::fields::{SelectField, TextField};
+use crate::ui::edit::fields::{SelectField, TextField, described_by};
 use crate::ui::state::use_ctx;
 
 #[component]
@@ -626,17 +626,7 @@ fn StageSelect(
         options.extend(names.into_iter().map(|n| (n.clone(), n)));
         options
     });
-    let describedby = move || {
-        let id = id.get();
-        let mut ids = Vec::new();
-        if error.with(Option::is_some) {
-            ids.push(format!("{id}-error"));
-        }
-        if hint.is_some() {
-            ids.push(format!("{id}-hint"));
-        }
-        (!ids.is_empty()).then(|| ids.join(" "))
-    };
+    let describedby = move || described_by(&id.get(), error.with(Option::is_some), hint.is_some());
     view! {
         <div class="field" class:invalid=move || error.with(Option::is_some)>
             <label for=move || id.get()>
