@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::goal::{self, GoalAnswer, GoalLever};
-use crate::levers::{self, Lever, LeverEffect, LeverKind};
+use crate::levers::{self, Direction, Lever, LeverEffect, LeverKind};
 use crate::{Chunk, Scenario, ScenarioErrors, Simulation};
 
 /// One simulation to run.
@@ -38,6 +38,8 @@ pub enum Change {
     Lever {
         /// Which lever.
         lever: LeverKind,
+        /// Which way it moves its input.
+        direction: Direction,
     },
     /// A goal candidate: the lever set to `value` (plans left out): leads a month
     /// in month 1, or a stage's mean conversion 0..1.
@@ -72,7 +74,9 @@ impl RunSpec {
         };
         match &self.change {
             Change::None => Simulation::new(&scenario, self.trials, self.seed),
-            Change::Lever { lever } => lever.simulation(&scenario, self.trials, self.seed),
+            Change::Lever { lever, direction } => {
+                lever.simulation(&scenario, *direction, self.trials, self.seed)
+            }
             Change::Goal { lever, value } => {
                 goal::candidate(&scenario, lever, *value, self.trials, self.seed)
             }
@@ -113,6 +117,7 @@ impl LeverSweep {
         let lever = self.levers.get(self.effects.len())?;
         let change = Change::Lever {
             lever: lever.kind.clone(),
+            direction: lever.direction,
         };
         Some((
             lever,

@@ -268,7 +268,11 @@ pub struct Bottleneck {
     pub stage: usize,
     /// The stage's name.
     pub name: String,
-    /// "capacity": full in most weeks; "value lost": loses the most would-be revenue.
+    /// Always "capacity": the stage was full in most weeks. (Until December
+    /// 2026 a funnel with no full stage named the stage losing the most
+    /// would-be revenue here, as "value lost"; MODEL.md has `bottleneck` null
+    /// when no stage is full, and the stage where fewer losses pay most is
+    /// `levers::biggest_leak`.)
     pub reason: String,
     /// The stage's `capacity.weeks_full` (mean share of weeks its capacity was the
     /// limit); 0 without a capacity.
@@ -446,44 +450,21 @@ fn pipeline_summary(sim: &Simulation, all: &Chunk) -> PipelineSummary {
     }
 }
 
+/// The stage full in more than half the weeks (the fullest), or `None`.
 fn bottleneck(stages: &[StageSummary]) -> Option<Bottleneck> {
-    let full = stages
+    stages
         .iter()
         .enumerate()
         .filter_map(|(i, s)| s.capacity.as_ref().map(|c| (i, c.weeks_full)))
         .filter(|&(_, share)| share > 0.5)
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    if let Some((i, share)) = full {
-        return Some(Bottleneck {
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, share)| Bottleneck {
             stage: i,
             name: stages[i].name.clone(),
             reason: "capacity".into(),
             weeks_full: share,
             lost_value: stages[i].lost_value,
-        });
-    }
-    biggest_leak(stages).map(|i| {
-        let s = &stages[i];
-        Bottleneck {
-            stage: i,
-            name: s.name.clone(),
-            reason: "value lost".into(),
-            weeks_full: s.capacity.as_ref().map_or(0.0, |c| c.weeks_full),
-            lost_value: s.lost_value,
-        }
-    })
-}
-
-/// The stage where the most value is lost (the largest `lost_value`), or
-/// `None` when nothing is lost anywhere: the bottleneck when no capacity is
-/// the limit, and what the page calls the biggest leak.
-pub fn biggest_leak(stages: &[StageSummary]) -> Option<usize> {
-    stages
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.lost_value.is_finite() && s.lost_value > 0.0)
-        .max_by(|a, b| a.1.lost_value.total_cmp(&b.1.lost_value))
-        .map(|(i, _)| i)
+        })
 }
 
 fn plan_summaries(sim: &Simulation, all: &Chunk) -> Vec<PlanSummary> {

@@ -404,7 +404,10 @@ fn equal_changes_have_equal_paired_errors() {
     let effect = |stage: usize| {
         let lever = Lever::all(&s)
             .into_iter()
-            .find(|l| l.kind == LeverKind::ConversionRelative { stage })
+            .find(|l| {
+                l.kind == LeverKind::Conversion { stage }
+                    && l.direction == funnel_engine::levers::Direction::Up
+            })
             .unwrap();
         let changed = lever.simulation(&s, trials, 11).unwrap().run_all();
         LeverEffect::new(lever, &base, &changed, None).revenue_delta

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use funnel_engine::goal::{self, GoalAnswer, GoalLever};
 use funnel_engine::job::{Change, GoalSearch, LeverSweep, RunSpec};
-use funnel_engine::levers::{self, LeverKind};
+use funnel_engine::levers::{self, Direction, LeverKind};
 use funnel_engine::{Chunk, Conversion, Simulation, merge};
 
 /// A spec's trials run in pieces, out of order, after crossing a boundary as
@@ -36,12 +36,13 @@ fn a_run_spec_crossing_a_boundary_runs_the_same_trials() {
         4,
         Change::Lever {
             lever: LeverKind::Leads,
+            direction: Direction::Down,
         },
     );
     assert_eq!(
         run_like_a_worker(&lever).revenue,
         LeverKind::Leads
-            .simulation(&s, 300, 4)
+            .simulation(&s, Direction::Down, 300, 4)
             .unwrap()
             .run_all()
             .revenue
@@ -59,7 +60,8 @@ fn the_sweep_driven_step_by_step_is_the_engines_sensitivity() {
         steps += 1;
         assert_eq!(sweep.progress().0, steps);
     }
-    assert_eq!(steps, 20);
+    // Six conversions, four stages longer than a week, leads and deal size; both ways.
+    assert_eq!(steps, 24);
     assert_eq!(
         sweep.effects(),
         levers::sensitivity(&s, &base, 400, 2).unwrap()

@@ -26,7 +26,7 @@ pub use funnel::{FunnelChart, FunnelRow};
 pub use histogram::RevenueHistogram;
 pub use payout::{PayoutCurve, PayoutCurveChart};
 pub use pipeline::{MilestoneMark, MonthBand, PipelineChart};
-pub use tornado::{TornadoChart, TornadoRow};
+pub use tornado::{TornadoChart, TornadoRow, TornadoSide};
 
 /// WCAG contrast of the default palette in `style/charts.css`.
 #[cfg(test)]
@@ -305,15 +305,28 @@ mod robustness_tests {
                 .enumerate()
                 .map(|(i, &x)| TornadoRow {
                     lever: format!("L{i}"),
-                    change: "+1%".into(),
-                    delta: x,
-                    se: p[i % 4],
-                    probability_delta: target,
+                    now: String::new(),
+                    down: (i % 3 != 0).then(|| TornadoSide {
+                        index: 2 * i,
+                        change: "-10%".into(),
+                        values: String::new(),
+                        delta: -x,
+                        se: p[i % 4],
+                        probability_delta: target,
+                    }),
+                    up: Some(TornadoSide {
+                        index: 2 * i + 1,
+                        change: "+10%".into(),
+                        values: String::new(),
+                        delta: x,
+                        se: p[(i + 1) % 4],
+                        probability_delta: target,
+                    }),
                 })
                 .collect();
             let t = tornado_layout(&levers, Some(seed as usize % 5), "USD");
             assert!(t.zero_x.is_finite() && t.height.is_finite());
-            for s in &t.levers {
+            for s in t.levers.iter().flat_map(|l| &l.sides) {
                 assert!(s.bar_x.is_finite() && s.bar_width.is_finite() && s.bar_width >= 0.0);
                 assert!(s.value_x.is_finite());
                 if let Some((a, b)) = s.whisker {

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use funnel_engine::job::LeverSweep;
-use funnel_engine::levers::LeverEffect;
+use funnel_engine::levers::{Lever, LeverEffect, Omitted};
 use funnel_engine::{Chunk, Conversion, FieldError, Scenario};
 
 use crate::browser;
@@ -20,8 +20,10 @@ use crate::run::{self, Stopped};
 pub struct LeverResults {
     /// The run the levers were pulled on (the headline's).
     pub run: Run,
-    /// Every lever's effect, largest effect on mean revenue first.
+    /// Every lever's effect, each way, largest effect on mean revenue first.
     pub effects: Vec<LeverEffect>,
+    /// The lever moves not run, as they cannot change any trial, and why.
+    pub omitted: Vec<Omitted>,
     /// Wall time of the whole sweep.
     pub elapsed_ms: f64,
 }
@@ -98,6 +100,7 @@ pub async fn sweep(
         return SweepEnded::Cancelled;
     }
     SweepEnded::Done(Arc::new(LeverResults {
+        omitted: Lever::omitted(&run.scenario),
         run,
         effects: sweep.effects(),
         elapsed_ms: browser::now_ms() - started,
@@ -107,7 +110,6 @@ pub async fn sweep(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use funnel_engine::levers::Lever;
 
     fn run(json: &str, trials: u64, seed: u64) -> Run {
         Run {

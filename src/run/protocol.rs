@@ -157,6 +157,7 @@ mod tests {
             Change::None,
             Change::Lever {
                 lever: LeverKind::Leads,
+                direction: funnel_engine::levers::Direction::Up,
             },
             Change::Goal {
                 lever: funnel_engine::goal::GoalLever::Leads,

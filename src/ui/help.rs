@@ -51,17 +51,22 @@ pub fn Help() -> impl IntoView {
             </p>
             <h3>"Levers"</h3>
             <p>
-                "Each lever changes one thing by a small step (5 points or 10% of a stage’s conversion, 10% "
-                "fewer days in a stage, 10% more leads, deals 10% larger) and replays the same trials with "
-                "the same random numbers. The bar is the change in average revenue; “chance” is the change "
-                "in the chance of reaching the target. Because only the lever differs, even small effects are "
-                "real, not luck. The lowest conversion rate is often not the biggest lever."
+                "Each lever moves one input 10% down and 10% up (a stage’s conversion, 50% to 45% or 55%; "
+                "its days; its weekly capacity; lead volume; deal size) and replays the same trials with "
+                "the same random numbers. A plan’s assumed uplift uses the same unit: +5% is 5% of the rate. "
+                "Each bar is the change in average revenue; “chance” is the change in the chance of reaching "
+                "the target. Because only the lever differs, even small effects are real, not luck. A move "
+                "that cannot change anything is left out and the note says why: the model moves deals a week "
+                "at a time, so a stage of a week or less takes a week either way."
             </p>
             <h3>"Bottlenecks"</h3>
             <p>
                 "A stage with a weekly capacity that is full most weeks holds everything behind it back, "
-                "whatever its conversion rate: it is named as the bottleneck. Otherwise the stage losing the "
-                "most would-be revenue is."
+                "whatever its conversion rate: it is named as the bottleneck. The biggest leak is another "
+                "question: the stage where fewer lost deals would add the most revenue before the horizon, "
+                "that is whose conversion, 10% higher, adds the most. It is rarely the top of the funnel, "
+                "which loses the most deals: a better rate there pays only once those deals cross every "
+                "later stage, and today’s open deals have passed it already."
             </p>
             <h3>"Incentive plans"</h3>
             <p>

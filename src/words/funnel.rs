@@ -1,10 +1,11 @@
 //! Where the funnel is pressed or leaks, in plain words: capacity and
-//! drop-off tables, the bottleneck sentence.
+//! drop-off tables, the bottleneck and biggest-leak sentences.
 
 use funnel_engine::Summary;
-use funnel_engine::summary::biggest_leak;
+use funnel_engine::levers::Leak;
 
-use crate::format::{about_deals, count, deal_count, money, percent};
+use crate::format::{about_deals, count, deal_count, money, money_compact, percent};
+use crate::words::levers::from_to;
 
 /// "Discovery is the bottleneck: its team is at capacity in 96% of weeks,
 /// whatever its conversion rate." Only when a capacity is the limit.
@@ -113,16 +114,35 @@ pub fn dropoff_rows(summary: &Summary) -> (Vec<DropRow>, DropRow) {
     (rows, total)
 }
 
-/// "Most value leaks at Proposal: about 120 deals lost there, worth $1,234,567
-/// had they moved on."
-pub fn leak_sentence(summary: &Summary) -> Option<String> {
-    let stage = &summary.stages[biggest_leak(&summary.stages)?];
-    Some(format!(
-        "Most value leaks at {}: {} lost there, worth {} had they moved on.",
-        stage.name,
-        about_deals(stage.lost.mean),
-        money(stage.lost_value, &summary.currency)
-    ))
+/// Where fewer lost deals would pay most (`levers::biggest_leak`), in words:
+/// "The biggest leak is Negotiation: if 10% more of its deals moved on (70% →
+/// 77%), revenue would be about $486K higher on average, more than at any
+/// other stage." When the next stage pays about as much (within the
+/// simulation's give or take), both are named.
+pub fn leak_sentence(leak: &Leak, stages: &[String], currency: &str) -> String {
+    let name = |i: usize| stages.get(i).map_or("?", String::as_str);
+    let gain =
+        |e: &funnel_engine::levers::LeverEffect| money_compact(e.revenue_delta.mean, currency);
+    match &leak.tied_with {
+        None => format!(
+            "The biggest leak is {}: if 10% more of its deals moved on ({}), revenue would be about {} higher on average, more than at any other stage.",
+            name(leak.stage),
+            from_to(&leak.effect.lever, currency),
+            gain(&leak.effect)
+        ),
+        Some(next) => {
+            let other = match next.lever.kind {
+                funnel_engine::levers::LeverKind::Conversion { stage } => name(stage),
+                _ => "?",
+            };
+            format!(
+                "{} and {other} leak about the same: 10% more of the deals moving on at either would add about {} and {} on average, a difference within the simulation's give or take.",
+                name(leak.stage),
+                gain(&leak.effect),
+                gain(next)
+            )
+        }
+    }
 }
 
 /// One row of the table of deals still open at the horizon.
@@ -212,18 +232,40 @@ mod tests {
     }
 
     #[test]
-    fn names_the_stage_that_loses_most_value() {
-        let s = summary(&reference(), 2_000);
-        let leak = biggest_leak(&s.stages).unwrap();
-        let max = s.stages.iter().map(|st| st.lost_value).fold(0.0, f64::max);
-        assert_eq!(s.stages[leak].lost_value, max);
-        let sentence = leak_sentence(&s).unwrap();
-        assert!(sentence.starts_with(&format!(
-            "Most value leaks at {}: about ",
-            s.stages[leak].name
-        )));
-        assert!(sentence.contains(" had they moved on."), "{sentence}");
-        assert!(sentence.contains('$'));
+    fn names_the_stage_where_fewer_losses_pay_most() {
+        let s = reference();
+        let sim = funnel_engine::Simulation::new(&s, 1_000, 1).unwrap();
+        let base = sim.run_all();
+        let effects = funnel_engine::levers::sensitivity(&s, &base, 1_000, 1).unwrap();
+        let leak = funnel_engine::levers::biggest_leak(&effects).unwrap();
+        let names: Vec<String> = s.stages.iter().map(|st| st.name.clone()).collect();
+        let sentence = leak_sentence(&leak, &names, "USD");
+        let named = &names[leak.stage];
+        assert!(
+            sentence.starts_with(&format!(
+                "The biggest leak is {named}: if 10% more of its deals moved on ("
+            )) || sentence.starts_with(&format!("{named} and ")),
+            "{sentence}"
+        );
+        assert!(
+            sentence.contains(&money_compact(leak.effect.revenue_delta.mean, "USD")),
+            "{sentence}"
+        );
+        // A tie names both.
+        let mut tied = leak.clone();
+        let other = effects
+            .iter()
+            .find(|e| {
+                e.lever.direction == funnel_engine::levers::Direction::Up
+                    && e.lever.kind == funnel_engine::levers::LeverKind::Conversion { stage: 1 }
+            })
+            .unwrap();
+        tied.tied_with = Some(other.clone());
+        let sentence = leak_sentence(&tied, &names, "USD");
+        assert!(
+            sentence.starts_with(&format!("{named} and Qualified leak about the same: ")),
+            "{sentence}"
+        );
     }
 
     #[test]

@@ -54,26 +54,48 @@ describe('levers', () => {
     await leversDone(page);
 
     const sentence = await page.locator('#lever-sentence').textContent();
-    assert.match(sentence, /^The biggest lever is [A-Z][a-z]+ [a-z]+: .+ adds about \$[\d.]+[KM]? \(±\$[\d.]+[KM]?\) on average and [+-][\d.]+ points? of chance of reaching the target\.$/);
+    // Both ways: what 10% more does, and what 10% less does.
+    const money = String.raw`\$[\d.]+[KM]?`;
+    assert.match(
+      sentence,
+      new RegExp(String.raw`^The biggest lever is [A-Z][a-z]+ [a-z]+: .+ \(.+ → .+\) (adds|costs) about ${money} \(give or take ${money}\) on average and [+-][\d.]+ points? of chance of reaching the target; .+ \(.+ → .+\) (adds|costs) about ${money}\.$`),
+    );
     const caption = await page.locator('#lever-caption').textContent();
-    assert.match(caption, /change in mean revenue/);
+    assert.match(caption, /change in mean revenue, with each input 10% lower and 10% higher/);
     assert.match(caption, /change in the chance of reaching \$5M/);
     assert.match(caption, /same 10,000 trials and random numbers/);
-    assert.match(await page.locator('#levers-done').textContent(), /^Tested \d+ levers on 10,000 trials each in [\d.]+ s\.$/);
+    assert.match(await page.locator('#levers-done').textContent(), /^Tested 12 levers, each both ways, on 10,000 trials a run in [\d.]+ s\.$/);
 
-    // One button per lever, ranked by effect on mean revenue; each names its change with a unit.
-    const labels = await page.locator('svg.chart-tornado g.chart-lever').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
-    assert.equal(labels.length, 20, '6 stages x 2 conversion levers, 6 days, leads, deal size');
+    // Two bars per lever (10% lower, 10% higher), the top 8 levers first.
+    const bars = () => page.locator('svg.chart-tornado g.chart-lever').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
+    let labels = await bars();
+    assert.equal(labels.length, 16, 'the top 8 levers, both ways');
+    await page.click('#levers-show-all');
+    labels = await bars();
+    assert.equal(labels.length, 24, '6 conversions, 4 stages longer than a week, leads, deal size; both ways');
+    assert.equal(await page.getAttribute('#levers-show-all', 'aria-expanded'), 'true');
     const top = sentence.match(/^The biggest lever is (.+?):/)[1];
     assert.ok(labels[0].startsWith(top), `${labels[0]} vs ${top}`);
-    const deltas = labels.map((l) => {
-      const m = l.match(/mean revenue ([+-]?)\$([\d.]+)([KM]?)/);
-      return Number(m[2]) * { '': 1, K: 1e3, M: 1e6 }[m[3]];
-    });
-    for (let i = 1; i < deltas.length; i++) assert.ok(deltas[i - 1] >= deltas[i] * 0.999, `ranked: ${labels[i - 1]} / ${labels[i]}`);
-    for (const unit of ['+5 pts', '+10% rate', '-10% days', '+10% leads', '+10% value']) {
-      assert.ok(labels.some((l) => l.includes(unit)), `a lever with ${unit}`);
+    // Rows ranked by reach (the larger of their two effects), each both ways.
+    const rows = new Map();
+    for (const l of labels) {
+      const m = l.match(/^(.+?), ([+-]10%), .*mean revenue ([+-]?)\$([\d.]+)([KM]?)/);
+      assert.ok(m, l);
+      const size = Number(m[4]) * { '': 1, K: 1e3, M: 1e6 }[m[5]];
+      assert.ok(size > 0, `no bar is zero: ${l}`);
+      const row = rows.get(m[1]) ?? {};
+      row[m[2]] = (m[3] === '-' ? -1 : 1) * size;
+      rows.set(m[1], row);
     }
+    const reach = [...rows.values()].map((r) => Math.max(Math.abs(r['-10%']), Math.abs(r['+10%'])));
+    for (let i = 1; i < reach.length; i++) assert.ok(reach[i - 1] >= reach[i] * 0.999, `ranked: ${[...rows.keys()][i]}`);
+    for (const [name, r] of rows) assert.ok('-10%' in r && '+10%' in r, `${name} both ways`);
+    // Conversion up adds, down costs; fewer days adds.
+    assert.ok(rows.get('Proposal conversion')['+10%'] > 0 && rows.get('Proposal conversion')['-10%'] < 0);
+    assert.ok(rows.get('Proposal days')['-10%'] > 0);
+    // The stages of a week or less have no bar, and the note says why.
+    assert.ok(![...rows.keys()].some((k) => k === 'Lead days' || k === 'Contract days'));
+    assert.match(await page.locator('#levers-omitted').textContent(), /^Not shown, as they cannot change any trial: Lead days \(the model moves deals a week at a time, so 10% more or fewer than 5 days is still one week\); Contract days /);
     await page.locator('#levers').scrollIntoViewIfNeeded();
     await shot(page, 'levers-desktop-light', false);
   });
@@ -112,15 +134,15 @@ describe('levers', () => {
     const url = page.url();
     assert.equal(await page.inputValue('#f-stages-0-conversion-mean'), '30');
 
-    // By keyboard: Tab to the lever and press Enter.
-    const lever = page.locator('svg.chart-tornado g.chart-lever[aria-label*=". Lead conversion +5 pts:"]');
+    // By keyboard: Tab to the lever's "10% lower" bar and press Enter.
+    const lever = page.locator('svg.chart-tornado g.chart-lever[aria-label*=". Lead conversion -10% (30% → 27%):"]');
     await lever.focus();
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('#f-stages-0-conversion-mean').value === '35');
+    await page.waitForFunction(() => document.querySelector('#f-stages-0-conversion-mean').value === '27');
     await page.waitForFunction((u) => location.href !== u, url);
     const whatIf = page.url();
-    assert.equal(scenarioOf(whatIf).stages[0].conversion.mean, 0.35);
-    assert.match(await page.locator('#what-if-note').textContent(), /What-if applied: Lead conversion \+5 pts\./);
+    assert.equal(scenarioOf(whatIf).stages[0].conversion.mean, 0.27);
+    assert.match(await page.locator('#what-if-note').textContent(), /What-if applied: Lead conversion -10% \(30% → 27%\)\./);
     assert.equal(await lever.getAttribute('aria-pressed'), 'true');
     await settled(page);
     await page.locator('#levers').screenshot({ path: join(shots, 'panel-levers-what-if.png') });
@@ -134,7 +156,7 @@ describe('levers', () => {
 
     // By mouse, then the browser's Back button.
     await leversDone(page);
-    await page.locator('svg.chart-tornado g.chart-lever[aria-label*=". Deal size +10% value:"]').click();
+    await page.locator('svg.chart-tornado g.chart-lever[aria-label*=". Deal size +10% ($12,000 → $13,200):"]').click();
     await page.waitForFunction(() => document.querySelector('#f-deal_size-median').value === '13200');
     await page.waitForFunction((u) => location.href !== u, url);
     await page.goBack();
@@ -156,6 +178,7 @@ describe('levers', () => {
     });
     await page.goto(link(reference));
     await leversDone(page);
+    await page.click('#levers-show-all');
     const t = await page.evaluate(() => window.__t);
     const reported = Number(await page.getAttribute('#levers-done', 'data-elapsed-ms'));
     const levers = await page.locator('svg.chart-tornado g.chart-lever').count();
@@ -170,7 +193,7 @@ describe('levers', () => {
     };
     console.log(`sensitivity timing: ${JSON.stringify(timing)}`);
     await writeFile(join(shots, 'levers-timing.json'), JSON.stringify(timing, null, 2));
-    assert.equal(levers, 20);
+    assert.equal(levers, 24);
     assert.ok(reported > 0 && t.tornado > t.headline, JSON.stringify(timing));
   });
 });
@@ -181,7 +204,15 @@ describe('bottlenecks', () => {
     await page.goto(link(reference));
     await settled(page);
     assert.equal(await page.locator('#bottleneck-sentence').count(), 0, 'no capacity, no bottleneck sentence');
-    assert.match(await page.locator('#leak-sentence').textContent(), /^Most value leaks at /);
+    // The biggest leak waits for the levers, then the sentence and the chart name one stage.
+    assert.match(await page.locator('#leak-sentence').textContent(), /named once the levers below are tested|^The biggest leak is /);
+    await leversDone(page);
+    const leak = await page.locator('#leak-sentence').textContent();
+    const named = leak.match(/^The biggest leak is ([A-Za-z]+): if 10% more of its deals moved on \(\d+% → \d+%\), revenue would be about \$[\d.]+[KM]? higher on average, more than at any other stage\.$/);
+    assert.ok(named, leak);
+    assert.notEqual(named[1], 'Lead', 'not the top of the funnel just for losing the most deals');
+    const boxed = await page.locator('svg.chart-funnel .chart-stage-leak .chart-stage-name, svg.chart-funnel .chart-stage-leak text').first().textContent();
+    assert.ok(boxed.startsWith(named[1]), `chart marks ${boxed}, sentence names ${named[1]}`);
     assert.equal(await page.inputValue('#f-stages-2-capacity_per_week'), '');
 
     await typeInto(page, '#f-stages-2-capacity_per_week', '0');
@@ -217,7 +248,14 @@ describe('bottlenecks', () => {
     assert.match(await fresh.locator('#bottleneck-sentence').textContent(), /^Discovery is the bottleneck/);
     // A capacity lever is offered too.
     await leversDone(fresh);
-    assert.equal(await fresh.locator('g.chart-lever[aria-label*=". Discovery capacity +10% deals/wk:"]').count(), 1);
+    assert.equal(await fresh.locator('g.chart-lever[aria-label*=". Discovery capacity +10% (2 → 3 a week):"]').count(), 1);
+    assert.equal(await fresh.locator('g.chart-lever[aria-label*=". Discovery capacity -10% (2 → 1 a week):"]').count(), 1);
+    // The banner and the capacity table name the same bottleneck; the chart marks the leak the sentence names.
+    const leakNow = await fresh.locator('#leak-sentence').textContent();
+    const leakStage = leakNow.match(/^The biggest leak is ([A-Za-z]+):|^([A-Za-z]+) and [A-Za-z]+ leak about the same/);
+    assert.ok(leakStage, leakNow);
+    const marked = await fresh.locator('svg.chart-funnel .chart-stage-leak text').first().textContent();
+    assert.ok(marked.startsWith(leakStage[1] ?? leakStage[2]), `${marked} vs ${leakNow}`);
   });
 });
 

@@ -91,7 +91,12 @@ pub fn LeversPanel() -> impl IntoView {
                 {move || {
                     levers.results.with(|r| match r {
                         Some(r) if current.get() => {
-                            words::levers::levers_done_note(r.effects.len(), r.run.trials, r.elapsed_ms)
+                            words::levers::levers_done_note(
+                                funnel_engine::levers::ranges(&r.effects).len(),
+                                r.effects.len(),
+                                r.run.trials,
+                                r.elapsed_ms,
+                            )
                         }
                         _ => "Levers are tested once the forecast is ready.".to_owned(),
                     })
@@ -102,6 +107,8 @@ pub fn LeversPanel() -> impl IntoView {
     }
     };
 
+    // The top levers first; "Show all" for the rest (20 stages make 40-odd).
+    let show_all = RwSignal::new(false);
     let body = move || {
         levers.results.get().map(|r| {
             let currency = r.run.scenario.currency.clone();
@@ -113,8 +120,10 @@ pub fn LeversPanel() -> impl IntoView {
                     _ => None,
                 })
             });
-            let rows = words::levers::tornado_rows(&r.effects);
+            let rows = words::levers::tornado_rows(&r.effects, &currency);
+            let total = rows.len();
             let on_select = Callback::new(move |i: usize| levers.apply_lever(ctx, i));
+            let omitted = words::levers::omitted_note(&r.omitted);
             view! {
                 <div class="levers-body" class:stale=move || !current.get()>
                     <p class="lever-sentence" id="lever-sentence">
@@ -124,18 +133,36 @@ pub fn LeversPanel() -> impl IntoView {
                         {words::levers::lever_caption(r.run.trials, target, &currency)}
                     </p>
                     {move || {
+                        let n = if show_all.get() { total } else { total.min(words::levers::TOP_LEVERS) };
                         view! {
                             <TornadoChart
-                                rows=rows.clone()
+                                rows=rows[..n].to_vec()
                                 currency=currency.clone()
                                 selected=selected.get()
                                 on_select=on_select
                             />
                         }
                     }}
+                    {(total > words::levers::TOP_LEVERS).then(|| view! {
+                        <button
+                            type="button"
+                            class="secondary"
+                            id="levers-show-all"
+                            aria-expanded=move || if show_all.get() { "true" } else { "false" }
+                            aria-controls="levers"
+                            on:click=move |_| show_all.update(|v| *v = !*v)
+                        >
+                            {move || if show_all.get() {
+                                format!("Show the top {}", words::levers::TOP_LEVERS)
+                            } else {
+                                format!("Show all {total} levers")
+                            }}
+                        </button>
+                    })}
                     <p class="muted small">
-                        "Select a lever (click, or Tab to it and press Enter) to apply it to the form as a what-if."
+                        "Select a bar (click, or Tab to it and press Enter) to apply that change to the form as a what-if."
                     </p>
+                    {omitted.map(|note| view! { <p class="muted small" id="levers-omitted">{note}</p> })}
                 </div>
             }
         })
@@ -145,8 +172,9 @@ pub fn LeversPanel() -> impl IntoView {
         <section class="panel levers-panel" id="levers" aria-labelledby="levers-title">
             <h3 id="levers-title">"Levers: what moves revenue most"</h3>
             <p class="muted">
-                "Each lever changes one thing by a small step (5 points of conversion, 10% of leads, deal size or days) "
-                "and reruns the forecast on the same random numbers."
+                "Each lever moves one input 10% down and 10% up (a 50% conversion to 45% or 55%; leads, deal size, "
+                "days and capacity alike; a plan's assumed uplift uses the same unit) and reruns the forecast on "
+                "the same random numbers."
             </p>
             <div class="lever-status" id="lever-status" data-phase=move || kind.get()>{status}</div>
             <WhatIfNote goal=false />

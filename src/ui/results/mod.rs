@@ -212,7 +212,20 @@ fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
     let s = &forecast.summary;
     let c = s.currency.clone();
     let target = s.target.clone();
-    let leak = funnel_engine::summary::biggest_leak(&s.stages);
+    // The biggest leak comes from the lever sweep, which runs after the
+    // forecast: until it is done for this forecast, nothing is marked.
+    let levers = crate::ui::state::levers::use_levers();
+    let leak = {
+        let run = forecast.run.clone();
+        Memo::new(move |_| {
+            levers.results.with(|r| {
+                r.as_ref()
+                    .filter(|r| r.run == run)
+                    .map(|r| funnel_engine::levers::biggest_leak(&r.effects))
+            })
+        })
+    };
+    let stage_names: Vec<String> = s.stages.iter().map(|st| st.name.clone()).collect();
     let rows: Vec<FunnelRow> = s
         .stages
         .iter()
@@ -297,9 +310,22 @@ fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
             <h3 id="funnel-title">"The funnel: where deals go"</h3>
             <crate::ui::results::capacity::BottleneckSentence forecast=forecast.clone() />
             <p class="leak" id="leak-sentence">
-                {funnel::leak_sentence(s).unwrap_or_else(|| "No stage loses deals in this scenario.".into())}
+                {
+                    let c = c.clone();
+                    move || match leak.get() {
+                        Some(Some(l)) => funnel::leak_sentence(&l, &stage_names, &c),
+                        Some(None) => "No stage's better rate would add revenue in this scenario.".to_owned(),
+                        None => "The biggest leak, the stage where fewer lost deals would add the most revenue, is named once the levers below are tested.".to_owned(),
+                    }
+                }
             </p>
-            <FunnelChart rows=rows leak=leak currency=c.clone() />
+            {
+                let c = c.clone();
+                move || {
+                    let stage = leak.get().flatten().map(|l| l.stage);
+                    view! { <FunnelChart rows=rows.clone() leak=stage currency=c.clone() /> }
+                }
+            }
             <crate::ui::results::capacity::CapacityTable forecast=forecast.clone() />
             <crate::ui::results::capacity::DropoffTable forecast=forecast.clone() />
         </section>

@@ -165,7 +165,7 @@ impl Levers {
         };
         ctx.apply_what_if(
             run,
-            words::levers::what_if_label(&effect.lever),
+            words::levers::what_if_label(&effect.lever, &results.run.scenario.currency),
             WhatIfSource::Lever {
                 index,
                 run: Arc::new(results.run.clone()),
