@@ -134,19 +134,42 @@ impl Draft {
     /// Adds a stage at the end (or does nothing at the 20-stage limit);
     /// returns its id.
     pub fn add_stage(&mut self) -> Option<u32> {
-        if self.stages.len() >= MAX_STAGES {
+        self.insert_stage(self.stages.len())
+    }
+
+    /// Adds a stage right after the stage with this id (or does nothing at
+    /// the 20-stage limit, or for an id that is not a stage); returns its id.
+    pub fn insert_stage_after(&mut self, id: u32) -> Option<u32> {
+        let i = self.stage_index(id)?;
+        self.insert_stage(i + 1)
+    }
+
+    /// Puts a new stage at index `at`, named after its position. Stages
+    /// carry their own open deals and plans name stages, never positions, so
+    /// nothing else needs renumbering.
+    fn insert_stage(&mut self, at: usize) -> Option<u32> {
+        if self.stages.len() >= MAX_STAGES || at > self.stages.len() {
             return None;
         }
-        let id = self.take_id();
-        let mut n = self.stages.len() + 1;
+        // A name a plan still uses (its stage removed or renamed, the plan
+        // marked) would silently give the plan to the new stage.
+        let taken = |name: &str| {
+            self.stages.iter().any(|s| s.name == name)
+                || self
+                    .plans
+                    .iter()
+                    .any(|p| p.spif_stage == name || p.uplifts.iter().any(|u| u.stage == name))
+        };
+        let mut n = at + 1;
         let mut name = format!("Stage {n}");
-        while self.stages.iter().any(|s| s.name == name) {
+        while taken(&name) {
             n += 1;
             name = format!("Stage {n}");
         }
+        let id = self.take_id();
         let mut stage = new_stage();
         stage.name = name;
-        self.stages.push(StageDraft::from_stage(id, &stage));
+        self.stages.insert(at, StageDraft::from_stage(id, &stage));
         Some(id)
     }
 
@@ -154,18 +177,29 @@ impl Draft {
         self.stages.retain(|s| s.id != id);
     }
 
-    /// Moves a stage one place; returns whether it moved.
-    pub fn move_stage(&mut self, id: u32, direction: Move) -> bool {
-        let Some(i) = self.stage_index(id) else {
-            return false;
-        };
+    /// Moves a stage one place; returns its new index, or `None` when it
+    /// is already at that end (or is not a stage).
+    pub fn move_stage(&mut self, id: u32, direction: Move) -> Option<usize> {
+        let i = self.stage_index(id)?;
         let j = match direction {
             Move::Up if i > 0 => i - 1,
             Move::Down if i + 1 < self.stages.len() => i + 1,
-            _ => return false,
+            _ => return None,
         };
         self.stages.swap(i, j);
-        true
+        Some(j)
+    }
+
+    /// How the page names a stage in a sentence: its name, or its position
+    /// while the name is empty.
+    pub fn stage_who(&self, id: u32) -> String {
+        let Some(i) = self.stage_index(id) else {
+            return String::new();
+        };
+        match self.stages[i].name.trim() {
+            "" => format!("stage {}", i + 1),
+            name => name.to_owned(),
+        }
     }
 
     /// The scenario the form describes, or every problem with its field path.
@@ -648,11 +682,11 @@ mod tests {
         let id = d.add_stage().unwrap();
         assert_eq!(d.stages.last().unwrap().name, "Stage 7");
         assert!(d.to_scenario().is_ok());
-        assert!(d.move_stage(id, Move::Up));
+        assert_eq!(d.move_stage(id, Move::Up), Some(5));
         assert_eq!(d.stage_index(id), Some(5));
-        assert!(!d.move_stage(d.stages[0].id, Move::Up));
+        assert_eq!(d.move_stage(d.stages[0].id, Move::Up), None);
         let last = d.stages.last().unwrap().id;
-        assert!(!d.move_stage(last, Move::Down));
+        assert_eq!(d.move_stage(last, Move::Down), None);
         d.remove_stage(id);
         assert_eq!(
             names(&d),
@@ -691,6 +725,174 @@ mod tests {
             "{before} -> {after} (tolerance {tolerance})"
         );
         assert!(tolerance < 0.05 * before, "{tolerance}");
+    }
+
+    fn names(d: &Draft) -> Vec<&str> {
+        d.stages.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    fn team50() -> Scenario {
+        Scenario::from_json(include_str!("../../scenarios/team-50-reps.json")).unwrap()
+    }
+
+    #[test]
+    fn a_stage_inserted_after_another_comes_right_after_it() {
+        let mut d = Draft::from_scenario(&reference(), 10_000, 1);
+        let qualified = d.stages[1].id;
+        let id = d.insert_stage_after(qualified).unwrap();
+        assert_eq!(
+            names(&d),
+            [
+                "Lead",
+                "Qualified",
+                "Stage 3",
+                "Discovery",
+                "Proposal",
+                "Negotiation",
+                "Contract"
+            ]
+        );
+        assert_eq!(d.stage_index(id), Some(2));
+        assert_eq!(d.stages.iter().filter(|s| s.id == id).count(), 1);
+        // Numbered by position, and never a name already in the list.
+        let again = d.insert_stage_after(qualified).unwrap();
+        assert_eq!(d.stages[2].id, again);
+        assert_eq!(d.stages[2].name, "Stage 4");
+        // After the last stage is the end.
+        let last = d.stages.last().unwrap().id;
+        let end = d.insert_stage_after(last).unwrap();
+        assert_eq!(d.stage_index(end), Some(d.stages.len() - 1));
+        assert!(d.to_scenario().is_ok());
+
+        assert_eq!(d.insert_stage_after(9_999), None, "no such stage");
+        while d.add_stage().is_some() {}
+        let before = d.clone();
+        assert_eq!(d.insert_stage_after(qualified), None, "at the limit");
+        assert_eq!(d, before);
+    }
+
+    #[test]
+    fn a_new_stage_anywhere_is_neutral() {
+        let mut d = Draft::from_scenario(&reference(), 10_000, 1);
+        let before = d.to_scenario().unwrap();
+        for at in [0, 2, 5] {
+            let mut d = d.clone();
+            d.insert_stage_after(d.stages[at].id).unwrap();
+            let after = d.to_scenario().unwrap();
+            let new = &after.stages[at + 1];
+            assert_eq!(
+                (new.conversion, new.days, new.open, new.capacity_per_week),
+                (Conversion::Fixed(1.0), 0.0, 0, None),
+                "after stage {at}"
+            );
+            // Every other stage, with its open deals, is as it was.
+            let mut rest = after.stages.clone();
+            rest.remove(at + 1);
+            assert_eq!(rest, before.stages, "after stage {at}");
+            assert_eq!(after.target, before.target);
+        }
+        // The neutral stage does not take the template's name.
+        d.add_stage().unwrap();
+        assert_eq!(d.stages.last().unwrap().name, "Stage 7");
+    }
+
+    #[test]
+    fn inserting_a_stage_in_the_middle_leaves_the_forecast_as_it_was() {
+        let mean = |s: &Scenario| {
+            let sim = funnel_engine::Simulation::new(s, 2_000, 7).unwrap();
+            let revenue = funnel_engine::Summary::new(&sim, &sim.run_all()).revenue;
+            (revenue.mean, revenue.mean_se)
+        };
+        let scenario = crate::share::presets::PRESETS[0].scenario();
+        let d = Draft::from_scenario(&scenario, 2_000, 7);
+        let (before, se_before) = mean(&d.to_scenario().unwrap());
+        for at in [0, 2, 4] {
+            let mut d = d.clone();
+            d.insert_stage_after(d.stages[at].id).unwrap();
+            // Later stages' outcomes are drawn from other streams now, so the
+            // figures move by Monte Carlo error only, not by the stage.
+            let (after, se_after) = mean(&d.to_scenario().unwrap());
+            let tolerance = 4.0 * se_before.hypot(se_after);
+            assert!(
+                (after - before).abs() <= tolerance,
+                "after stage {at}: {before} -> {after} (tolerance {tolerance})"
+            );
+            assert!(tolerance < 0.05 * before, "{tolerance}");
+        }
+    }
+
+    #[test]
+    fn plans_and_milestones_keep_their_stages_through_inserts_and_moves() {
+        let mut scenario = team50();
+        scenario.target.as_mut().unwrap().milestones = vec![funnel_engine::scenario::Milestone {
+            month: 6,
+            revenue: 1_000_000.0,
+        }];
+        let mut d = Draft::from_scenario(&scenario, 10_000, 1);
+        let before = d.to_scenario().unwrap();
+        let proposal = d.stages[3].id;
+        d.insert_stage_after(d.stages[2].id).unwrap();
+        d.insert_stage_after(proposal).unwrap();
+        assert_eq!(d.move_stage(proposal, Move::Down), Some(5));
+        let after = d.to_scenario().unwrap();
+        assert_eq!(after.plans, before.plans, "plans name their stages");
+        assert_eq!(after.target, before.target);
+        assert_eq!(after.team, before.team);
+        let proposal = after.stages.iter().find(|s| s.name == "Proposal").unwrap();
+        assert_eq!(proposal.open, 20, "open deals move with their stage");
+    }
+
+    #[test]
+    fn a_new_stage_never_takes_a_name_a_plan_still_uses() {
+        let mut d = Draft::from_scenario(&team50(), 10_000, 1);
+        // Plan 3's stage was renamed away; the plan is marked until the user chooses.
+        d.plans[2].spif_stage = "Stage 3".into();
+        d.plans[2].uplifts[0].stage = "Stage 4".into();
+        d.insert_stage_after(d.stages[1].id).unwrap();
+        assert_eq!(d.stages[2].name, "Stage 5");
+        assert_eq!(
+            paths(&d.to_scenario().unwrap_err()),
+            ["plans[2].spif.stage", "plans[2].effect.conversion[0].stage"]
+        );
+    }
+
+    #[test]
+    fn a_stage_moves_one_place_at_a_time_and_back() {
+        let d0 = Draft::from_scenario(&reference(), 10_000, 1);
+        let mut d = d0.clone();
+        let proposal = d.stages[3].id;
+        assert_eq!(d.move_stage(proposal, Move::Down), Some(4));
+        assert_eq!(d.move_stage(proposal, Move::Down), Some(5));
+        assert_eq!(
+            names(&d),
+            [
+                "Lead",
+                "Qualified",
+                "Discovery",
+                "Negotiation",
+                "Contract",
+                "Proposal"
+            ]
+        );
+        assert_eq!(d.move_stage(proposal, Move::Down), None, "already last");
+        let lead = d.stages[0].id;
+        assert_eq!(d.move_stage(lead, Move::Up), None, "already first");
+        assert_eq!(d.move_stage(9_999, Move::Up), None, "no such stage");
+        assert_eq!(d.move_stage(proposal, Move::Up), Some(4));
+        assert_eq!(d.move_stage(proposal, Move::Up), Some(3));
+        assert_eq!(d, d0);
+    }
+
+    #[test]
+    fn a_stage_is_named_by_its_name_or_else_its_position() {
+        let mut d = Draft::from_scenario(&reference(), 10_000, 1);
+        let id = d.stages[3].id;
+        assert_eq!(d.stage_who(id), "Proposal");
+        d.stages[3].name = "  ".into();
+        assert_eq!(d.stage_who(id), "stage 4");
+        d.move_stage(id, Move::Up);
+        assert_eq!(d.stage_who(id), "stage 3");
+        assert_eq!(d.stage_who(9_999), "");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The stages editor: one card per stage (a table row on wide screens), with
-//! add, remove, rename and move up/down.
+//! add (at the end or after any stage), remove, rename and move up/down.
 
 use funnel_engine::scenario::MAX_STAGES;
 use leptos::prelude::*;
@@ -17,13 +17,14 @@ pub fn StageEditor() -> impl IntoView {
     let count = Memo::new(move |_| ids.with(Vec::len));
     let stages_error = Memo::new(move |_| ctx.error_at("stages"));
 
+    // Stage edits are announced here, not in the page's region, which the
+    // run each edit starts says "Simulating…" in a moment later.
+    let status = RwSignal::new(String::new());
     let add = move |_| {
         let mut added = None;
-        draft.update(|d| added = d.add_stage().map(|id| (id, d.stages.len() - 1)));
-        if let Some((_, index)) = added {
-            request_animation_frame(move || {
-                browser::focus(&field_id(&format!("stages[{index}].name")))
-            });
+        draft.update(|d| added = d.add_stage());
+        if let Some(id) = added {
+            after_insert(draft, status, id);
         }
     };
 
@@ -37,7 +38,7 @@ pub fn StageEditor() -> impl IntoView {
             </p>
             <ol class="stage-list">
                 <For each=move || ids.get() key=|id| *id let:id>
-                    <StageCard id=id count=count />
+                    <StageCard id=id count=count status=status />
                 </For>
             </ol>
             <p class="error" id="f-stages-error" role="alert" hidden=move || stages_error.with(Option::is_none)>
@@ -55,6 +56,9 @@ pub fn StageEditor() -> impl IntoView {
             <span class="hint" hidden=move || { count.get() < MAX_STAGES }>
                 " At most 20 stages."
             </span>
+            <p class="sr-only" id="stage-status" aria-live="polite">
+                {move || status.get()}
+            </p>
         </fieldset>
     }
 }
@@ -87,31 +91,15 @@ fn stage_text(
 }
 
 #[component]
-fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
+fn StageCard(id: u32, count: Memo<usize>, status: RwSignal<String>) -> impl IntoView {
     let ctx = use_ctx();
     let draft = ctx.draft;
     let index = Memo::new(move |_| draft.with(|d| d.stage_index(id).unwrap_or(0)));
     let path = move |field: &'static str| {
         Signal::derive(move || format!("stages[{}].{field}", index.get()))
     };
-    let stage_name = Memo::new(move |_| {
-        draft.with(|d| {
-            d.stages
-                .iter()
-                .find(|s| s.id == id)
-                .map(|s| s.name.trim().to_owned())
-                .unwrap_or_default()
-        })
-    });
     let title = move || stage_title(index.get(), "");
-    let who = move || {
-        let n = stage_name.get();
-        if n.is_empty() {
-            format!("stage {}", index.get() + 1)
-        } else {
-            n
-        }
-    };
+    let who = Memo::new(move |_| draft.with(|d| d.stage_who(id)));
 
     let (name, set_name) = stage_text(draft, id, |s| &s.name, |s, v| s.name = v);
     let (rate, set_rate) = stage_text(draft, id, |s| &s.rate, |s, v| s.rate = v);
@@ -144,35 +132,43 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
 
     let button_id = move |what: &str| format!("stage-{id}-{what}");
     let move_stage = move |direction: Move| {
-        let mut moved = false;
+        let mut moved = None;
         draft.update(|d| moved = d.move_stage(id, direction));
-        if moved {
-            // Keep the keyboard where it was: on this stage's button, or its
-            // other move button when this one is now disabled.
-            request_animation_frame(move || {
-                let (i, n) = (index.get_untracked(), count.get_untracked());
-                let (same, other) = match direction {
-                    Move::Up => ("up", "down"),
-                    Move::Down => ("down", "up"),
-                };
-                let at_end = match direction {
-                    Move::Up => i == 0,
-                    Move::Down => i + 1 == n,
-                };
-                browser::focus(&format!("stage-{id}-{}", if at_end { other } else { same }));
-            });
-            ctx.announce.set(format!(
-                "Moved {} to position {}.",
-                who_now(draft, id),
-                index.get_untracked() + 1
-            ));
+        let Some(to) = moved else {
+            return;
+        };
+        let n = count.get_untracked();
+        // The row's DOM moves, which drops the focus: give it back to this
+        // button, or to the other one when this one is now disabled at an end.
+        let (same, other) = match direction {
+            Move::Up => ("up", "down"),
+            Move::Down => ("down", "up"),
+        };
+        let at_end = match direction {
+            Move::Up => to == 0,
+            Move::Down => to + 1 == n,
+        };
+        request_animation_frame(move || {
+            browser::focus(&format!("stage-{id}-{}", if at_end { other } else { same }))
+        });
+        status.set(format!(
+            "{} moved to position {} of {n}.",
+            draft.with_untracked(|d| d.stage_who(id)),
+            to + 1
+        ));
+    };
+    let add_after = move |_| {
+        let mut added = None;
+        draft.update(|d| added = d.insert_stage_after(id));
+        if let Some(new) = added {
+            after_insert(draft, status, new);
         }
     };
     let remove = move |_| {
-        let gone = who_now(draft, id);
+        let gone = draft.with_untracked(|d| d.stage_who(id));
         let i = index.get_untracked();
         draft.update(|d| d.remove_stage(id));
-        ctx.announce.set(format!("Removed {gone}."));
+        status.set(format!("Removed {gone}."));
         request_animation_frame(move || {
             let n = draft.with_untracked(|d| d.stages.len());
             if n == 0 {
@@ -227,7 +223,7 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
                         type="button"
                         id=button_id("up")
                         class="icon"
-                        aria-label=move || format!("Move {} up", who())
+                        aria-label=move || format!("Move {} up", who.get())
                         disabled=move || index.get() == 0
                         on:click=move |_| move_stage(Move::Up)
                     >
@@ -238,7 +234,7 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
                         type="button"
                         id=button_id("down")
                         class="icon"
-                        aria-label=move || format!("Move {} down", who())
+                        aria-label=move || format!("Move {} down", who.get())
                         disabled=move || { index.get() + 1 >= count.get() }
                         on:click=move |_| move_stage(Move::Down)
                     >
@@ -247,9 +243,20 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
                     </button>
                     <button
                         type="button"
+                        id=button_id("add-after")
+                        class="icon"
+                        aria-label=move || format!("Add stage after {}", who.get())
+                        disabled=move || { count.get() >= MAX_STAGES }
+                        on:click=add_after
+                    >
+                        <span aria-hidden="true">"+ "</span>
+                        "Add stage after"
+                    </button>
+                    <button
+                        type="button"
                         id=button_id("remove")
                         class="icon danger"
-                        aria-label=move || format!("Remove {}", who())
+                        aria-label=move || format!("Remove {}", who.get())
                         disabled=move || { count.get() <= 1 }
                         on:click=remove
                     >
@@ -290,18 +297,16 @@ fn StageCard(id: u32, count: Memo<usize>) -> impl IntoView {
     }
 }
 
-fn who_now(draft: RwSignal<Draft>, id: u32) -> String {
-    draft.with_untracked(|d| {
-        let i = d.stage_index(id).unwrap_or(0);
-        let name = d
-            .stages
-            .get(i)
-            .map(|s| s.name.trim().to_owned())
-            .unwrap_or_default();
-        if name.is_empty() {
-            format!("stage {}", i + 1)
-        } else {
-            name
-        }
-    })
+/// After a stage is added: the keyboard goes to its name, and the list says
+/// where it went.
+fn after_insert(draft: RwSignal<Draft>, status: RwSignal<String>, id: u32) {
+    let (index, n, who) = draft.with_untracked(|d| {
+        (
+            d.stage_index(id).unwrap_or(0),
+            d.stages.len(),
+            d.stage_who(id),
+        )
+    });
+    status.set(format!("Added {who} at position {} of {n}.", index + 1));
+    request_animation_frame(move || browser::focus(&field_id(&format!("stages[{index}].name"))));
 }
