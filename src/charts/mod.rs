@@ -19,6 +19,7 @@ pub mod path;
 pub mod payout;
 pub mod pipeline;
 pub mod scale;
+pub mod table;
 pub mod tornado;
 
 pub use distribution::{Distribution, DistributionChart};
