@@ -76,8 +76,6 @@ pub fn ChartFrame(
             width="100%"
             viewBox=format!("0 0 {width} {height}")
             aria-labelledby=labelledby
-            on:focusin=move |ev| show_tip(&ev)
-            on:click=move |ev| show_tip(&ev)
         >
             <title id=ids.title>{title}</title>
             <desc id=ids.desc>{desc}</desc>
@@ -101,7 +99,14 @@ pub fn ChartFrame(
             >
                 {move || if showing.get() { "Show as chart" } else { "Show as table" }}
             </button>
-            <div class="chart-drawing" hidden=move || showing.get()>
+            // Listening here, not on the svg: Chromium puts an SVG element
+            // with focus listeners in the tab order.
+            <div
+                class="chart-drawing"
+                hidden=move || showing.get()
+                on:focusin=move |ev| show_tip(&ev)
+                on:click=move |ev| show_tip(&ev)
+            >
                 {svg}
                 {marks.map(|_| view! { <p class="chart-readout" aria-live="polite">{move || readout.get()}</p> })}
             </div>
