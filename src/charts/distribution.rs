@@ -10,7 +10,8 @@ use super::table::ChartTable;
 use super::bins::histogram_shared;
 use super::common::{
     ChartIds, LINE_H, LabelRequest, LegendSlot, TIMES_FROM, Tick, WIDTH, fitted_ticks,
-    fitted_y_ticks, flow_legend, percent_tick, place_labels, series_class, text_width, times_tick,
+    fitted_y_ticks, flow_legend, money_range, percent_tick, place_labels, series_class, text_width,
+    times_tick,
 };
 use super::path::line_path;
 use super::scale::{LinearScale, nice, round2};
@@ -323,7 +324,10 @@ pub fn distribution_layout(
                 .zip(&values)
                 .map(|(s, &v)| format!("{} {}", s.name, share_and_count(v)))
                 .collect();
-            let range = format!("{} to {}", fmt(b.x0), fmt(b.x1));
+            let range = match currency {
+                Some(c) => money_range(b.x0, b.x1, c),
+                None => format!("{} to {}", fmt(b.x0), fmt(b.x1)),
+            };
             BinHover {
                 x: round2(x0),
                 width: round2((x.apply(b.x1) - x0).max(0.0)),

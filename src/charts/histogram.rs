@@ -8,7 +8,8 @@ use super::table::ChartTable;
 
 use super::bins::{Trimmed, histogram_trimmed, max_count};
 use super::common::{
-    ChartIds, LINE_H, LabelRequest, Tick, WIDTH, fitted_ticks, place_labels, text_width,
+    ChartIds, LINE_H, LabelRequest, Tick, WIDTH, fitted_ticks, money_range, place_labels,
+    text_width,
 };
 use super::scale::{LinearScale, round2};
 use crate::format::{count, money_compact, percent};
@@ -259,8 +260,8 @@ pub fn histogram_layout(
             // half a step beyond them.
             let span = match step {
                 Some(g) if b.x1 - b.x0 <= 1.5 * g => money(b.x0 + g / 2.0),
-                Some(g) => format!("{} to {}", money(b.x0 + g / 2.0), money(b.x1 - g / 2.0)),
-                None => format!("{} to {}", money(b.x0), money(b.x1)),
+                Some(g) => money_range(b.x0 + g / 2.0, b.x1 - g / 2.0, currency),
+                None => money_range(b.x0, b.x1, currency),
             };
             let trials = (share * all as f64).round();
             BarShape {

@@ -192,11 +192,11 @@ mod contrast_tests {
 /// Odd inputs never panic and never leak NaN/infinity into the drawing.
 #[cfg(test)]
 mod robustness_tests {
-    use super::distribution::distribution_layout;
-    use super::funnel::funnel_layout;
-    use super::histogram::histogram_layout;
-    use super::payout::payout_layout;
-    use super::pipeline::pipeline_layout;
+    use super::distribution::{distribution_layout, distribution_table};
+    use super::funnel::{funnel_layout, funnel_table};
+    use super::histogram::{histogram_layout, histogram_table};
+    use super::payout::{payout_layout, payout_table};
+    use super::pipeline::{pipeline_layout, pipeline_table};
     use super::tornado::tornado_layout;
     use super::*;
 
@@ -232,6 +232,13 @@ mod robustness_tests {
         assert!(!s.contains("NaN") && !s.contains("inf"), "{s}");
     }
 
+    /// A table with a cell per column and only numbers people can read.
+    fn clean_table(t: &table::ChartTable) {
+        assert!(t.is_rectangular(), "{t:?}");
+        clean(&t.caption);
+        t.rows.iter().flatten().for_each(|c| clean(c));
+    }
+
     #[test]
     fn layouts_survive_odd_input() {
         for seed in 0..200u64 {
@@ -249,6 +256,7 @@ mod robustness_tests {
             }
             assert!(h.ticks.iter().all(|t| t.pos.is_finite()));
             clean(&h.desc);
+            clean_table(&histogram_table(&h));
 
             let rows: Vec<FunnelRow> = v
                 .chunks(3)
@@ -267,6 +275,7 @@ mod robustness_tests {
                 assert!(s.x.is_finite() && s.width.is_finite() && s.width >= 0.0);
             }
             clean(&f.desc);
+            clean_table(&funnel_table(&f, "EUR"));
 
             let months: Vec<MonthBand> = v
                 .iter()
@@ -300,6 +309,7 @@ mod robustness_tests {
                 assert!(m.label_x.is_finite() && m.label_y.is_finite());
             }
             clean(&pl.desc);
+            clean_table(&pipeline_table(&pl, "CHF"));
 
             let levers: Vec<TornadoRow> = v
                 .iter()
@@ -341,6 +351,7 @@ mod robustness_tests {
             }
             assert!(pc.y_ticks.iter().all(|t| t.pos.is_finite()));
             clean(&pc.desc);
+            clean_table(&payout_table(&pc, "USD"));
 
             let series: Vec<Distribution> = (0..(seed as usize % 3))
                 .map(|k| Distribution {
@@ -364,6 +375,7 @@ mod robustness_tests {
             assert!(d.y_ticks.iter().all(|t| t.pos.is_finite()));
             assert!(d.x_ticks.iter().all(|t| t.pos.is_finite()));
             clean(&d.desc);
+            clean_table(&distribution_table(&d));
         }
     }
 }
