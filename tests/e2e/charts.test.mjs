@@ -108,6 +108,40 @@ describe('charts', () => {
     assert.deepEqual(found, [], 'axe-core found violations');
   });
 
+  test('the plans\' payout curves and distributions show as tables too', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await settled(page);
+    await page.locator('#plan-comparison').waitFor();
+    const plans = await page.locator('#plan-comparison svg.chart-payout path.chart-series[data-tip]').count();
+    assert.ok(plans >= 2, `${plans} payout lines`);
+    const p = await openTable(page, 'payout');
+    assert.equal(p.table.columns.length, 1 + plans, 'a column per plan');
+    assert.deepEqual(p.table.rows.map((r) => r[0]), ['0%', '25%', '50%', '75%', '100%', '125%', '150%', '175%', '200%']);
+    for (const r of p.table.rows) for (const c of r.slice(1)) assert.match(c, /^(\$[\d,]+|–)$/);
+    // Each distribution: a row per bin drawn, a column per plan.
+    const dists = page.locator('#plan-comparison .chart-frame', { has: page.locator('svg.chart-distribution') });
+    const n = await dists.count();
+    assert.ok(n >= 1, `${n} distributions`);
+    for (let i = 0; i < n; i++) {
+      const frame = dists.nth(i);
+      const bins = await frame.locator('rect.chart-hover').count();
+      await frame.getByRole('button', { name: 'Show as table' }).click();
+      const t = await tableOf(frame);
+      assert.equal(t.rows.length, bins, 'one row per bin');
+      assert.equal(t.columns.length, 1 + plans);
+      for (const r of t.rows) for (const c of r.slice(1)) assert.match(c, /^\d+\.\d% \([\d,]+\)$/);
+    }
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(() => axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    }));
+    const found = result.violations.map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    assert.deepEqual(found, [], 'axe-core found violations');
+    await frameOf(page, 'payout').scrollIntoViewIfNeeded();
+    await shot(page, 'charts-plans-tables', false);
+  });
+
   test('a bar reached by Tab, or a stage tapped, shows its details in the readout', async () => {
     const page = await newPage();
     await page.goto(`${base}/`);
