@@ -2,11 +2,15 @@
 //! bins, paths, label placement, per-chart layouts) is pure and unit-tested;
 //! the components only draw a precomputed layout.
 //!
-//! Every chart is an `<svg role="img">` with a `<title>` and a `<desc>`
-//! (both referenced by `aria-labelledby`), a fixed-width `viewBox` scaled by
+//! Every chart is an `<svg>` with a `<title>` and a `<desc>` (both
+//! referenced by `aria-labelledby`), a fixed-width `viewBox` scaled by
 //! `width="100%"` (all drawn by `frame::ChartFrame`), and colours from CSS
 //! custom properties defined in `style/charts.css`. Axes, grids and legend
-//! items are drawn by `draw`.
+//! items are drawn by `draw`. A chart is `role="img"`, or `role="group"`
+//! when it holds focusable marks (`frame::mark`: the details of a bar or a
+//! stage for keyboard and touch, not only in a hover `<title>`); each but
+//! the tornado also offers its numbers as a table (`table::ChartTable`,
+//! built from the chart's layout by its `*_table` function).
 
 pub mod bins;
 pub mod common;
