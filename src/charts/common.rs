@@ -222,6 +222,19 @@ pub fn series_class(i: usize) -> String {
     format!("chart-series chart-series-{}", i % SERIES_STYLES + 1)
 }
 
+/// A range of money, "$1.2M to $1.3M": compact, or in full where compact
+/// would read the same at both ends (a bin from $1.00M to $1.04M is not
+/// "$1M to $1M").
+pub fn money_range(lo: f64, hi: f64, currency: &str) -> String {
+    use crate::format::{money, money_compact};
+    let (a, b) = (money_compact(lo, currency), money_compact(hi, currency));
+    if a == b {
+        format!("{} to {}", money(lo, currency), money(hi, currency))
+    } else {
+        format!("{a} to {b}")
+    }
+}
+
 /// A share as a short percentage tick label: 0.25 → "25%", 0.005 → "0.5%".
 pub fn percent_tick(share: f64) -> String {
     let s = crate::format::percent(share, 1);
@@ -238,10 +251,11 @@ pub const TIMES_FROM: f64 = 10.0;
 /// A share as a multiple tick label for axes reaching [`TIMES_FROM`]:
 /// 4000 → "4,000×", 12.5 → "12.5×", 0 → "0×".
 pub fn times_tick(share: f64) -> String {
-    if !share.is_finite() {
+    // Tenths of a share near f64::MAX overflow: "inf×" in a bin's label.
+    let tenths = (share * 10.0).round();
+    if !tenths.is_finite() {
         return "–".to_string();
     }
-    let tenths = (share * 10.0).round();
     if tenths % 10.0 == 0.0 {
         format!("{}×", crate::format::count(tenths / 10.0))
     } else {
@@ -283,6 +297,16 @@ pub fn flow_legend(labels: &[String], swatch: f64, left: f64, right: f64) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_ranges_never_read_the_same_at_both_ends() {
+        assert_eq!(money_range(1.2e6, 1.3e6, "USD"), "$1.2M to $1.3M");
+        assert_eq!(
+            money_range(1.0e6, 1.04e6, "USD"),
+            "$1,000,000 to $1,040,000"
+        );
+        assert_eq!(money_range(950.0, 990.0, "EUR"), "€950 to €990");
+    }
 
     #[test]
     fn ids_are_unique() {
@@ -472,5 +496,7 @@ mod tests {
         assert_eq!(times_tick(4000.0), "4,000×");
         assert_eq!(times_tick(12.5), "12.5×");
         assert_eq!(times_tick(0.0), "0×");
+        assert_eq!(times_tick(f64::MAX), "–");
+        assert_eq!(times_tick(f64::NAN), "–");
     }
 }

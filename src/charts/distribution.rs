@@ -4,12 +4,14 @@
 use leptos::prelude::*;
 
 use super::draw;
-use super::frame::ChartFrame;
+use super::frame::{ChartFrame, mark_if};
+use super::table::ChartTable;
 
 use super::bins::histogram_shared;
 use super::common::{
     ChartIds, LINE_H, LabelRequest, LegendSlot, TIMES_FROM, Tick, WIDTH, fitted_ticks,
-    fitted_y_ticks, flow_legend, percent_tick, place_labels, series_class, text_width, times_tick,
+    fitted_y_ticks, flow_legend, money_range, percent_tick, place_labels, series_class, text_width,
+    times_tick,
 };
 use super::path::line_path;
 use super::scale::{LinearScale, nice, round2};
@@ -42,6 +44,8 @@ pub struct SeriesShape {
     pub legend_y: f64,
     /// "Plan A: median $120K, 62% of values at or above Quota".
     pub summary: String,
+    /// The series' whole name (the legend's may be shortened).
+    pub name: String,
 }
 
 /// A transparent column over one bin carrying its hover text.
@@ -50,6 +54,11 @@ pub struct BinHover {
     pub x: f64,
     pub width: f64,
     pub tooltip: String,
+    /// The bin's values, as the axis reads them: "$10K to $20K".
+    pub range: String,
+    /// Per series: its share 0..1 of its values in the bin (the height of
+    /// its outline there) and their number.
+    pub values: Vec<(f64, usize)>,
 }
 
 /// The optional vertical marker.
@@ -117,6 +126,41 @@ fn lower_first(s: &str) -> String {
             a.to_lowercase().chain(s.chars().skip(1)).collect()
         }
         _ => s.to_string(),
+    }
+}
+
+/// "12.5% (40)": a series' share of its values in a bin, and their number.
+fn share_and_count((share, n): (f64, usize)) -> String {
+    format!("{} ({})", percent(share, 1), count(n as f64))
+}
+
+/// The bins as a table: one row per bin, one column per series, each cell
+/// the series' share of its values in the bin and their number.
+pub fn distribution_table(l: &DistributionLayout) -> ChartTable {
+    let first = if l.x_label.trim().is_empty() {
+        "Range".to_string()
+    } else {
+        l.x_label.trim().to_string()
+    };
+    let columns = std::iter::once(first)
+        .chain(l.series.iter().map(|s| s.name.clone()))
+        .collect();
+    let rows = l
+        .hovers
+        .iter()
+        .map(|h| {
+            std::iter::once(h.range.clone())
+                .chain(h.values.iter().map(|&v| share_and_count(v)))
+                .collect()
+        })
+        .collect();
+    ChartTable {
+        caption: format!(
+            "{}: the share of each one's values in each range, how many in brackets",
+            l.title
+        ),
+        columns,
+        rows,
     }
 }
 
@@ -260,6 +304,7 @@ pub fn distribution_layout(
                 legend_y: 8.0 + (slot.row as f64 + 1.0) * LINE_H - 8.0,
                 legend: slot,
                 summary,
+                name: s.name.clone(),
             }
         })
         .collect();
@@ -269,23 +314,26 @@ pub fn distribution_layout(
         .enumerate()
         .map(|(i, b)| {
             let x0 = x.apply(b.x0);
+            let values: Vec<(f64, usize)> = shares
+                .iter()
+                .zip(&binned)
+                .map(|(sh, bins)| (sh[i], bins[i].count))
+                .collect();
             let parts: Vec<String> = series
                 .iter()
-                .zip(&shares)
-                .zip(&binned)
-                .map(|((s, sh), bins)| {
-                    format!(
-                        "{} {} ({})",
-                        s.name,
-                        percent(sh[i], 1),
-                        count(bins[i].count as f64)
-                    )
-                })
+                .zip(&values)
+                .map(|(s, &v)| format!("{} {}", s.name, share_and_count(v)))
                 .collect();
+            let range = match currency {
+                Some(c) => money_range(b.x0, b.x1, c),
+                None => format!("{} to {}", fmt(b.x0), fmt(b.x1)),
+            };
             BinHover {
                 x: round2(x0),
                 width: round2((x.apply(b.x1) - x0).max(0.0)),
-                tooltip: format!("{} to {}: {}", fmt(b.x0), fmt(b.x1), parts.join(", ")),
+                tooltip: format!("{range}: {}", parts.join(", ")),
+                range,
+                values,
             }
         })
         .collect();
@@ -392,6 +440,8 @@ pub fn DistributionChart(
         marker.as_ref().map(|(v, s)| (*v, s.as_str())),
         &x_label,
     );
+    let table = (!l.empty).then(|| distribution_table(&l));
+    let marks = (!l.empty).then_some("range");
     let ids = ChartIds::new("distribution");
     let (width, height) = (l.width, round2(l.height));
 
@@ -429,8 +479,10 @@ pub fn DistributionChart(
             .hovers
             .into_iter()
             .map(|h| {
+                // A bin no series reaches is only air between the outlines.
+                let attrs = mark_if(h.values.iter().any(|v| v.1 > 0).then(|| h.tooltip.clone()));
                 view! {
-                    <rect class="chart-hover" x=h.x y=top width=h.width height=bottom - top>
+                    <rect {..attrs} class="chart-hover" x=h.x y=top width=h.width height=bottom - top>
                         <title>{h.tooltip}</title>
                     </rect>
                 }
@@ -461,7 +513,7 @@ pub fn DistributionChart(
     };
 
     view! {
-        <ChartFrame kind="distribution" ids=ids width=width height=height title=l.title desc=l.desc>
+        <ChartFrame kind="distribution" ids=ids width=width height=height title=l.title desc=l.desc table=table marks=marks>
             {body}
         </ChartFrame>
     }
@@ -503,6 +555,44 @@ mod tests {
                 (x.parse().unwrap(), y.parse().unwrap())
             })
             .collect()
+    }
+
+    #[test]
+    fn the_table_is_the_bins() {
+        let series = attainment();
+        let l = distribution_layout(&series, None, Some((1.0, "Quota")), "Attainment");
+        let t = distribution_table(&l);
+        assert!(t.is_rectangular());
+        assert_eq!(t.columns, ["Attainment", "Current plan", "Accelerator"]);
+        assert_eq!(t.rows.len(), l.hovers.len());
+        for (k, (s, shape)) in series.iter().zip(&l.series).enumerate() {
+            let mut n = 0;
+            for (r, h) in t.rows.iter().zip(&l.hovers) {
+                assert_eq!(r[0], h.range);
+                assert_eq!(r[k + 1], share_and_count(h.values[k]));
+                // Hover, focus and table read the same numbers.
+                assert!(h.tooltip.contains(&format!("{} {}", s.name, r[k + 1])));
+                n += h.values[k].1;
+            }
+            assert_eq!(n, s.values.len(), "every value in a row");
+            // The outline's steps are the shares listed, to scale.
+            let pts = path_points(&shape.outline);
+            let steps: Vec<f64> = pts[1..pts.len() - 1]
+                .chunks(2)
+                .map(|p| l.plot_bottom - p[0].1)
+                .collect();
+            let first = l.hovers.iter().position(|h| h.values[k].0 > 0.0).unwrap();
+            let shares: Vec<f64> = l.hovers[first..first + steps.len()]
+                .iter()
+                .map(|h| h.values[k].0)
+                .collect();
+            let top = steps.iter().copied().fold(0.0, f64::max);
+            let top_share = shares.iter().copied().fold(0.0, f64::max);
+            for (h, sh) in steps.iter().zip(&shares) {
+                assert!((h / top - sh / top_share).abs() < 0.01, "{h} vs {sh}");
+            }
+        }
+        assert!(t.caption.starts_with("Distribution of attainment: "));
     }
 
     #[test]

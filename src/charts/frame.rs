@@ -1,13 +1,39 @@
-//! The frame every chart is drawn in, so that what screen readers are told
-//! and how a chart scales are decided once.
+//! The frame every chart is drawn in, so that what screen readers are told,
+//! how a chart scales, its table and how its marks are read by keyboard and
+//! touch are decided once.
 
+use leptos::attr::Attribute;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::common::ChartIds;
+use super::table::{ChartTable, ChartTableView};
+
+/// The attribute a mark carries its details in. `<title>` tooltips need a
+/// mouse; the frame reads this one on focus and on tap instead, so each
+/// chart only marks its marks (see [`mark`]).
+pub const TIP_ATTR: &str = "data-tip";
+
+/// The text of the mark an event happened on or inside, if any.
+fn tip_of(ev: &web_sys::Event) -> Option<String> {
+    let el: web_sys::Element = ev.target()?.dyn_into().ok()?;
+    el.closest(&format!("[{TIP_ATTR}]"))
+        .ok()??
+        .get_attribute(TIP_ATTR)
+}
+
+/// What a chart's readout line says before any mark is chosen.
+pub fn readout_hint(mark: &str) -> String {
+    format!("Tab to or tap a {mark} to read its numbers here.")
+}
 
 /// A chart's `<svg>`: a viewBox of `width` × `height` user units scaled to
 /// its container (`width="100%"`), named by its `<title>` and described by
 /// its `<desc>` (both through `aria-labelledby`), then the drawing.
+///
+/// With a `table`, the svg comes with a "Show as table" toggle and a
+/// readout line (a polite live region) showing the details of the focused
+/// or tapped mark.
 #[component]
 pub fn ChartFrame(
     /// The chart's CSS name: the svg's class is `chart chart-{kind}`.
@@ -23,10 +49,27 @@ pub fn ChartFrame(
     /// img's children are hidden from assistive technology).
     #[prop(default = "img")]
     role: &'static str,
+    /// The numbers drawn, offered instead of the drawing on request.
+    #[prop(default = None)]
+    table: Option<ChartTable>,
+    /// What one focusable mark is called ("bar", "stage"), when the drawing
+    /// has marks carrying [`TIP_ATTR`]: the svg is then a group (focusable
+    /// children inside an img are an accessibility error) and the readout
+    /// starts with a hint naming them.
+    #[prop(default = None)]
+    marks: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
     let labelledby = ids.labelledby();
-    view! {
+    let role = if marks.is_some() { "group" } else { role };
+    let readout = RwSignal::new(marks.map(readout_hint).unwrap_or_default());
+    let show_tip = move |ev: &web_sys::Event| {
+        if let Some(tip) = tip_of(ev) {
+            readout.set(tip);
+        }
+    };
+    let title_id = ids.title.clone();
+    let svg = view! {
         <svg
             class=format!("chart chart-{kind}")
             role=role
@@ -38,5 +81,61 @@ pub fn ChartFrame(
             <desc id=ids.desc>{desc}</desc>
             {children()}
         </svg>
+    };
+    let Some(table) = table else {
+        return svg.into_any();
+    };
+    let showing = RwSignal::new(false);
+    let table_id = ids.prefix.clone() + "-table";
+    view! {
+        <div class="chart-frame">
+            <button
+                type="button"
+                class="secondary chart-toggle"
+                aria-expanded=move || showing.get().to_string()
+                aria-controls=table_id.clone()
+                aria-describedby=title_id
+                on:click=move |_| showing.update(|s| *s = !*s)
+            >
+                {move || if showing.get() { "Show as chart" } else { "Show as table" }}
+            </button>
+            // Listening here, not on the svg: Chromium puts an SVG element
+            // with focus listeners in the tab order.
+            <div
+                class="chart-drawing"
+                hidden=move || showing.get()
+                on:focusin=move |ev| show_tip(&ev)
+                on:click=move |ev| show_tip(&ev)
+            >
+                {svg}
+                {marks.map(|_| view! { <p class="chart-readout" aria-live="polite">{move || readout.get()}</p> })}
+            </div>
+            <div class="chart-table-holder" hidden=move || !showing.get()>
+                <ChartTableView table=table id=table_id />
+            </div>
+        </div>
     }
+    .into_any()
+}
+
+/// The attributes that make a mark reachable by keyboard and touch, for a
+/// mark whose details are `tip`: focusable, named by its details (as an
+/// img, so that the name is allowed and its parts read as one thing), and
+/// carrying them for the frame's readout. Spread onto the mark:
+/// `<g {..mark(tip)}>`.
+pub fn mark(tip: String) -> impl Attribute {
+    mark_if(Some(tip))
+}
+
+/// [`mark`] for a mark that may have nothing to show (an empty bin): none
+/// of the attributes without a `tip`, so it is left out of the tab order.
+pub fn mark_if(tip: Option<String>) -> impl Attribute {
+    use leptos::attr::{aria_label, custom::custom_attribute, role, tabindex};
+    let on = tip.is_some();
+    (
+        tabindex(on.then_some("0")),
+        role(on.then_some("img")),
+        aria_label(tip.clone()),
+        custom_attribute(TIP_ATTR, tip),
+    )
 }

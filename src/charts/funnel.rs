@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 
 use super::draw;
-use super::frame::ChartFrame;
+use super::frame::{ChartFrame, mark};
+use super::table::ChartTable;
 
 use super::common::{ChartIds, LINE_H, WIDTH, fit_text, text_width};
 use super::scale::round2;
-use crate::format::{count, money_compact, percent};
+use crate::format::{count, money, money_compact, percent};
 
 /// One funnel stage as the app reports it.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +74,10 @@ pub struct StageShape {
     pub widened: bool,
     /// Full sentence for hover and screen readers.
     pub summary: String,
+    /// The numbers the stage is drawn from.
+    pub data: FunnelRow,
+    /// Deals neither moved on nor lost (the still-open segments' total).
+    pub open: f64,
 }
 
 /// A legend entry.
@@ -102,11 +107,10 @@ fn non_negative(v: f64) -> f64 {
 
 /// Bar segments for one stage, centred on the chart, lost parts outermost.
 fn segments(row: &FunnelRow, scale: f64) -> Vec<FunnelSegment> {
-    let e = non_negative(row.entered);
     let a = non_negative(row.advanced);
     let l = non_negative(row.lost);
-    let total = e.max(a + l);
-    let open = total - a - l;
+    let open = still_open(row);
+    let total = a + l + open;
     let w = |v: f64| v * scale;
     let total_w = w(total);
     if !(total_w.is_finite() && total_w > 0.0) {
@@ -132,6 +136,14 @@ fn segments(row: &FunnelRow, scale: f64) -> Vec<FunnelSegment> {
         x += width;
     }
     out
+}
+
+/// Deals that entered a stage and neither moved on nor were lost.
+fn still_open(row: &FunnelRow) -> f64 {
+    let e = non_negative(row.entered);
+    let a = non_negative(row.advanced);
+    let l = non_negative(row.lost);
+    e.max(a + l) - a - l
 }
 
 fn stage_summary(row: &FunnelRow, currency: &str) -> String {
@@ -213,6 +225,8 @@ pub fn funnel_layout(rows: &[FunnelRow], leak: Option<usize>, currency: &str) ->
                 leak: leak == Some(i),
                 widened,
                 summary: stage_summary(row, currency),
+                data: row.clone(),
+                open: still_open(row),
             }
         })
         .collect();
@@ -263,6 +277,46 @@ pub fn funnel_layout(rows: &[FunnelRow], leak: Option<usize>, currency: &str) ->
     }
 }
 
+/// The stages as a table: the deals entering, moving on, still open (when
+/// any are) and lost, and the value lost, as the bars and their labels show.
+pub fn funnel_table(l: &FunnelLayout, currency: &str) -> ChartTable {
+    let any_open = l.stages.iter().any(|s| s.open > 0.0);
+    let mut columns = vec!["Stage", "Deals entered", "Deals moved on", "Share moved on"];
+    if any_open {
+        columns.push("Still open");
+    }
+    columns.extend(["Deals lost", "Value lost"]);
+    let rows = l
+        .stages
+        .iter()
+        .map(|s| {
+            let d = &s.data;
+            let name = if s.leak {
+                format!("{} (biggest leak)", d.name)
+            } else {
+                d.name.clone()
+            };
+            let mut row = vec![
+                name,
+                count(d.entered),
+                count(d.advanced),
+                percent(d.conversion, 1),
+            ];
+            if any_open {
+                row.push(count(s.open));
+            }
+            row.push(count(d.lost));
+            row.push(money(non_negative(d.lost_value), currency));
+            row
+        })
+        .collect();
+    ChartTable {
+        caption: "Sales funnel: deals at each stage".to_string(),
+        columns: columns.into_iter().map(String::from).collect(),
+        rows,
+    }
+}
+
 /// Funnel chart: a centred bar per stage, advanced/open/lost parts, labels,
 /// and the biggest leak highlighted.
 #[component]
@@ -276,6 +330,8 @@ pub fn FunnelChart(
     currency: String,
 ) -> impl IntoView {
     let l = funnel_layout(&rows, leak, &currency);
+    let table = (!l.empty).then(|| funnel_table(&l, &currency));
+    let marks = (!l.empty).then_some("stage");
     let ids = ChartIds::new("funnel");
     let (width, height) = (l.width, round2(l.height));
     let lost_fill = format!("url(#{})", ids.sub("lost"));
@@ -332,8 +388,9 @@ pub fn FunnelChart(
                 });
                 let leak_tag = leak.then(|| view! { <tspan class="chart-leak-tag">" · biggest leak"</tspan> });
                 let class = if leak { "chart-stage chart-stage-leak" } else { "chart-stage" };
+                let attrs = mark(s.summary.clone());
                 view! {
-                    <g class=class>
+                    <g {..attrs} class=class>
                         <title>{s.summary}</title>
                         {highlight}
                         <text class="chart-label chart-stage-name" x=SIDE y=s.name_y>{s.name}</text>
@@ -359,7 +416,7 @@ pub fn FunnelChart(
 
     let (lost_id, leak_id) = (ids.sub("lost"), ids.sub("leak"));
     view! {
-        <ChartFrame kind="funnel" ids=ids width=width height=height title=l.title desc=l.desc>
+        <ChartFrame kind="funnel" ids=ids width=width height=height title=l.title desc=l.desc table=table marks=marks>
             <defs>
                 <pattern id=lost_id width=8 height=8 patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                     <rect class="chart-hatch-bg" width=8 height=8 />
@@ -489,6 +546,58 @@ mod tests {
         assert_eq!(l.stages[3].segments.len(), 1);
         assert_eq!(l.legend.len(), 3);
         assert_eq!(l.legend[1].label, "Still open");
+    }
+
+    #[test]
+    fn the_table_is_the_stages() {
+        let rows = sample();
+        let l = funnel_layout(&rows, Some(1), "USD");
+        let t = funnel_table(&l, "USD");
+        assert!(t.is_rectangular());
+        assert_eq!(t.rows.len(), l.stages.len());
+        assert_eq!(
+            t.columns,
+            [
+                "Stage",
+                "Deals entered",
+                "Deals moved on",
+                "Share moved on",
+                "Still open",
+                "Deals lost",
+                "Value lost"
+            ]
+        );
+        for ((r, s), input) in t.rows.iter().zip(&l.stages).zip(&rows) {
+            // The labels drawn start with the table's numbers.
+            assert_eq!(s.entered, format!("{} entered", r[1]));
+            assert_eq!(s.conversion, format!("{} advance", r[3]));
+            assert!(s.lost.starts_with(&format!("{} lost", r[5])), "{}", s.lost);
+            assert_eq!(r[2], count(input.advanced));
+            assert_eq!(r[6], money(input.lost_value, "USD"));
+            // The open segments are the open column.
+            let open_w: f64 = s
+                .segments
+                .iter()
+                .filter(|g| g.kind == SegmentKind::Open)
+                .map(|g| g.width)
+                .sum();
+            let open: f64 = r[4].replace(',', "").parse().unwrap();
+            assert_eq!(open_w > 0.0, open > 0.0, "{}", r[0]);
+            assert_eq!(open, input.entered - input.advanced - input.lost);
+        }
+        assert_eq!(t.rows[1][0], "Qualified (biggest leak)");
+        assert_eq!(t.rows[0][0], "Lead");
+        assert_eq!(t.rows[1][6], "$3,300,000");
+        // No deal left open: no column for them.
+        let closed: Vec<FunnelRow> = rows
+            .iter()
+            .filter(|r| r.name != "Qualified")
+            .cloned()
+            .collect();
+        let t = funnel_table(&funnel_layout(&closed, None, "EUR"), "EUR");
+        assert!(!t.columns.iter().any(|c| c == "Still open"));
+        assert!(t.is_rectangular());
+        assert_eq!(t.rows.len(), 3);
     }
 
     #[test]

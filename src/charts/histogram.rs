@@ -3,11 +3,13 @@
 use leptos::prelude::*;
 
 use super::draw;
-use super::frame::ChartFrame;
+use super::frame::{ChartFrame, mark_if};
+use super::table::ChartTable;
 
 use super::bins::{Trimmed, histogram_trimmed, max_count};
 use super::common::{
-    ChartIds, LINE_H, LabelRequest, Tick, WIDTH, fitted_ticks, place_labels, text_width,
+    ChartIds, LINE_H, LabelRequest, Tick, WIDTH, fitted_ticks, money_range, place_labels,
+    text_width,
 };
 use super::scale::{LinearScale, round2};
 use crate::format::{count, money_compact, percent};
@@ -31,11 +33,18 @@ pub struct Segment {
     pub above: bool,
 }
 
-/// A histogram bar with its hover text.
+/// A histogram bar with its hover text and the numbers it stands for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BarShape {
     pub segments: Vec<Segment>,
     pub tooltip: String,
+    /// The revenue the bar covers: "$1.2M to $1.3M", or one outcome.
+    pub span: String,
+    /// Trials in the bar, scaled to the whole run when the bars are drawn
+    /// from its first trials.
+    pub trials: f64,
+    /// Share 0..1 of the drawn trials in the bar (what its height shows).
+    pub share: f64,
 }
 
 /// What a vertical marker shows.
@@ -79,6 +88,9 @@ pub struct HistogramLayout {
     pub tail_lines: Vec<(String, f64)>,
     pub title: String,
     pub desc: String,
+    /// The bars are drawn from the first trials of a larger run, so their
+    /// counts are estimates.
+    pub sampled: bool,
     /// No finite revenue values: draw only a message.
     pub empty: bool,
 }
@@ -123,6 +135,7 @@ pub fn histogram_layout(
             tail_lines: Vec::new(),
             title,
             desc: "No simulation results yet.".to_string(),
+            sampled,
             empty: true,
         };
     }
@@ -247,16 +260,20 @@ pub fn histogram_layout(
             // half a step beyond them.
             let span = match step {
                 Some(g) if b.x1 - b.x0 <= 1.5 * g => money(b.x0 + g / 2.0),
-                Some(g) => format!("{} to {}", money(b.x0 + g / 2.0), money(b.x1 - g / 2.0)),
-                None => format!("{} to {}", money(b.x0), money(b.x1)),
+                Some(g) => money_range(b.x0 + g / 2.0, b.x1 - g / 2.0, currency),
+                None => money_range(b.x0, b.x1, currency),
             };
+            let trials = (share * all as f64).round();
             BarShape {
                 segments,
                 tooltip: format!(
                     "{span}: {about}{} trials ({})",
-                    count((share * all as f64).round()),
+                    count(trials),
                     percent(share, 1)
                 ),
+                span,
+                trials,
+                share,
             }
         })
         .collect();
@@ -300,7 +317,37 @@ pub fn histogram_layout(
         tail_lines,
         title,
         desc,
+        sampled,
         empty: false,
+    }
+}
+
+/// The bars as a table: the revenue each covers, its trials and their share.
+pub fn histogram_table(l: &HistogramLayout) -> ChartTable {
+    let about = if l.sampled { "about " } else { "" };
+    let mut caption = "Simulated revenue: how many trials fall in each range".to_string();
+    if let Some(note) = &l.tail_note {
+        caption.push_str(". ");
+        caption.push_str(note);
+    }
+    ChartTable {
+        caption,
+        columns: vec![
+            "Revenue".to_string(),
+            "Trials".to_string(),
+            "Share of trials".to_string(),
+        ],
+        rows: l
+            .bars
+            .iter()
+            .map(|b| {
+                vec![
+                    b.span.clone(),
+                    format!("{about}{}", count(b.trials)),
+                    percent(b.share, 1),
+                ]
+            })
+            .collect(),
     }
 }
 
@@ -405,6 +452,8 @@ pub fn RevenueHistogram(
     currency: String,
 ) -> impl IntoView {
     let layout = histogram_layout(&revenue, trials, target, [p10, p50, p90], &currency);
+    let table = (!layout.empty).then(|| histogram_table(&layout));
+    let marks = (!layout.empty).then_some("bar");
     let ids = ChartIds::new("histogram");
     let HistogramLayout {
         width,
@@ -420,6 +469,7 @@ pub fn RevenueHistogram(
         tail_lines,
         title,
         desc,
+        sampled: _,
         empty,
     } = layout;
 
@@ -429,6 +479,7 @@ pub fn RevenueHistogram(
         let bars = bars
             .into_iter()
             .map(|bar| {
+                let empty_bar = bar.segments.is_empty();
                 let segments = bar
                     .segments
                     .into_iter()
@@ -441,8 +492,10 @@ pub fn RevenueHistogram(
                         view! { <rect class=class x=s.x y=s.y width=s.width height=s.height /> }
                     })
                     .collect_view();
+                // An empty bin draws nothing to focus; the table still lists it.
+                let attrs = mark_if((!empty_bar).then(|| bar.tooltip.clone()));
                 view! {
-                    <g class="chart-bin">
+                    <g {..attrs} class="chart-bin">
                         <title>{bar.tooltip}</title>
                         {segments}
                     </g>
@@ -480,7 +533,7 @@ pub fn RevenueHistogram(
     };
 
     view! {
-        <ChartFrame kind="histogram" ids=ids width=width height=round2(height) title=title desc=desc>
+        <ChartFrame kind="histogram" ids=ids width=width height=round2(height) title=title desc=desc table=table marks=marks>
             {body}
         </ChartFrame>
     }
@@ -642,6 +695,43 @@ mod tests {
             counts(&l).iter().sum::<f64>() as usize + t.below + t.above,
             v.len()
         );
+    }
+
+    #[test]
+    fn the_table_is_the_bars() {
+        let v = sample();
+        for trials in [v.len() as u64, 10 * v.len() as u64] {
+            let l = histogram_layout(&v, trials, Some(5_050_000.0), [3.4e6, 5e6, 6.6e6], "USD");
+            let t = histogram_table(&l);
+            assert!(t.is_rectangular());
+            assert_eq!(t.columns, ["Revenue", "Trials", "Share of trials"]);
+            assert_eq!(t.rows.len(), l.bars.len());
+            let top = l.bars.iter().map(|b| b.share).fold(0.0, f64::max);
+            let mut total = 0.0;
+            for (r, b) in t.rows.iter().zip(&l.bars) {
+                // What a mouse, a keyboard and the table read are one text.
+                assert_eq!(b.tooltip, format!("{}: {} trials ({})", r[0], r[1], r[2]));
+                assert_eq!(r[2], percent(b.share, 1));
+                // The height drawn is the share listed.
+                let h = b.segments.first().map_or(0.0, |g| g.height);
+                let want = if b.share > 0.0 {
+                    (b.share / top * PLOT_H).max(1.0)
+                } else {
+                    0.0
+                };
+                assert!((h - want).abs() < 0.01, "{h} vs {want}");
+                let n = r[1].trim_start_matches("about ").replace(',', "");
+                total += n.parse::<f64>().unwrap();
+            }
+            // Every trial drawn is in a row (to rounding of scaled counts).
+            assert!(
+                (total - trials as f64).abs() <= l.bars.len() as f64,
+                "{total}"
+            );
+            assert_eq!(t.rows[0][1].starts_with("about "), trials > v.len() as u64);
+        }
+        let t = histogram_table(&histogram_layout(&[], 0, None, [1.0; 3], "USD"));
+        assert!(t.rows.is_empty());
     }
 
     #[test]

@@ -2,11 +2,15 @@
 //! bins, paths, label placement, per-chart layouts) is pure and unit-tested;
 //! the components only draw a precomputed layout.
 //!
-//! Every chart is an `<svg role="img">` with a `<title>` and a `<desc>`
-//! (both referenced by `aria-labelledby`), a fixed-width `viewBox` scaled by
+//! Every chart is an `<svg>` with a `<title>` and a `<desc>` (both
+//! referenced by `aria-labelledby`), a fixed-width `viewBox` scaled by
 //! `width="100%"` (all drawn by `frame::ChartFrame`), and colours from CSS
 //! custom properties defined in `style/charts.css`. Axes, grids and legend
-//! items are drawn by `draw`.
+//! items are drawn by `draw`. A chart is `role="img"`, or `role="group"`
+//! when it holds focusable marks (`frame::mark`: the details of a bar or a
+//! stage for keyboard and touch, not only in a hover `<title>`); each but
+//! the tornado also offers its numbers as a table (`table::ChartTable`,
+//! built from the chart's layout by its `*_table` function).
 
 pub mod bins;
 pub mod common;
@@ -19,6 +23,7 @@ pub mod path;
 pub mod payout;
 pub mod pipeline;
 pub mod scale;
+pub mod table;
 pub mod tornado;
 
 pub use distribution::{Distribution, DistributionChart};
@@ -191,11 +196,11 @@ mod contrast_tests {
 /// Odd inputs never panic and never leak NaN/infinity into the drawing.
 #[cfg(test)]
 mod robustness_tests {
-    use super::distribution::distribution_layout;
-    use super::funnel::funnel_layout;
-    use super::histogram::histogram_layout;
-    use super::payout::payout_layout;
-    use super::pipeline::pipeline_layout;
+    use super::distribution::{distribution_layout, distribution_table};
+    use super::funnel::{funnel_layout, funnel_table};
+    use super::histogram::{histogram_layout, histogram_table};
+    use super::payout::{payout_layout, payout_table};
+    use super::pipeline::{pipeline_layout, pipeline_table};
     use super::tornado::tornado_layout;
     use super::*;
 
@@ -231,6 +236,13 @@ mod robustness_tests {
         assert!(!s.contains("NaN") && !s.contains("inf"), "{s}");
     }
 
+    /// A table with a cell per column and only numbers people can read.
+    fn clean_table(t: &table::ChartTable) {
+        assert!(t.is_rectangular(), "{t:?}");
+        clean(&t.caption);
+        t.rows.iter().flatten().for_each(|c| clean(c));
+    }
+
     #[test]
     fn layouts_survive_odd_input() {
         for seed in 0..200u64 {
@@ -248,6 +260,7 @@ mod robustness_tests {
             }
             assert!(h.ticks.iter().all(|t| t.pos.is_finite()));
             clean(&h.desc);
+            clean_table(&histogram_table(&h));
 
             let rows: Vec<FunnelRow> = v
                 .chunks(3)
@@ -266,6 +279,7 @@ mod robustness_tests {
                 assert!(s.x.is_finite() && s.width.is_finite() && s.width >= 0.0);
             }
             clean(&f.desc);
+            clean_table(&funnel_table(&f, "EUR"));
 
             let months: Vec<MonthBand> = v
                 .iter()
@@ -299,6 +313,7 @@ mod robustness_tests {
                 assert!(m.label_x.is_finite() && m.label_y.is_finite());
             }
             clean(&pl.desc);
+            clean_table(&pipeline_table(&pl, "CHF"));
 
             let levers: Vec<TornadoRow> = v
                 .iter()
@@ -353,6 +368,7 @@ mod robustness_tests {
             }
             assert!(pc.y_ticks.iter().all(|t| t.pos.is_finite()));
             clean(&pc.desc);
+            clean_table(&payout_table(&pc, "USD"));
 
             let series: Vec<Distribution> = (0..(seed as usize % 3))
                 .map(|k| Distribution {
@@ -376,6 +392,7 @@ mod robustness_tests {
             assert!(d.y_ticks.iter().all(|t| t.pos.is_finite()));
             assert!(d.x_ticks.iter().all(|t| t.pos.is_finite()));
             clean(&d.desc);
+            clean_table(&distribution_table(&d));
         }
     }
 }

@@ -3,14 +3,15 @@
 use leptos::prelude::*;
 
 use super::draw;
-use super::frame::ChartFrame;
+use super::frame::{ChartFrame, mark_if};
+use super::table::ChartTable;
 
 use super::common::{
     ChartIds, LINE_H, LegendSlot, Tick, WIDTH, fitted_y_ticks, flow_legend, series_class,
 };
 use super::path::line_path;
 use super::scale::{LinearScale, nice, round2};
-use crate::format::{money_compact, percent};
+use crate::format::{MISSING, money, money_compact, percent};
 
 /// One plan's payout curve.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +43,10 @@ pub struct CurveShape {
     pub legend_y: f64,
     /// One sentence about the plan, for hover and the description.
     pub summary: String,
+    /// The plan's whole name (the legend's may be shortened).
+    pub name: String,
+    /// The points drawn ([`clean_points`]), in attainment order.
+    pub points: Vec<(f64, f64)>,
 }
 
 /// Everything the payout chart draws, in viewBox units.
@@ -172,6 +177,34 @@ fn summary(name: &str, points: &[(f64, f64)], currency: &str) -> String {
     s
 }
 
+/// Attainments the table lists: every 25% from 0% to 200%, the x ticks.
+const TABLE_STEP: f64 = 0.25;
+
+/// The curves as a table: what each plan pays one rep at every 25% of
+/// quota attainment, read off the points drawn.
+pub fn payout_table(l: &PayoutLayout, currency: &str) -> ChartTable {
+    let columns = std::iter::once("Attainment (% of quota)".to_string())
+        .chain(l.curves.iter().map(|c| c.name.clone()))
+        .collect();
+    let steps = (MAX_ATTAINMENT / TABLE_STEP).round() as usize;
+    let rows = (0..=steps)
+        .map(|i| {
+            let a = i as f64 * TABLE_STEP;
+            std::iter::once(percent(a, 0))
+                .chain(l.curves.iter().map(|c| match payout_at(&c.points, a) {
+                    Some(v) => money(v, currency),
+                    None => MISSING.to_string(),
+                }))
+                .collect()
+        })
+        .collect();
+    ChartTable {
+        caption: format!("{}. {}", l.title, l.quota_label),
+        columns,
+        rows,
+    }
+}
+
 /// Compute the payout chart layout.
 pub fn payout_layout(curves: &[PayoutCurve], quota: f64, currency: &str) -> PayoutLayout {
     let money = |v: f64| money_compact(v, currency);
@@ -237,6 +270,8 @@ pub fn payout_layout(curves: &[PayoutCurve], quota: f64, currency: &str) -> Payo
             legend_y: 8.0 + (slot.row as f64 + 1.0) * LINE_H - 8.0,
             legend: slot,
             summary: summary(&c.name, pts, currency),
+            name: c.name.clone(),
+            points: pts.clone(),
         })
         .collect();
 
@@ -311,6 +346,8 @@ pub fn PayoutCurveChart(
     currency: String,
 ) -> impl IntoView {
     let l = payout_layout(&curves, quota, &currency);
+    let table = (!l.empty).then(|| payout_table(&l, &currency));
+    let marks = (!l.empty).then_some("line");
     let ids = ChartIds::new("payout");
     let (width, height) = (l.width, round2(l.height));
 
@@ -332,8 +369,9 @@ pub fn PayoutCurveChart(
             .curves
             .into_iter()
             .map(|c| {
+                let attrs = mark_if((!c.path.is_empty()).then(|| c.summary.clone()));
                 view! {
-                    <path class=c.class d=c.path>
+                    <path {..attrs} class=c.class d=c.path>
                         <title>{c.summary}</title>
                     </path>
                 }
@@ -357,7 +395,7 @@ pub fn PayoutCurveChart(
     };
 
     view! {
-        <ChartFrame kind="payout" ids=ids width=width height=height title=l.title desc=l.desc>
+        <ChartFrame kind="payout" ids=ids width=width height=height title=l.title desc=l.desc table=table marks=marks>
             {body}
         </ChartFrame>
     }
@@ -400,6 +438,58 @@ mod tests {
                 points: flat(),
             },
         ]
+    }
+
+    #[test]
+    fn the_table_reads_the_curves_every_quarter_of_quota() {
+        let l = payout_layout(&sample(), 1e5, "USD");
+        let t = payout_table(&l, "USD");
+        assert!(t.is_rectangular());
+        assert_eq!(
+            t.columns,
+            ["Attainment (% of quota)", "Accelerator", "Flat 10%"]
+        );
+        let levels: Vec<&str> = t.rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            levels,
+            [
+                "0%", "25%", "50%", "75%", "100%", "125%", "150%", "175%", "200%"
+            ]
+        );
+        // The rows are the x ticks: one per tick drawn.
+        assert_eq!(t.rows.len(), l.x_ticks.len());
+        for (r, tick) in t.rows.iter().zip(&l.x_ticks) {
+            assert_eq!(r[0], tick.label);
+        }
+        // After the jump at quota, as the curve is drawn.
+        assert_eq!(t.rows[4][1], "$17,000");
+        assert_eq!(t.rows[2][1], "$4,000");
+        assert_eq!(t.rows[4][2], "$10,000");
+        assert_eq!(t.rows[8][2], "$20,000");
+        for (c, curve) in l.curves.iter().enumerate() {
+            for r in &t.rows {
+                let a: f64 = r[0].trim_end_matches('%').parse::<f64>().unwrap() / 100.0;
+                let v = payout_at(&curve.points, a).unwrap();
+                assert_eq!(r[c + 1], money(v, "USD"));
+            }
+            // The line's own summary agrees at quota.
+            let at_quota: f64 = t.rows[4][c + 1][1..].replace(',', "").parse().unwrap();
+            assert!(
+                curve
+                    .summary
+                    .contains(&format!("{} at quota", money_compact(at_quota, "USD"))),
+                "{}",
+                curve.summary
+            );
+        }
+        // A plan whose points stop short: no number where nothing is drawn.
+        let short = vec![PayoutCurve {
+            name: "Short".into(),
+            points: vec![(0.0, 0.0), (1.0, 1_000.0)],
+        }];
+        let t = payout_table(&payout_layout(&short, 1e5, "EUR"), "EUR");
+        assert_eq!(t.rows[4][1], "€1,000");
+        assert_eq!(t.rows[5][1], MISSING);
     }
 
     #[test]

@@ -3,14 +3,15 @@
 use leptos::prelude::*;
 
 use super::draw;
-use super::frame::ChartFrame;
+use super::frame::{ChartFrame, mark};
+use super::table::ChartTable;
 
 use super::common::{
     CHAR_W_WIDE, ChartIds, LINE_H, Tick, WIDTH, fitted_y_ticks, flow_legend, text_width,
 };
 use super::path::{band_path, line_path};
 use super::scale::{LinearScale, nice, round2};
-use crate::format::{money_compact, percent};
+use crate::format::{money, money_compact, percent};
 
 /// Cumulative revenue percentiles at the end of one month.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +62,8 @@ pub struct MilestoneShape {
     /// Baseline of the label (centred on `label_x`).
     pub label_y: f64,
     pub tooltip: String,
+    /// The milestone drawn.
+    pub mark: MilestoneMark,
 }
 
 /// A hoverable point on the median line.
@@ -113,6 +116,8 @@ pub struct PipelineLayout {
     pub y_ticks: Vec<Tick>,
     pub x_ticks: Vec<Tick>,
     pub x_label_y: f64,
+    /// The months drawn, in order (months without a median left out).
+    pub months: Vec<MonthBand>,
     pub title: String,
     pub desc: String,
     pub empty: bool,
@@ -285,6 +290,7 @@ pub fn pipeline_layout(
             y_ticks: Vec::new(),
             x_ticks: Vec::new(),
             x_label_y: 0.0,
+            months: Vec::new(),
             title,
             desc: "No monthly revenue data yet.".to_string(),
             empty: true,
@@ -407,7 +413,64 @@ pub fn pipeline_layout(
         x_label_y: plot_bottom + LINE_H,
         title,
         desc: describe(&rows, target, &marks, currency),
+        months: rows,
         empty: false,
+    }
+}
+
+/// The months as a table: the band's edges, the median line and the mean,
+/// and the milestones due that month with their chance of being on track.
+pub fn pipeline_table(l: &PipelineLayout, currency: &str) -> ChartTable {
+    let money = |v: f64| money(v, currency);
+    let with_milestones = !l.milestones.is_empty();
+    let mut columns = vec![
+        "Month",
+        "Low (P10)",
+        "Median (P50)",
+        "High (P90)",
+        "Average",
+    ];
+    if with_milestones {
+        columns.push("Milestone");
+    }
+    let rows = l
+        .months
+        .iter()
+        .map(|m| {
+            let mut row = vec![
+                format!("Month {}", m.month),
+                money(m.p10),
+                money(m.p50),
+                money(m.p90),
+                money(m.mean),
+            ];
+            if with_milestones {
+                let due: Vec<String> = l
+                    .milestones
+                    .iter()
+                    .filter(|s| s.mark.month == m.month)
+                    .map(|s| {
+                        format!(
+                            "{}, {} on track",
+                            money(s.mark.revenue),
+                            percent(s.mark.probability, 0)
+                        )
+                    })
+                    .collect();
+                row.push(due.join("; "));
+            }
+            row
+        })
+        .collect();
+    let mut caption =
+        "Cumulative revenue by month: 8 in 10 trials between low and high".to_string();
+    if let Some((_, label)) = &l.target {
+        caption.push_str(&format!(". {label}"));
+    }
+    ChartTable {
+        caption,
+        columns: columns.into_iter().map(String::from).collect(),
+        rows,
     }
 }
 
@@ -510,6 +573,7 @@ fn milestone_shapes(
             label,
             label_x: round2(lx),
             label_y: round2(ly),
+            mark: m.clone(),
         })
         .collect()
 }
@@ -596,6 +660,9 @@ pub fn PipelineChart(
     milestones: Vec<MilestoneMark>,
 ) -> impl IntoView {
     let l = pipeline_layout(&months, target, &milestones, &currency);
+    let table = (!l.empty).then(|| pipeline_table(&l, &currency));
+    // Past MAX_DOTS months there are no dots, and maybe no milestone either.
+    let marks = (!l.dots.is_empty() || !l.milestones.is_empty()).then_some("point");
     let ids = ChartIds::new("pipeline");
     let (width, height) = (l.width, round2(l.height));
 
@@ -649,8 +716,9 @@ pub fn PipelineChart(
             .dots
             .into_iter()
             .map(|d| {
+                let attrs = mark(d.tooltip.clone());
                 view! {
-                    <circle class="chart-dot" cx=d.x cy=d.y r=4>
+                    <circle class="chart-dot" cx=d.x cy=d.y r=4 {..attrs}>
                         <title>{d.tooltip}</title>
                     </circle>
                 }
@@ -660,8 +728,9 @@ pub fn PipelineChart(
             .milestones
             .into_iter()
             .map(|m| {
+                let attrs = mark(m.tooltip.clone());
                 view! {
-                    <g class="chart-milestone-group">
+                    <g class="chart-milestone-group" {..attrs}>
                         <title>{m.tooltip}</title>
                         <path class="chart-milestone" d=diamond(m.x, m.y) />
                         <text class="chart-milestone-label chart-halo" x=m.label_x y=m.label_y text-anchor="middle">
@@ -693,7 +762,7 @@ pub fn PipelineChart(
     };
 
     view! {
-        <ChartFrame kind="pipeline" ids=ids width=width height=height title=l.title desc=l.desc>
+        <ChartFrame kind="pipeline" ids=ids width=width height=height title=l.title desc=l.desc table=table marks=marks>
             {body}
         </ChartFrame>
     }
@@ -876,6 +945,63 @@ mod tests {
         assert_eq!(month_step(60, 588.0, 13.2), 6);
         assert_eq!(month_step(0, 588.0, 13.2), 1);
         assert_eq!(month_step(60, 0.0, 13.2), 24);
+    }
+
+    #[test]
+    fn the_table_is_the_months_and_milestones() {
+        let marks = vec![
+            MilestoneMark {
+                month: 6,
+                revenue: 2_400_000.0,
+                probability: 0.62,
+            },
+            MilestoneMark {
+                month: 30,
+                revenue: 1e6,
+                probability: 0.5,
+            },
+        ];
+        let mut input = months(12);
+        input.swap(0, 5);
+        let l = pipeline_layout(&input, Some(4e6), &marks, "USD");
+        let t = pipeline_table(&l, "USD");
+        assert!(t.is_rectangular());
+        assert_eq!(t.rows.len(), 12);
+        assert_eq!(t.rows.len(), l.dots.len());
+        assert_eq!(t.columns[5], "Milestone");
+        for (i, (r, d)) in t.rows.iter().zip(&l.dots).enumerate() {
+            let m = &months(12)[i];
+            assert_eq!(r[0], format!("Month {}", i + 1));
+            // The dot drawn for the month is the median listed.
+            assert!(d.tooltip.starts_with(&format!(
+                "M{}: median {}",
+                m.month,
+                money_compact(m.p50, "USD")
+            )));
+            assert_eq!(r[2], money(m.p50, "USD"));
+            assert_eq!(
+                [&r[1], &r[3], &r[4]],
+                [
+                    &money(m.p10, "USD"),
+                    &money(m.p90, "USD"),
+                    &money(m.mean, "USD")
+                ]
+            );
+        }
+        // Only the milestone drawn, in its month.
+        let due: Vec<&str> = t.column("Milestone").unwrap();
+        assert_eq!(
+            due.iter().filter(|c| !c.is_empty()).count(),
+            l.milestones.len()
+        );
+        assert_eq!(due[5], "$2,400,000, 62% on track");
+        assert!(t.caption.ends_with("Target $4M"), "{}", t.caption);
+        // Too many months for dots: still every month in the table.
+        let l = pipeline_layout(&months(36), None, &[], "USD");
+        let t = pipeline_table(&l, "USD");
+        assert!(l.dots.is_empty());
+        assert_eq!(t.rows.len(), 36);
+        assert_eq!(t.columns.len(), 5);
     }
 
     #[test]

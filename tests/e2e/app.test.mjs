@@ -37,9 +37,9 @@ describe('forecast', () => {
     assert.match(f.leak, /named once the levers below are tested|^The biggest leak is |leak about the same/);
     assert.match(page.url(), /#v=1&seed=1&trials=10000&s=[A-Za-z0-9_-]+$/);
     // Three charts, each an image with a title.
-    const charts = await page.locator('#results svg[role="img"]').count();
+    const charts = await page.locator('#results svg.chart').count();
     assert.ok(charts >= 3, `found ${charts} charts`);
-    for (const svg of await page.locator('#results svg[role="img"]').all()) {
+    for (const svg of await page.locator('#results svg.chart').all()) {
       assert.ok((await svg.locator('title').count()) >= 1, 'every chart has a <title>');
     }
     // Every input has a visible label.

@@ -75,7 +75,7 @@ describe('incentive plans', () => {
     assert.equal(delta.length, 1);
     assert.match(delta[0], /^8% with accelerators[+-]?\$[\d.]+[KM]? ± \$[\d.]+[KM]?[+-]?\$[\d.]+[KM]? ± \$[\d.]+[KM]?[+-]?\$[\d.]+[KM]? ± \$[\d.]+[KM]?(Yes|No, within the simulation's own error)$/);
     assert.equal(await page.locator('#plan-comparison svg.chart-payout').count(), 1);
-    assert.equal(await page.locator('#plan-comparison svg[role="img"]').count(), 3);
+    assert.equal(await page.locator('#plan-comparison svg.chart').count(), 3);
     assert.match(await page.locator('#quota-share').textContent(), /^Reps reaching quota: \d+% with Flat 10%, \d+% with 8% with accelerators\.$/);
     // The form: the team and two plan cards, in percent.
     assert.ok(await page.isChecked('#team-enabled'));
