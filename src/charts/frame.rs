@@ -24,7 +24,61 @@ fn tip_of(ev: &web_sys::Event) -> Option<String> {
 
 /// What a chart's readout line says before any mark is chosen.
 pub fn readout_hint(mark: &str) -> String {
-    format!("Tab to or tap a {mark} to read its numbers here.")
+    format!("Tab to or tap a {mark} (arrow keys move between them) to read its numbers here.")
+}
+
+/// The marks inside `root`, in document order.
+fn marks_in(root: &web_sys::Element) -> Vec<web_sys::Element> {
+    let Ok(list) = root.query_selector_all(&format!("[{TIP_ATTR}]")) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into().ok())
+        .collect()
+}
+
+/// Roving focus (WAI-ARIA's "roving tabindex"): of a chart's marks only
+/// `current` is a Tab stop, so that a histogram's 40 bars are one stop on
+/// the way through the page, and arrow keys move among them.
+fn rove(marks: &[web_sys::Element], current: usize) {
+    for (i, m) in marks.iter().enumerate() {
+        let _ = m.set_attribute("tabindex", if i == current { "0" } else { "-1" });
+    }
+}
+
+/// Where an arrow, Home or End key moves focus from mark `at` of `n`.
+pub fn next_mark(key: &str, at: usize, n: usize) -> Option<usize> {
+    if n == 0 {
+        return None;
+    }
+    match key {
+        "ArrowRight" | "ArrowDown" => Some((at + 1).min(n - 1)),
+        "ArrowLeft" | "ArrowUp" => Some(at.saturating_sub(1)),
+        "Home" => Some(0),
+        "End" => Some(n - 1),
+        _ => None,
+    }
+}
+
+fn on_mark_key(root: &web_sys::Element, ev: &web_sys::KeyboardEvent) {
+    let marks = marks_in(root);
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Some(at) = marks.iter().position(|m| *m == target) else {
+        return;
+    };
+    let Some(to) = next_mark(&ev.key(), at, marks.len()) else {
+        return;
+    };
+    ev.prevent_default();
+    rove(&marks, to);
+    if let Some(el) = marks[to].dyn_ref::<web_sys::SvgElement>() {
+        let _ = el.focus();
+    }
 }
 
 /// A chart's `<svg>`: a viewBox of `width` × `height` user units scaled to
@@ -87,6 +141,27 @@ pub fn ChartFrame(
     };
     let showing = RwSignal::new(false);
     let table_id = ids.prefix.clone() + "-table";
+    let drawing = NodeRef::<leptos::html::Div>::new();
+    // Once drawn, only the first mark is a Tab stop.
+    Effect::new(move |_| {
+        if let Some(div) = drawing.get() {
+            rove(&marks_in(&div), 0);
+        }
+    });
+    let on_focus = move |ev: web_sys::FocusEvent| {
+        show_tip(&ev);
+        // The mark focused (by tap, click or arrow) is where Tab comes back to.
+        if let (Some(div), Some(target)) = (
+            drawing.get_untracked(),
+            ev.target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok()),
+        ) {
+            let marks = marks_in(&div);
+            if let Some(i) = marks.iter().position(|m| *m == target) {
+                rove(&marks, i);
+            }
+        }
+    };
     view! {
         <div class="chart-frame">
             <button
@@ -103,9 +178,15 @@ pub fn ChartFrame(
             // with focus listeners in the tab order.
             <div
                 class="chart-drawing"
+                node_ref=drawing
                 hidden=move || showing.get()
-                on:focusin=move |ev| show_tip(&ev)
+                on:focusin=on_focus
                 on:click=move |ev| show_tip(&ev)
+                on:keydown=move |ev| {
+                    if let Some(div) = drawing.get_untracked() {
+                        on_mark_key(&div, &ev);
+                    }
+                }
             >
                 {svg}
                 {marks.map(|_| view! { <p class="chart-readout" aria-live="polite">{move || readout.get()}</p> })}
@@ -138,4 +219,21 @@ pub fn mark_if(tip: Option<String>) -> impl Attribute {
         aria_label(tip.clone()),
         custom_attribute(TIP_ATTR, tip),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_mark;
+
+    #[test]
+    fn arrows_move_one_mark_and_stop_at_the_ends() {
+        assert_eq!(next_mark("ArrowRight", 0, 3), Some(1));
+        assert_eq!(next_mark("ArrowDown", 2, 3), Some(2));
+        assert_eq!(next_mark("ArrowLeft", 0, 3), Some(0));
+        assert_eq!(next_mark("ArrowUp", 2, 3), Some(1));
+        assert_eq!(next_mark("Home", 2, 3), Some(0));
+        assert_eq!(next_mark("End", 0, 3), Some(2));
+        assert_eq!(next_mark("Tab", 0, 3), None);
+        assert_eq!(next_mark("ArrowRight", 0, 0), None);
+    }
 }

@@ -75,6 +75,12 @@ describe('charts', () => {
     await shot(page, 'charts-histogram-table');
     await closeTable(page, 'histogram', h.back);
 
+    // The biggest leak is marked once the lever sweep is done (it redraws the funnel).
+    await page.waitForFunction(
+      () => /^The biggest leak is |leak about the same/.test(document.querySelector('#leak-sentence')?.textContent ?? ''),
+      null,
+      { timeout: 180_000 },
+    );
     // Funnel: a row per stage, the numbers the stage's labels show.
     const stages = await page.locator('svg.chart-funnel g.chart-stage').evaluateAll((gs) => gs.map((g) => ({
       tip: g.getAttribute('data-tip'),
@@ -171,10 +177,21 @@ describe('charts', () => {
     assert.ok(ring.outline !== 'none' || (ring.stroke && ring.stroke !== 'none'), JSON.stringify(ring));
     await shot(page, 'charts-histogram-focus', false);
 
-    await page.keyboard.press('Tab');
+    // The bars are one Tab stop: arrow keys move between them, End jumps to the last.
+    await page.keyboard.press('ArrowRight');
     const second = await page.evaluate(() => document.activeElement.getAttribute('data-tip'));
-    assert.ok(second && second !== first.tip, 'the next Tab reaches the next bar');
+    assert.ok(second && second !== first.tip, 'the right arrow reaches the next bar');
     assert.equal((await readout.textContent()).trim(), second);
+    const stops = await frame.locator('svg [data-tip][tabindex="0"]').count();
+    assert.equal(stops, 1, 'one Tab stop per chart');
+    await page.keyboard.press('End');
+    const last = await frame.locator('svg [data-tip]').last().getAttribute('data-tip');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-tip')), last);
+    // Tab leaves the chart; Shift+Tab comes back to the bar last focused.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.closest('svg.chart-histogram')), null);
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-tip')), last);
 
     // A tap (a click, for this test) on a funnel stage reads it out too.
     const funnel = frameOf(page, 'funnel');
