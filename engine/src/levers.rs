@@ -214,8 +214,9 @@ impl LeverKind {
                     } else {
                         "fewer"
                     };
+                    let unit = if days == 1.0 { "day" } else { "days" };
                     Some(format!(
-                        "the model moves deals a week at a time, so 10% {way} than {} days is still one week",
+                        "the model moves deals a week at a time, so 10% {way} than {} {unit} is still one week",
                         tidy(days)
                     ))
                 } else {

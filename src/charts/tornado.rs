@@ -185,9 +185,11 @@ pub fn tornado_layout(
     currency: &str,
 ) -> TornadoLayout {
     let title = "Levers ranked by effect on mean revenue".to_string();
-    let caption =
-        "Change in average revenue, each input 10% lower and higher · thin line: give or take"
-            .to_string();
+    // Short enough for a phone; the text above the chart says the rest.
+    let caption = fit_text(
+        "Change in average revenue · thin line: give or take",
+        WIDTH - 2.0 * SIDE,
+    );
     let caption_y = 8.0 + LINE_H - 8.0;
     let sides = || rows.iter().flat_map(TornadoRow::sides);
     if sides().next().is_none() {

@@ -419,8 +419,9 @@ fn PlanCard(id: u32, count: Memo<usize>) -> impl IntoView {
                 <div class="plan-block" role="group" aria-labelledby=format!("plan-{id}-effect")>
                     <h4 id=format!("plan-{id}-effect")>"Assumed effect"</h4>
                     <p class="hint">
-                        "Your assumption of how this plan changes selling: +5 makes a stage convert 5% better "
-                        "(30% becomes 31.5%). It applies to this plan’s results only; the forecast above is today’s funnel."
+                        "Your assumption of how this plan changes selling, in percent of the stage’s rate (the "
+                        "levers’ unit): +5 makes a stage convert 5% better (30% becomes 31.5%), +10 is the "
+                        "levers’ “+10%” bar. It applies to this plan’s results only; the forecast above is today’s funnel."
                     </p>
                     <ol class="uplift-list">
                         <For each=move || uplift_ids.get() key=|u| *u let:uplift>
