@@ -81,6 +81,6 @@ describe('hostile links', () => {
     );
     await page.locator('#f-trials').fill('508000');
     await settled(page);
-    assert.match(await page.textContent('#done-note'), /^508,000 trials, seed 1, in /);
+    assert.match(await page.textContent('#done-note'), /^508,000 trials with random numbers 1, in /);
   });
 });

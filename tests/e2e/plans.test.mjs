@@ -280,7 +280,7 @@ describe('plans: page quality and speed', () => {
       await page.goto(linkTo(scenario, 10000, seed));
       await settled(page);
       const note = await page.locator('#done-note').textContent();
-      assert.match(note, new RegExp(`^10,000 trials, seed ${seed}, in `));
+      assert.match(note, new RegExp(`^10,000 trials with random numbers ${seed}, in `));
       const phases = await page.evaluate(() => window.__phases);
       const start = phases.find((p) => p.phase === 'running');
       const done = phases.findLast((p) => p.phase === 'done');

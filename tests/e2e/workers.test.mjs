@@ -178,7 +178,7 @@ describe('worker pool', () => {
     await typeInto(page, '#f-trials', '3000');
     await settled(page);
     assert.ok(await page.evaluate((p) => window.__posted > p, posted), 'the next run went to the workers');
-    assert.match(await page.textContent('#done-note'), /^3,000 trials, seed 1, in /);
+    assert.match(await page.textContent('#done-note'), /^3,000 trials with random numbers 1, in /);
     assert.match(page.url(), /&trials=3000&s=[A-Za-z0-9_-]+&workers=2$/, 'the edit kept workers=2');
   });
 
@@ -220,7 +220,7 @@ describe('worker pool', () => {
       [],
       'no work for the cancelled run once the edit is in',
     );
-    assert.match(await page.textContent('#done-note'), /^1,000,000 trials, seed 1, in /);
+    assert.match(await page.textContent('#done-note'), /^1,000,000 trials with random numbers 1, in /);
     assert.equal(await leads.inputValue(), '1234567');
     assert.match(page.url(), /workers=2$/);
     assert.notDeepEqual(await figures(page), before);

@@ -182,7 +182,7 @@ fn Status() -> impl IntoView {
                     <p class="muted" id="done-note">
                         {move || ctx.results.with(|r| r.as_ref().map(|o| {
                             format!(
-                                "{} trials, seed {}, in {:.1} s.",
+                                "{} trials with random numbers {}, in {:.1} s.",
                                 count(o.summary.trials as f64),
                                 o.summary.seed,
                                 o.elapsed_ms / 1000.0
@@ -446,7 +446,7 @@ fn StatsTable(forecast: Arc<Forecast>) -> impl IntoView {
         <DataTable
             label="Revenue and deals won: statistics"
             caption=format!(
-                "Over {} trials (seed {}), {} weeks",
+                "Over {} trials (random numbers {}, the seed), {} weeks",
                 count(s.trials as f64),
                 s.seed,
                 s.weeks
