@@ -106,6 +106,7 @@ async function withWorkers(workers) {
   await page.goto(link(reference, 10000, workers));
   await page.waitForSelector('#lever-status[data-phase="idle"] #levers-done[data-elapsed-ms]');
   const sweep = Number(await page.getAttribute('#levers-done', 'data-elapsed-ms'));
+  const runs = Number(await page.getAttribute('#levers-done', 'data-runs'));
   const pool = await page.getAttribute('#status', 'data-workers');
   const field = page.locator('#f-trials');
   await field.click();
@@ -121,7 +122,7 @@ async function withWorkers(workers) {
   const mean = await page.textContent('#mean-revenue');
   for (const p of page.problems) console.log(`note (workers=${workers}): ${p}`);
   await page.close();
-  return { workers, pool, sweep_ms: sweep, million_ms: Math.round(t1 - t0), longest_task_ms: Math.round(longest), mean };
+  return { workers, pool, runs, sweep_ms: sweep, million_ms: Math.round(t1 - t0), longest_task_ms: Math.round(longest), mean };
 }
 
 let status = 0;
@@ -137,7 +138,7 @@ try {
   const one = await withWorkers(1);
   const two = await withWorkers(2);
   for (const r of [one, two]) {
-    console.log(`browser, workers=${r.workers} (pool ${r.pool ?? 'n/a'}): 20 levers x 10,000 trials ${r.sweep_ms} ms; ` +
+    console.log(`browser, workers=${r.workers} (pool ${r.pool ?? 'n/a'}): ${r.runs} lever runs x 10,000 trials ${r.sweep_ms} ms; ` +
       `1,000,000 trials from the edit to the results ${r.million_ms} ms; longest main-thread task meanwhile ${r.longest_task_ms} ms; mean ${r.mean}`);
   }
   console.log(`browser: speed-up of 2 workers over 1: lever sweep ${(one.sweep_ms / two.sweep_ms).toFixed(2)}x, ` +

@@ -87,6 +87,7 @@ pub fn LeversPanel() -> impl IntoView {
                 data-elapsed-ms=move || {
                     levers.results.with(|r| r.as_ref().map(|r| format!("{:.0}", r.elapsed_ms)))
                 }
+                data-runs=move || levers.results.with(|r| r.as_ref().map(|r| r.effects.len()))
             >
                 {move || {
                     levers.results.with(|r| match r {
