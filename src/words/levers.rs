@@ -183,9 +183,10 @@ pub fn lever_caption(trials: u64, target: Option<f64>, currency: &str) -> String
     }
 }
 
-/// Why some levers have no bar: "Not shown, as they cannot change any trial:
-/// Lead days (deals pass through it in the week they arrive); Contract
-/// conversion +10% (its rate is already 100%)." `None` when nothing is left out.
+/// Why some levers have no bar: "Not shown: Lead days (deals pass through it
+/// in the week they arrive); Contract conversion +10% (its rate is already
+/// 100%)." Each reason says why (most: the move cannot change any trial).
+/// `None` when nothing is left out.
 pub fn omitted_note(omitted: &[Omitted]) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
@@ -207,12 +208,7 @@ pub fn omitted_note(omitted: &[Omitted]) -> Option<String> {
             i += 1;
         }
     }
-    (!parts.is_empty()).then(|| {
-        format!(
-            "Not shown, as they cannot change any trial: {}.",
-            parts.join("; ")
-        )
-    })
+    (!parts.is_empty()).then(|| format!("Not shown: {}.", parts.join("; ")))
 }
 
 /// "Testing levers 4 of 20" (`done` levers finished).
@@ -382,7 +378,7 @@ mod tests {
         let note = omitted_note(&Lever::omitted(&s)).unwrap();
         assert_eq!(
             note,
-            "Not shown, as they cannot change any trial: Lead days (the model moves deals a week at a time, so 10% more or fewer than 5 days is still one week); Contract days (the model moves deals a week at a time, so 10% more or fewer than 5 days is still one week)."
+            "Not shown: Lead days (the model moves deals a week at a time, so 10% more or fewer than 5 days is still one week); Contract days (the model moves deals a week at a time, so 10% more or fewer than 5 days is still one week)."
         );
         assert_eq!(omitted_note(&[]), None);
     }

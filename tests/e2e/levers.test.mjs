@@ -95,7 +95,7 @@ describe('levers', () => {
     assert.ok(rows.get('Proposal days')['-10%'] > 0);
     // The stages of a week or less have no bar, and the note says why.
     assert.ok(![...rows.keys()].some((k) => k === 'Lead days' || k === 'Contract days'));
-    assert.match(await page.locator('#levers-omitted').textContent(), /^Not shown, as they cannot change any trial: Lead days \(the model moves deals a week at a time, so 10% more or fewer than 5 days is still one week\); Contract days /);
+    assert.match(await page.locator('#levers-omitted').textContent(), /^Not shown: Lead days \(the model moves deals a week at a time, so 10% more or fewer than 5 days is still one week\); Contract days /);
     await page.locator('#levers').scrollIntoViewIfNeeded();
     await shot(page, 'levers-desktop-light', false);
   });
