@@ -157,3 +157,45 @@ pub fn set_title(title: &str) {
         d.set_title(title);
     }
 }
+
+/// Whether the page is inside a frame of another page (an embed).
+pub fn in_frame() -> bool {
+    let Some(w) = window() else { return false };
+    match w.parent() {
+        Ok(Some(parent)) => !js_sys::Object::is(&parent, &w),
+        _ => false,
+    }
+}
+
+/// Posts the JSON object `message` to the embedding page, if any. Any
+/// origin may listen ("*"): the message holds the headline figures of a
+/// scenario its link already carries, and an embed cannot know its host.
+pub fn post_to_parent(message: &str) {
+    let Some(w) = window() else { return };
+    let (Ok(Some(parent)), Ok(value)) = (w.parent(), js_sys::JSON::parse(message)) else {
+        return;
+    };
+    let _ = parent.post_message(&value, "*");
+}
+
+/// Calls `on_height` with the page's content height (CSS pixels) now and
+/// whenever it changes, for as long as the page lives.
+pub fn watch_height(on_height: impl Fn(f64) + 'static) {
+    use wasm_bindgen::closure::Closure;
+    let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let measured = root.clone();
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries| {
+        on_height(measured.get_bounding_client_rect().height());
+    });
+    if let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+        observer.observe(&root);
+        // The observer and its callback live as long as the page.
+        callback.forget();
+        std::mem::forget(observer);
+    }
+}

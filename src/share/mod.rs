@@ -3,6 +3,7 @@
 //! with the app.
 
 pub mod base64url;
+pub mod embed;
 pub mod file;
 pub mod link;
 pub mod presets;

@@ -22,11 +22,26 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Inside an iframe: the host page hears the page's height as it changes
+/// and the figures of each finished run (`share::embed`).
+fn tell_the_host(ctx: Ctx) {
+    use crate::share::embed;
+    browser::watch_height(|h| browser::post_to_parent(&embed::height_message(h)));
+    Effect::new(move |_| {
+        if let Some(forecast) = ctx.results.get() {
+            browser::post_to_parent(&embed::result_message(&forecast.summary));
+        }
+    });
+}
+
 #[component]
 fn Forecaster() -> impl IntoView {
     let ctx = Ctx::start();
     provide_context(ctx);
     provide_context(state::levers::Levers::start(ctx));
+    if browser::in_frame() {
+        tell_the_host(ctx);
+    }
     view! {
         <a class="skip-link" href="#results-title" on:click=|ev| {
             ev.prevent_default();

@@ -40,11 +40,35 @@ const framePage = (src) => `<!doctype html><html lang="en"><head><meta charset="
 <iframe id="app" title="Sales funnel forecast" src="${src}" style="width:420px;height:900px;border:1px solid #888"></iframe>
 </body></html>`;
 
-/** Serves `dir` on 127.0.0.1 (a free port); also under `/sub/path/`, and `/__frame.html?src=`. */
+// A host page that records the app's messages and sizes the iframe from its
+// height messages, as the embed script does (embed.test.mjs).
+const embedPage = (src, sandbox) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Host</title><link rel="icon" href="data:,"></head><body style="margin:0">
+<h1 style="font:16px sans-serif">A blog post</h1>
+<iframe id="app" title="Sales funnel forecast" src="${src}" ${sandbox ? 'sandbox="allow-scripts"' : ''}
+  style="width:420px;height:600px;border:0;display:block"></iframe>
+<script>
+  window.messages = [];
+  addEventListener('message', (e) => {
+    if (e.source !== document.getElementById('app').contentWindow) return;
+    window.messages.push(e.data);
+    if (e.data && e.data.type === 'funnel-sim:height') document.getElementById('app').style.height = e.data.height + 'px';
+  });
+</script></body></html>`;
+
+/**
+ * Serves `dir` on 127.0.0.1 (a free port); also under `/sub/path/`, `/__frame.html?src=`
+ * and `/__embed.html?src=&sandbox=1`.
+ */
 export function serve(dir) {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://x');
+      if (url.pathname === '/__embed.html') {
+        res.writeHead(200, { 'content-type': types['.html'] });
+        res.end(embedPage(url.searchParams.get('src') ?? '/', url.searchParams.has('sandbox')));
+        return;
+      }
       if (url.pathname === '/__frame.html') {
         res.writeHead(200, { 'content-type': types['.html'] });
         res.end(framePage(url.searchParams.get('src') ?? '/'));
@@ -63,6 +87,9 @@ export function serve(dir) {
       res.writeHead(200, {
         'content-type': types[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        // As GitHub Pages sends it: a sandboxed iframe (origin "null") may then
+        // load the app's module script and wasm.
+        'access-control-allow-origin': '*',
       });
       res.end(await readFile(file));
     } catch (e) {
