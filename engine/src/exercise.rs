@@ -555,7 +555,11 @@ pub const CODE_DIGITS: u32 = 5;
 const MANTISSA_MIN: u64 = 10_000;
 const MANTISSA_MAX: u64 = 99_999;
 /// The decimal exponent field (6 bits) stores the leading digit's exponent plus this.
-const EXPONENT_BIAS: i32 = 30;
+const EXPONENT_BIAS: i32 = 18;
+/// Largest exponent of the leading digit: answers are below 1e27. With the
+/// bias, every answer is its digits times a power of ten of at most 22,
+/// which doubles hold exactly, so decoding rounds once.
+const MAX_EXPONENT: i32 = 26;
 const NAME_BITS: u32 = 31;
 
 /// A decoded answer code: whose it claims to be and the answer it holds.
@@ -583,7 +587,7 @@ impl AnswerCode {
 pub enum CodeError {
     /// No name to make a code for.
     NoName,
-    /// An answer a code cannot hold: not a number, infinite, or 1e34 or more.
+    /// An answer a code cannot hold: not a number, infinite, or 1e27 or more.
     Unencodable,
     /// Nothing was typed.
     Empty,
@@ -610,7 +614,7 @@ impl fmt::Display for CodeError {
         match *self {
             CodeError::NoName => f.write_str("a student's name is needed to make a code"),
             CodeError::Unencodable => {
-                f.write_str("the answer must be a number below 1e34 to fit in a code")
+                f.write_str("the answer must be a number below 1e27 to fit in a code")
             }
             CodeError::Empty => f.write_str("the code is empty"),
             CodeError::Length { found } => {
@@ -647,7 +651,7 @@ fn scale10(a: f64, k: i32) -> f64 {
 /// The code of `student`'s `answer`: [`CODE_LEN`] characters of Crockford's
 /// base32, the last a check symbol (format: docs/model-notes.md, "Exercise").
 /// The answer keeps [`CODE_DIGITS`] significant digits; magnitudes below
-/// 1e-30 are kept as 0.
+/// 1e-18 are kept as 0.
 pub fn encode(student: &str, answer: f64) -> Result<String, CodeError> {
     if normalise_name(student).is_empty() {
         return Err(CodeError::NoName);
@@ -655,7 +659,7 @@ pub fn encode(student: &str, answer: f64) -> Result<String, CodeError> {
     if !answer.is_finite() {
         return Err(CodeError::Unencodable);
     }
-    let (sign, exponent, mantissa) = if answer.abs() < 1e-30 {
+    let (sign, exponent, mantissa) = if answer.abs() < 1e-18 {
         (0u64, 0u64, 0u64)
     } else {
         let a = answer.abs();
@@ -671,7 +675,7 @@ pub fn encode(student: &str, answer: f64) -> Result<String, CodeError> {
             m = libm::round(scale10(a, digits - e));
         }
         let field = e + EXPONENT_BIAS;
-        if !(0..64).contains(&field) {
+        if !(0..=MAX_EXPONENT + EXPONENT_BIAS).contains(&field) {
             return Err(CodeError::Unencodable);
         }
         (u64::from(answer < 0.0), field as u64, m as u64)
@@ -733,7 +737,9 @@ pub fn decode(code: &str) -> Result<AnswerCode, CodeError> {
         }
         0.0
     } else {
-        if !(MANTISSA_MIN..=MANTISSA_MAX).contains(&mantissa) {
+        if !(MANTISSA_MIN..=MANTISSA_MAX).contains(&mantissa)
+            || exponent as i32 > MAX_EXPONENT + EXPONENT_BIAS
+        {
             return Err(CodeError::NoAnswer);
         }
         let e = exponent as i32 - EXPONENT_BIAS - (CODE_DIGITS as i32 - 1);
