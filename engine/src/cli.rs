@@ -3,6 +3,7 @@
 //! ```text
 //! funnelsim run SCENARIO.json [--trials N] [--seed S] [--samples FILE.csv] [--sensitivity]
 //!                             [--solve leads|conversion:STAGE] [--confidence C] [--threads N]
+//! funnelsim key SCENARIO.json --students FILE.txt [--trials N] [--seed S] [--threads N]
 //! funnelsim help               (also -h, --help)
 //! ```
 //!
@@ -52,8 +53,20 @@ pub enum Flag {
     Confidence,
     /// `--threads N`: threads to run the trials on.
     Threads,
+    /// `--students FILE.txt`: `key`'s list of names, one a line.
+    Students,
     /// `--help` or `-h`: print the help.
     Help,
+}
+
+impl Flag {
+    /// Whether `funnelsim key` takes this flag (`run` takes all but `--students`).
+    pub fn for_key(self) -> bool {
+        matches!(
+            self,
+            Flag::Trials | Flag::Seed | Flag::Threads | Flag::Students | Flag::Help
+        )
+    }
 }
 
 /// One flag as the user types it and as the help describes it.
@@ -128,6 +141,13 @@ pub const FLAGS: &[FlagSpec] = &[
                the output is the same for any number",
     },
     FlagSpec {
+        flag: Flag::Students,
+        name: "--students",
+        short: None,
+        value: Some("FILE.txt"),
+        help: "for `key` only: the students' names, one a line (blank lines skipped)",
+    },
+    FlagSpec {
         flag: Flag::Help,
         name: "--help",
         short: Some("-h"),
@@ -142,7 +162,10 @@ pub fn usage() -> String {
     let indent = " ".repeat(lead.len());
     let mut out = String::from(lead);
     let mut width = lead.len();
-    for spec in FLAGS.iter().filter(|s| s.flag != Flag::Help) {
+    for spec in FLAGS
+        .iter()
+        .filter(|s| !matches!(s.flag, Flag::Help | Flag::Students))
+    {
         let item = match spec.value {
             Some(v) => format!(" [{} {v}]", spec.name),
             None => format!(" [{}]", spec.name),
@@ -155,9 +178,14 @@ pub fn usage() -> String {
         out.push_str(&item);
         width += item.len();
     }
+    out.push_str(
+        "\n       funnelsim key SCENARIO.json --students FILE.txt [--trials N] [--seed S] [--threads N]",
+    );
     out.push_str("\n       funnelsim help\n\n");
     out.push_str(
-        "Runs the Monte Carlo simulation of a sales funnel and prints a JSON summary on stdout.\n\n",
+        "`run` runs the Monte Carlo simulation of a sales funnel and prints a JSON summary on stdout.\n\
+         `key` prints the answer key of the scenario's exercise as CSV: one row per student with\n\
+         the true answer on the student's variant and the values that vary.\n\n",
     );
     for spec in FLAGS {
         let mut name = match spec.short {
@@ -201,6 +229,23 @@ pub enum Command {
     Help,
     /// `funnelsim run SCENARIO.json`: simulate and print the summary.
     Run(RunArgs),
+    /// `funnelsim key SCENARIO.json --students FILE.txt`: the exercise's answer key.
+    Key(KeyArgs),
+}
+
+/// The arguments of `funnelsim key`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyArgs {
+    /// Path of the scenario file (with an `exercise`).
+    pub scenario: String,
+    /// Path of the students' names, one a line.
+    pub students: String,
+    /// Trials of every student's run; `None`: the file's `run.trials`, else 10,000.
+    pub trials: Option<u64>,
+    /// Seed of every student's run; `None`: the file's `run.seed`, else 1.
+    pub seed: Option<u64>,
+    /// Threads to run the trials on; the output is the same for any number.
+    pub threads: usize,
 }
 
 /// The arguments of `funnelsim run`; [`RunArgs::new`] gives the defaults.
@@ -247,12 +292,13 @@ impl RunArgs {
 /// first, so one attempt shows everything to fix.
 pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
     let mut it = args.iter();
-    match it.next().map(String::as_str) {
-        Some("run") => {}
+    let key = match it.next().map(String::as_str) {
+        Some("run") => false,
+        Some("key") => true,
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some(other) => {
             return Err(vec![format!(
-                "unknown command {}: the command is `run` (see `funnelsim --help`)",
+                "unknown command {}: the commands are `run` and `key` (see `funnelsim --help`)",
                 quoted(other)
             )]);
         }
@@ -261,8 +307,9 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
                 "missing command: try `funnelsim run SCENARIO.json` or `funnelsim --help`".into(),
             ]);
         }
-    }
+    };
     let mut scenario = None;
+    let mut students = None;
     let mut run = RunArgs::new(String::new());
     let mut problems = Vec::new();
     while let Some(arg) = it.next() {
@@ -302,6 +349,14 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
             }
             (None, None) => String::new(),
         };
+        if key && !spec.flag.for_key() {
+            problems.push(format!("{flag}: only for `funnelsim run`"));
+            continue;
+        }
+        if !key && spec.flag == Flag::Students {
+            problems.push(format!("{flag}: only for `funnelsim key`"));
+            continue;
+        }
         match spec.flag {
             Flag::Trials => match v
                 .parse::<u64>()
@@ -344,8 +399,28 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
                     quoted(&v)
                 )),
             },
+            Flag::Students => students = Some(v),
             Flag::Help => return Ok(Command::Help),
         }
+    }
+    if key {
+        if students.is_none() {
+            problems.push("--students: needed: a file of names, one a line".into());
+        }
+        return match (scenario, students) {
+            (Some(path), Some(students)) if problems.is_empty() => Ok(Command::Key(KeyArgs {
+                scenario: path,
+                students,
+                trials: run.trials,
+                seed: run.seed,
+                threads: run.threads,
+            })),
+            (None, _) => {
+                problems.push("missing SCENARIO.json".into());
+                Err(problems)
+            }
+            _ => Err(problems),
+        };
     }
     match scenario {
         Some(path) if problems.is_empty() => Ok(Command::Run(RunArgs {
@@ -425,6 +500,93 @@ pub fn run(args: &RunArgs) -> Result<String, Vec<String>> {
     Ok(summary.to_json_pretty())
 }
 
+/// The largest students file `key` reads (some ten thousand names and more).
+pub const MAX_STUDENTS_BYTES: u64 = 1_000_000;
+
+/// Runs `funnelsim key`: the answer key as CSV, `student,answer` and one
+/// column per variant path, a row per non-empty line of the students file
+/// (the name as typed, trimmed), without the last line's newline (the binary
+/// ends every output with one).
+pub fn key(args: &KeyArgs) -> Result<String, Vec<String>> {
+    let path = &args.scenario;
+    let text = read_text(path, MAX_SCENARIO_BYTES, "a scenario").map_err(|e| vec![e])?;
+    let (scenario, saved) = Scenario::from_file(&text).map_err(|errors| {
+        errors
+            .0
+            .iter()
+            .map(|e| format!("{}: {e}", quoted(path)))
+            .collect::<Vec<_>>()
+    })?;
+    let Some(exercise) = &scenario.exercise else {
+        return Err(vec![format!(
+            "{}: has no exercise: `key` needs a scenario with an \"exercise\" section",
+            quoted(path)
+        )]);
+    };
+    let trials = args
+        .trials
+        .or(saved.trials)
+        .unwrap_or(crate::DEFAULT_TRIALS);
+    let seed = args.seed.or(saved.seed).unwrap_or(crate::DEFAULT_SEED);
+    let list = &args.students;
+    let names = read_text(list, MAX_STUDENTS_BYTES, "a students list").map_err(|e| vec![e])?;
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (n, line) in names.lines().enumerate() {
+        let name = line.trim();
+        if name.is_empty() {
+            continue;
+        }
+        let at = format!("{}: line {}", quoted(list), n + 1);
+        if name.chars().count() > crate::exercise::MAX_STUDENT_CHARS {
+            problems.push(format!(
+                "{at}: the name is longer than {} characters",
+                crate::exercise::MAX_STUDENT_CHARS
+            ));
+            continue;
+        }
+        rows.push((at, name));
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(format!("{}: has no names", quoted(list)));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["student".to_string(), "answer".into()];
+    header.extend(exercise.variants.iter().map(|v| v.path.path()));
+    out.write_record(&header).map_err(csv_bug)?;
+    for (at, name) in rows {
+        let variant = exercise
+            .variant(&scenario, name)
+            .map_err(|e| e.0.iter().map(|e| format!("{at}: {e}")).collect::<Vec<_>>())?;
+        let answer = exercise
+            .question
+            .answer_threads(&variant.scenario, trials, seed, args.threads)
+            .map_err(|e| {
+                parallel_problems(e)
+                    .into_iter()
+                    .map(|p| format!("{at} ({}): {p}", quoted(name)))
+                    .collect::<Vec<_>>()
+            })?;
+        let mut row = vec![name.to_string(), format!("{answer}")];
+        row.extend(variant.values.iter().map(|(_, v)| v.to_text()));
+        out.write_record(&row).map_err(csv_bug)?;
+    }
+    let bytes = out.into_inner().map_err(|e| csv_bug(e.into_error()))?;
+    let mut text =
+        String::from_utf8(bytes).map_err(|_| vec!["internal error: CSV not UTF-8".to_string()])?;
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    Ok(text)
+}
+
+fn csv_bug(e: impl std::fmt::Display) -> Vec<String> {
+    vec![format!("internal error (a bug, please report it): {e}")]
+}
+
 fn problems(errors: ScenarioErrors) -> Vec<String> {
     errors.0.iter().map(|e| e.to_string()).collect()
 }
@@ -471,6 +633,12 @@ fn same_inode(_: &str, _: &str) -> bool {
 /// kind is checked before opening. The size is checked from the metadata and
 /// again while reading, in case the file grows in between.
 fn read_scenario(path: &str) -> Result<String, String> {
+    read_text(path, MAX_SCENARIO_BYTES, "a scenario")
+}
+
+/// A regular file of at most `max` bytes of UTF-8 text; `what` names it in
+/// the message when it is too large.
+fn read_text(path: &str, max: u64, what: &str) -> Result<String, String> {
     let q = quoted(path);
     let cannot = |e: std::io::Error| format!("{q}: cannot read: {e}");
     let not_regular = |t: std::fs::FileType| match kind(t) {
@@ -478,13 +646,16 @@ fn read_scenario(path: &str) -> Result<String, String> {
         None => format!("{q}: is not a regular file"),
     };
     let too_large = || {
-        format!("{q}: is larger than 100 MB ({MAX_SCENARIO_BYTES} bytes), too large for a scenario")
+        format!(
+            "{q}: is larger than {} MB ({max} bytes), too large for {what}",
+            max / 1_000_000
+        )
     };
     let meta = std::fs::metadata(path).map_err(cannot)?;
     if !meta.is_file() {
         return Err(not_regular(meta.file_type()));
     }
-    if meta.len() > MAX_SCENARIO_BYTES {
+    if meta.len() > max {
         return Err(too_large());
     }
     let file = std::fs::File::open(path).map_err(cannot)?;
@@ -493,11 +664,9 @@ fn read_scenario(path: &str) -> Result<String, String> {
     if !meta.is_file() {
         return Err(not_regular(meta.file_type()));
     }
-    let mut bytes = Vec::with_capacity(meta.len().min(MAX_SCENARIO_BYTES) as usize + 1);
-    file.take(MAX_SCENARIO_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize + 1);
+    file.take(max + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > max {
         return Err(too_large());
     }
     String::from_utf8(bytes).map_err(|e| {

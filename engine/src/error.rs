@@ -93,6 +93,19 @@ pub enum ErrorKind {
         /// give (a plan's lead uplift; growth has none, the horizon decides).
         most: Option<f64>,
     },
+    /// Text longer than the format allows.
+    TooLong {
+        /// The most characters allowed.
+        max: usize,
+    },
+    /// A field path that names no input of this scenario (an exercise's
+    /// `editable` or `variants`: a stage it does not have, a target it lacks).
+    NotAnInput,
+    /// An input an exercise's variants cannot move (not a number, or not one
+    /// the model lets vary per student).
+    CannotVary,
+    /// A question that needs the scenario's target (`target.revenue`).
+    NeedsTarget,
     /// Not a rule of the scenario format: a run refused for its settings, a
     /// background worker that failed, a message its caller has worded itself.
     Other,

@@ -20,6 +20,7 @@ pub mod codec;
 pub mod comp;
 pub mod dist;
 mod error;
+pub mod exercise;
 pub mod fastexp;
 pub mod goal;
 pub mod histogram;

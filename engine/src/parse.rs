@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::exercise::{Ask, Exercise, Input, MAX_EDITABLE, MAX_VARIANTS, Question, VariantSpec};
 use crate::scenario::{
     CommissionBand, Conversion, DealSize, Effect, Leads, MAX_BANDS, MAX_MILESTONES, MAX_PLANS,
     MAX_STAGES, Milestone, Noise, Plan, RunSettings, Scenario, Spif, Stage, Target, Team, Tiers,
@@ -43,6 +44,7 @@ fn scenario(value: &Value, errors: &mut Vec<FieldError>) -> Option<(Scenario, Ru
     let target = o.opt("target", target);
     let team = o.opt("team", team);
     let plans = o.opt("plans", plans).unwrap_or_default();
+    let exercise = o.opt("exercise", exercise);
     let run = o.opt("run", run_settings).unwrap_or_default();
     o.finish();
     let scenario = Scenario {
@@ -56,6 +58,7 @@ fn scenario(value: &Value, errors: &mut Vec<FieldError>) -> Option<(Scenario, Ru
         target,
         team,
         plans,
+        exercise,
     };
     Some((scenario, run))
 }
@@ -223,6 +226,141 @@ fn plans(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Vec<
         MAX_PLANS,
         plan,
     )
+}
+
+fn exercise(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Exercise> {
+    let mut o = Obj::new(value, path.into(), errors)?;
+    let title = o.opt("title", text).unwrap_or_default();
+    let task = o.req("task", text);
+    let editable = o
+        .opt("editable", |v, p, e| {
+            list(
+                v,
+                p,
+                e,
+                "must be a list of field paths, e.g. [\"stages[3].conversion\"]",
+                MAX_EDITABLE,
+                input,
+            )
+        })
+        .unwrap_or_default();
+    let question = o.req("question", question);
+    let variants = o
+        .opt("variants", |v, p, e| {
+            list(
+                v,
+                p,
+                e,
+                "must be a list of {\"path\", \"spread\"}",
+                MAX_VARIANTS,
+                variant_spec,
+            )
+        })
+        .unwrap_or_default();
+    o.finish();
+    Some(Exercise {
+        title,
+        task: task?,
+        editable,
+        question: question?,
+        variants,
+    })
+}
+
+/// A field path naming an input; whether this scenario has it is for `validate`.
+fn input(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Input> {
+    let name = text(value, path, errors)?;
+    let input = Input::from_path(&name);
+    if input.is_none() {
+        errors.push(FieldError::with_kind(
+            path,
+            ErrorKind::NotOneOf,
+            format!(
+                "{} is not an input: use leads.per_month, leads.growth_per_month, \
+                 leads.uncertainty_cv, stages[i].conversion, stages[i].days, stages[i].open, \
+                 stages[i].capacity_per_week, deal_size.median, deal_size.p90 or target.revenue",
+                crate::error::quote(&name)
+            ),
+        ));
+    }
+    input
+}
+
+fn variant_spec(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<VariantSpec> {
+    let mut o = Obj::new(value, path.into(), errors)?;
+    let input = o.req("path", input);
+    let spread = o.req("spread", number);
+    o.finish();
+    Some(VariantSpec {
+        path: input?,
+        spread: spread?,
+    })
+}
+
+/// `ask` says which of `stage` and `confidence` belong: the others are
+/// unknown fields here, as anywhere.
+fn question(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Question> {
+    let mut o = Obj::new(value, path.into(), errors)?;
+    let word = o.req("ask", ask_word);
+    let tolerance = o.req("tolerance", number);
+    let ask = match word {
+        Some("goal_conversion") => {
+            let stage = o.req("stage", text);
+            let confidence = o.req("confidence", number);
+            stage
+                .zip(confidence)
+                .map(|(stage, confidence)| Ask::GoalConversion { stage, confidence })
+        }
+        Some("goal_leads") => o
+            .req("confidence", number)
+            .map(|confidence| Ask::GoalLeads { confidence }),
+        Some(word) => ASKS.iter().find(|a| a.as_str() == word).cloned(),
+        None => {
+            // The ask is unreadable: which fields belong is unknown, so none is refused.
+            o.opt("stage", text);
+            o.opt("confidence", number);
+            None
+        }
+    };
+    o.finish();
+    Some(Question {
+        ask: ask?,
+        tolerance: tolerance?,
+    })
+}
+
+const ASKS: [Ask; 6] = [
+    Ask::Probability,
+    Ask::RevenueMean,
+    Ask::RevenueP10,
+    Ask::RevenueP50,
+    Ask::RevenueP90,
+    Ask::WonMean,
+];
+
+fn ask_word(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<&'static str> {
+    let words = [
+        "probability",
+        "revenue_mean",
+        "revenue_p10",
+        "revenue_p50",
+        "revenue_p90",
+        "won_mean",
+        "goal_leads",
+        "goal_conversion",
+    ];
+    match value.as_str().and_then(|s| words.iter().find(|w| **w == s)) {
+        Some(w) => Some(w),
+        None => {
+            errors.push(FieldError::with_kind(
+                path,
+                ErrorKind::NotOneOf,
+                "must be one of \"probability\", \"revenue_mean\", \"revenue_p10\", \"revenue_p50\", \
+                 \"revenue_p90\", \"won_mean\", \"goal_leads\", \"goal_conversion\"",
+            ));
+            None
+        }
+    }
 }
 
 /// A list of at most `max` items. A longer one is refused whole, before any

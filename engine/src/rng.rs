@@ -97,6 +97,13 @@ fn trial_key(seed: u64, trial: u64, stream: Stream) -> u64 {
     mix(seed ^ mix(trial.wrapping_add(GOLDEN)) ^ mix((stream as u64).wrapping_mul(GOLDEN)))
 }
 
+/// A generator keyed by one number that is not a trial's: the exercise's
+/// per-student stream (`exercise::Exercise::variant`), seeded the same way as
+/// every trial stream so that it is as portable.
+pub fn keyed_rng(key: u64) -> TrialRng {
+    from_key(key)
+}
+
 /// The generator for `(seed, trial, stream)`.
 pub fn trial_rng(seed: u64, trial: u64, stream: Stream) -> TrialRng {
     from_key(trial_key(seed, trial, stream))

@@ -29,6 +29,8 @@ pub const MAX_QUOTA: f64 = 1.0e12;
 pub const MAX_PAYMENT: f64 = 1.0e9;
 /// Deals open today in one stage.
 pub const MAX_OPEN: u64 = 1_000_000_000;
+/// The longest average stay in a stage, in days (ten years).
+pub const MAX_DAYS: f64 = 3650.0;
 /// Longest forecast in months: `horizon_months` is 1 to this.
 pub const MAX_HORIZON_MONTHS: u32 = 60;
 /// Expected leads in any month of the horizon may not exceed this (MODEL.md, "Bounds").
@@ -78,6 +80,10 @@ pub struct Scenario {
     /// Incentive plans to compare, at most [`MAX_PLANS`]; empty for none. Needs a `team`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<Plan>,
+    /// The classroom exercise built on this funnel (MODEL.md, "Exercise");
+    /// `None` for an ordinary scenario. The simulation never reads it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exercise: Option<crate::exercise::Exercise>,
 }
 
 /// Lead volume: expected new leads a month and how they vary.

@@ -10,11 +10,14 @@
 use std::collections::HashSet;
 
 use crate::error::quote;
+use crate::exercise::{
+    Ask, Input, MAX_EDITABLE, MAX_TASK_CHARS, MAX_TITLE_CHARS, MAX_VARIANTS, Question,
+};
 use crate::parse::too_many;
 use crate::scenario::{
-    Conversion, FORMAT_VERSION, MAX_BANDS, MAX_DEAL_MEDIAN, MAX_DEAL_SPREAD, MAX_HORIZON_MONTHS,
-    MAX_LEADS_PER_MONTH, MAX_MILESTONES, MAX_OPEN, MAX_PAYMENT, MAX_PLANS, MAX_QUOTA, MAX_REPS,
-    MAX_REVENUE_GOAL, MAX_STAGES, Plan, Scenario,
+    Conversion, FORMAT_VERSION, MAX_BANDS, MAX_DAYS, MAX_DEAL_MEDIAN, MAX_DEAL_SPREAD,
+    MAX_HORIZON_MONTHS, MAX_LEADS_PER_MONTH, MAX_MILESTONES, MAX_OPEN, MAX_PAYMENT, MAX_PLANS,
+    MAX_QUOTA, MAX_REPS, MAX_REVENUE_GOAL, MAX_STAGES, Plan, Scenario,
 };
 use crate::{ErrorKind, FieldError, ScenarioErrors};
 
@@ -44,9 +47,6 @@ impl Problems {
         self.check(x.is_finite() && (lo..=hi).contains(&x), path, kind, message);
     }
 }
-
-/// The longest average stay in a stage, in days (ten years).
-const MAX_DAYS: f64 = 3650.0;
 
 /// A plain number for messages: `1e12` rather than `1000000000000`.
 fn big(x: f64) -> String {
@@ -114,6 +114,7 @@ impl Scenario {
         }
         self.validate_target(&mut p);
         self.validate_team(&mut p);
+        self.validate_exercise(&mut p);
 
         if p.0.is_empty() {
             Ok(())
@@ -459,6 +460,157 @@ impl Scenario {
             }
         }
     }
+}
+
+impl Scenario {
+    fn validate_exercise(&self, p: &mut Problems) {
+        let Some(x) = &self.exercise else { return };
+        let long = |path: &str, max: usize| {
+            FieldError::with_kind(
+                path,
+                ErrorKind::TooLong { max },
+                format!("is longer than {max} characters"),
+            )
+        };
+        if x.title.chars().count() > MAX_TITLE_CHARS {
+            p.0.push(long("exercise.title", MAX_TITLE_CHARS));
+        }
+        if x.task.trim().is_empty() {
+            p.add("exercise.task", ErrorKind::Empty, "must not be empty");
+        } else if x.task.chars().count() > MAX_TASK_CHARS {
+            p.0.push(long("exercise.task", MAX_TASK_CHARS));
+        }
+        if x.editable.len() > MAX_EDITABLE {
+            p.0.push(too_many(
+                "exercise.editable",
+                x.editable.len(),
+                MAX_EDITABLE,
+            ));
+        } else {
+            let mut seen = HashSet::new();
+            for (k, input) in x.editable.iter().enumerate() {
+                self.exercise_input(
+                    input,
+                    seen.insert(*input),
+                    &format!("exercise.editable[{k}]"),
+                    p,
+                );
+            }
+        }
+        self.validate_question(&x.question, p);
+        if x.variants.len() > MAX_VARIANTS {
+            p.0.push(too_many(
+                "exercise.variants",
+                x.variants.len(),
+                MAX_VARIANTS,
+            ));
+            return;
+        }
+        let mut seen = HashSet::new();
+        for (k, v) in x.variants.iter().enumerate() {
+            let at = format!("exercise.variants[{k}]");
+            let path = format!("{at}.path");
+            if self.exercise_input(&v.path, seen.insert(v.path), &path, p) && !v.path.can_vary() {
+                p.add(
+                    path,
+                    ErrorKind::CannotVary,
+                    format!(
+                        "{} cannot vary from student to student (vary a number: leads, growth, \
+                         a stage's conversion, days or open deals, deal size or the target)",
+                        v.path.path()
+                    ),
+                );
+            }
+            p.range(
+                v.spread,
+                0.0,
+                1.0,
+                format!("{at}.spread"),
+                "must be from 0 to 1 (1 = up to 100% either way)",
+            );
+        }
+    }
+
+    /// Whether `input` is one of this scenario's and not named before (`new`);
+    /// adds the problem when not.
+    fn exercise_input(&self, input: &Input, new: bool, path: &str, p: &mut Problems) -> bool {
+        if !input.exists_in(self) {
+            let why = match input {
+                Input::TargetRevenue => "the scenario has no target".to_string(),
+                _ => format!(
+                    "the funnel has {} stages, counted from 0",
+                    self.stages.len()
+                ),
+            };
+            p.add(
+                path,
+                ErrorKind::NotAnInput,
+                format!("{} is not an input of this scenario: {why}", input.path()),
+            );
+            false
+        } else if !new {
+            p.add(
+                path,
+                ErrorKind::NotUnique,
+                format!("{} is listed already", input.path()),
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    fn validate_question(&self, q: &Question, p: &mut Problems) {
+        let at = "exercise.question";
+        if q.ask.needs_target() && self.target.is_none() {
+            p.add(
+                format!("{at}.ask"),
+                ErrorKind::NeedsTarget,
+                format!(
+                    "{} needs a target: add \"target\": {{\"revenue\"}}",
+                    quote(q.ask.as_str())
+                ),
+            );
+        }
+        match &q.ask {
+            Ask::GoalLeads { confidence } => confidence_in(*confidence, at, p),
+            Ask::GoalConversion { stage, confidence } => {
+                p.check(
+                    self.stages.iter().any(|s| &s.name == stage),
+                    format!("{at}.stage"),
+                    ErrorKind::NotAStage,
+                    format!("{} is not a stage of this funnel", quote(stage)),
+                );
+                confidence_in(*confidence, at, p);
+            }
+            _ => {}
+        }
+        if q.ask.absolute_tolerance() {
+            p.range(
+                q.tolerance,
+                0.0,
+                1.0,
+                format!("{at}.tolerance"),
+                "must be from 0 to 1 (0.02 = 2 points either way)",
+            );
+        } else {
+            p.check(
+                q.tolerance.is_finite() && q.tolerance >= 0.0,
+                format!("{at}.tolerance"),
+                ErrorKind::AtLeast { min: 0.0 },
+                "must be 0 or more (0.05 = 5% either way)",
+            );
+        }
+    }
+}
+
+fn confidence_in(c: f64, at: &str, p: &mut Problems) {
+    p.check(
+        c.is_finite() && c > 0.0 && c < 1.0,
+        format!("{at}.confidence"),
+        ErrorKind::OutOfRange { min: 0.0, max: 1.0 },
+        "must be between 0 and 1 (exclusive), e.g. 0.8",
+    );
 }
 
 /// A rate: finite and from 0 to 1.

@@ -634,3 +634,190 @@ fn samples_are_written_only_when_the_run_succeeds() {
     assert_rejected(&out, "needs a target");
     assert!(!csv.exists());
 }
+
+fn exercise_file() -> String {
+    format!(
+        "{}/../scenarios/exercise-goal.json",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn key_rows(out: &Output) -> Vec<Vec<String>> {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&out.stdout[..]);
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn the_key_gives_each_student_the_answer_on_their_variant() {
+    let students = temp("students.txt", "Ana\n\n   Ben Okafor  \r\n\t\nchloé\nAna\n");
+    let out = funnelsim(&[
+        "key",
+        &exercise_file(),
+        "--students",
+        students.to_str().unwrap(),
+        "--trials",
+        "300",
+        "--seed",
+        "3",
+    ]);
+    let rows = key_rows(&out);
+    assert_eq!(
+        rows[0],
+        [
+            "student",
+            "answer",
+            "leads.per_month",
+            "stages[1].conversion"
+        ]
+    );
+    let names: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(names, ["Ana", "Ben Okafor", "chloé", "Ana"]);
+    assert!(out.stdout.ends_with(b"\n") && !out.stdout.ends_with(b"\n\n"));
+    let text = std::fs::read_to_string(exercise_file()).unwrap();
+    let base = Scenario::from_json(&text).unwrap();
+    let exercise = base.exercise.clone().unwrap();
+    for row in &rows[1..] {
+        let variant = exercise.variant(&base, &row[0]).unwrap();
+        // The answer is goal::solve on the student's variant, to the bit.
+        let solved = goal::solve(
+            &variant.scenario,
+            &GoalLever::Conversion { stage: 3 },
+            0.8,
+            300,
+            3,
+        )
+        .unwrap();
+        assert!(solved.reachable);
+        assert_eq!(row[1], format!("{}", solved.value), "{row:?}");
+        // The columns hold the variant exactly: set them on the base funnel
+        // and it is the variant again, so rerunning it reproduces the answer.
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["leads"]["per_month"] = serde_json::from_str(&row[2]).unwrap();
+        v["stages"][1]["conversion"] = serde_json::from_str(&row[3]).unwrap();
+        let rebuilt = Scenario::from_json(&v.to_string()).unwrap();
+        assert_eq!(rebuilt, variant.scenario, "{row:?}");
+        assert_eq!(
+            exercise.question.answer(&rebuilt, 300, 3).unwrap(),
+            solved.value
+        );
+        assert!(row[3].starts_with("{\"mean\":"), "{row:?}");
+    }
+    assert_eq!(rows[1], rows[4], "the same name, the same row");
+    assert_ne!(rows[1][2], rows[2][2]);
+}
+
+#[test]
+fn the_key_runs_the_files_run_unless_told_and_any_threads_give_the_same_bytes() {
+    let students = temp("students-2.txt", "Ana\nBen\n");
+    let key = |extra: &[&str]| {
+        let mut args = vec![
+            "key",
+            &exercise_file(),
+            "--students",
+            students.to_str().unwrap(),
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = funnelsim(&args);
+        key_rows(&out);
+        out.stdout
+    };
+    // The file says 2,000 trials and seed 7.
+    let default = key(&["--threads", "1"]);
+    assert_eq!(
+        default,
+        key(&["--trials", "2000", "--seed", "7", "--threads", "3"])
+    );
+    assert_ne!(default, key(&["--trials", "2000", "--seed", "8"]));
+}
+
+#[test]
+fn the_key_refuses_what_it_cannot_use() {
+    let students = temp("students-3.txt", "Ana\n");
+    let s = students.to_str().unwrap();
+    let exercise = exercise_file();
+    assert_rejected(
+        &funnelsim(&["key", &reference(), "--students", s]),
+        "has no exercise",
+    );
+    assert_rejected(&funnelsim(&["key", &exercise]), "--students: needed");
+    assert_rejected(
+        &funnelsim(&["key", "--students", s]),
+        "missing SCENARIO.json",
+    );
+    assert_rejected(
+        &funnelsim(&["key", &exercise, "--students", "/no/such/names.txt"]),
+        "`/no/such/names.txt`: cannot read",
+    );
+    assert_rejected(
+        &funnelsim(&["key", &exercise, "--students", s, "--samples", "x.csv"]),
+        "--samples: only for `funnelsim run`",
+    );
+    assert_rejected(
+        &funnelsim(&["run", &exercise, "--students", s]),
+        "--students: only for `funnelsim key`",
+    );
+    let empty = temp("students-empty.txt", "\n  \n");
+    assert_rejected(
+        &funnelsim(&["key", &exercise, "--students", empty.to_str().unwrap()]),
+        "has no names",
+    );
+    let long = temp(
+        "students-long.txt",
+        &format!("Ana\n\n{}\n", "x".repeat(201)),
+    );
+    assert_rejected(
+        &funnelsim(&["key", &exercise, "--students", long.to_str().unwrap()]),
+        "line 3: the name is longer than 200 characters",
+    );
+    let dir = temp_dir();
+    assert_rejected(
+        &funnelsim(&["key", &exercise, "--students", dir.to_str().unwrap()]),
+        "is a directory",
+    );
+    // A bad exercise names its field, as any bad scenario does.
+    let bad = temp(
+        "bad-exercise.json",
+        &std::fs::read_to_string(&exercise)
+            .unwrap()
+            .replace("\"stage\": \"Proposal\"", "\"stage\": \"Demo\""),
+    );
+    assert_rejected(
+        &funnelsim(&["key", bad.to_str().unwrap(), "--students", s]),
+        "exercise.question.stage: \"Demo\" is not a stage",
+    );
+}
+
+#[test]
+fn the_key_ends_quietly_on_a_closed_pipe() {
+    let students = temp("students-4.txt", "Ana\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_funnelsim"))
+        .args([
+            "key",
+            &exercise_file(),
+            "--students",
+            students.to_str().unwrap(),
+            "--trials",
+            "200",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

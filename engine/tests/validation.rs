@@ -322,9 +322,16 @@ fn defaults_and_every_conversion_form_are_accepted() {
 
 #[test]
 fn scenarios_round_trip_through_their_json() {
-    let s = Scenario::from_json(common::REFERENCE).unwrap();
-    assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
-    assert_eq!(Scenario::from_json(&s.to_json_pretty()).unwrap(), s);
+    // The exercise example carries the optional `exercise` section (tests/exercise.rs
+    // round-trips every kind of question and input).
+    for text in [
+        common::REFERENCE,
+        include_str!("../../scenarios/exercise-goal.json"),
+    ] {
+        let s = Scenario::from_json(text).unwrap();
+        assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+        assert_eq!(Scenario::from_json(&s.to_json_pretty()).unwrap(), s);
+    }
 }
 
 #[test]

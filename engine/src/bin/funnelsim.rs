@@ -1,4 +1,4 @@
-//! `funnelsim run SCENARIO.json [flags]`; `funnelsim --help` lists the flags.
+//! `funnelsim run SCENARIO.json [flags]`, `funnelsim key SCENARIO.json --students FILE.txt`; `funnelsim --help` lists the flags.
 
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let output = cli::parse_args(&args).and_then(|cmd| match cmd {
         Command::Help => Ok((cli::usage(), "the usage")),
         Command::Run(run) => cli::run(&run).map(|json| (json, "the summary")),
+        Command::Key(key) => cli::key(&key).map(|csv| (csv, "the answer key")),
     });
     match output {
         Ok((text, what)) => print(&text, what),
