@@ -917,3 +917,20 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod exercise_tests {
+    use super::*;
+
+    /// The form does not edit a classroom exercise yet; a scenario that has
+    /// one keeps it through the form, so a trainer's link is never stripped.
+    #[test]
+    fn the_form_keeps_an_exercise_it_does_not_edit() {
+        let s = Scenario::from_json(include_str!("../../scenarios/exercise-goal.json")).unwrap();
+        assert!(s.exercise.is_some());
+        let mut d = Draft::from_scenario(&s, 2_000, 7);
+        d.leads_per_month = "1200".into();
+        let back = d.to_scenario().unwrap();
+        assert_eq!(back.exercise, s.exercise);
+    }
+}
