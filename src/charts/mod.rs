@@ -350,6 +350,7 @@ mod robustness_tests {
             }
             assert!(t.ticks.iter().all(|t| t.pos.is_finite()));
             clean(&t.desc);
+            clean_table(&tornado::tornado_table(&levers, "USD"));
 
             let curves: Vec<PayoutCurve> = (0..(seed as usize % 3))
                 .map(|k| PayoutCurve {

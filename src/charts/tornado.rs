@@ -12,6 +12,7 @@ use super::frame::ChartFrame;
 
 use super::common::{ChartIds, LINE_H, Tick, WIDTH, fit_text, fitted_ticks, text_width};
 use super::scale::{LinearScale, nice, round2};
+use super::table::ChartTable;
 use crate::format::{money_compact, signed_money_compact, signed_points};
 
 /// One move of a lever, as the app reports it.
@@ -416,6 +417,66 @@ fn describe(rows: &[TornadoRow], selected: Option<usize>, currency: &str) -> Str
     s
 }
 
+/// The numbers the tornado draws, one row per lever: the change in mean
+/// revenue each way (as written beside its bar, with its give or take) and,
+/// with a target, the change in its chance.
+pub fn tornado_table(rows: &[TornadoRow], currency: &str) -> ChartTable {
+    let with_chance = rows
+        .iter()
+        .flat_map(TornadoRow::sides)
+        .any(|s| s.probability_delta.is_some_and(f64::is_finite));
+    let mut columns: Vec<String> = [
+        "Lever",
+        "Today",
+        "10% lower: mean revenue",
+        "10% higher: mean revenue",
+    ]
+    .map(String::from)
+    .to_vec();
+    if with_chance {
+        columns.push("10% lower: chance of target".into());
+        columns.push("10% higher: chance of target".into());
+    }
+    let revenue = |s: &Option<TornadoSide>| match s {
+        None => "not shown".to_string(),
+        Some(s) => {
+            let mut t = format!("{} ({})", signed_money_compact(s.delta, currency), s.values);
+            if interval(s).is_some() {
+                t.push_str(&format!(
+                    ", give or take {}",
+                    money_compact(2.0 * s.se, currency)
+                ));
+            }
+            t
+        }
+    };
+    let chance = |s: &Option<TornadoSide>| {
+        s.as_ref()
+            .and_then(|s| s.probability_delta.filter(|p| p.is_finite()))
+            .map_or("–".to_string(), signed_points)
+    };
+    ChartTable {
+        caption: "Levers: the change in mean revenue with each input 10% lower and 10% higher, furthest-reaching first".into(),
+        columns,
+        rows: rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![
+                    r.lever.clone(),
+                    r.now.strip_prefix("now ").unwrap_or(&r.now).to_string(),
+                    revenue(&r.down),
+                    revenue(&r.up),
+                ];
+                if with_chance {
+                    row.push(chance(&r.down));
+                    row.push(chance(&r.up));
+                }
+                row
+            })
+            .collect(),
+    }
+}
+
 /// Levers ranked by their reach; each bar is a toggle-like button that calls
 /// `on_select` with its side's index.
 #[component]
@@ -434,6 +495,7 @@ pub fn TornadoChart(
     on_select: Callback<usize>,
 ) -> impl IntoView {
     let l = tornado_layout(&rows, selected, &currency);
+    let table = (!l.empty).then(|| tornado_table(&rows, &currency));
     let ids = ChartIds::new("tornado");
     let (width, height) = (l.width, round2(l.height));
 
@@ -531,7 +593,7 @@ pub fn TornadoChart(
     // role="group", not "img": the bars are buttons, and an img's children
     // are hidden from assistive technology.
     view! {
-        <ChartFrame kind="tornado" role="group" ids=ids width=width height=height title=l.title desc=l.desc>
+        <ChartFrame kind="tornado" role="group" ids=ids width=width height=height title=l.title desc=l.desc table=table>
             {body}
         </ChartFrame>
     }
@@ -693,6 +755,37 @@ mod tests {
         assert!(l.desc.contains(
             "Top lever: Proposal conversion: -10% (50% → 55%) changes mean revenue by -$740K (±$80K); +10% (50% → 55%) changes mean revenue by +$753K (±$80K)."
         ), "{}", l.desc);
+    }
+
+    #[test]
+    fn the_table_is_what_the_bars_say() {
+        let rows = sample();
+        let t = tornado_table(&rows, "USD");
+        assert!(t.is_rectangular());
+        assert_eq!(t.rows.len(), rows.len());
+        let l = tornado_layout(&rows, None, "USD");
+        for (row, drawn) in t.rows.iter().zip(&l.levers) {
+            assert!(
+                drawn.name.starts_with(&row[0]),
+                "{} vs {}",
+                drawn.name,
+                row[0]
+            );
+            for s in &drawn.sides {
+                let col = if s.change == "-10%" { 2 } else { 3 };
+                assert!(
+                    row[col].starts_with(&format!("{} (", s.value)),
+                    "{} vs {}",
+                    row[col],
+                    s.value
+                );
+            }
+        }
+        assert_eq!(t.rows[0][2], "-$740K (50% → 55%), give or take $80K");
+        assert_eq!(t.rows[0][4], "-6 pts");
+        assert_eq!(t.rows[2][2], "not shown");
+        assert_eq!(t.rows[1][4], "–");
+        assert_eq!(t.rows[0][1], "50%");
     }
 
     #[test]

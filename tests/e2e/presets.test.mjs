@@ -69,12 +69,12 @@ describe('every preset, light and dark, desktop and phone', () => {
           assert.ok(marked[0].startsWith(named[1] ?? named[2]), `${where}: chart ${marked[0]}, sentence ${leak}`);
         }
 
-        // Every lever bar moves revenue; every chart but the tornado has its table.
+        // Every lever bar moves revenue; every chart has its table.
         const bars = await page.locator('svg.chart-tornado g.chart-lever').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
         assert.ok(bars.length >= 2, `${where}: ${bars.length} lever bars`);
         for (const b of bars) assert.doesNotMatch(b, /mean revenue \$0[ .,]/, `${where}: a zero bar: ${b}`);
-        const charts = await page.locator('#results svg.chart:not(.chart-tornado)').count();
-        const toggles = await page.locator('#results .chart-toggle').count();
+        const charts = await page.locator('.outputs svg.chart').count();
+        const toggles = await page.locator('.outputs .chart-toggle').count();
         assert.equal(toggles, charts, `${where}: ${toggles} table toggles for ${charts} charts`);
 
         if (width === 1280) {
