@@ -447,20 +447,7 @@ pub fn run(args: &RunArgs) -> Result<String, Vec<String>> {
             )]);
         }
     }
-    let text = read_scenario(path).map_err(|e| vec![e])?;
-    let (scenario, saved) = Scenario::from_file(&text).map_err(|errors| {
-        errors
-            .0
-            .iter()
-            .map(|e| format!("{}: {e}", quoted(path)))
-            .collect::<Vec<_>>()
-    })?;
-    // An exported file carries the run it was exported from; a flag still wins.
-    let trials = args
-        .trials
-        .or(saved.trials)
-        .unwrap_or(crate::DEFAULT_TRIALS);
-    let seed = args.seed.or(saved.seed).unwrap_or(crate::DEFAULT_SEED);
+    let (scenario, trials, seed) = load(path, args.trials, args.seed)?;
     let goal_lever = match &args.solve {
         Some(text) => Some(
             crate::goal::parse_lever(text, &scenario).map_err(|e| vec![format!("--solve: {e}")])?,
@@ -509,25 +496,13 @@ pub const MAX_STUDENTS_BYTES: u64 = 1_000_000;
 /// ends every output with one).
 pub fn key(args: &KeyArgs) -> Result<String, Vec<String>> {
     let path = &args.scenario;
-    let text = read_text(path, MAX_SCENARIO_BYTES, "a scenario").map_err(|e| vec![e])?;
-    let (scenario, saved) = Scenario::from_file(&text).map_err(|errors| {
-        errors
-            .0
-            .iter()
-            .map(|e| format!("{}: {e}", quoted(path)))
-            .collect::<Vec<_>>()
-    })?;
+    let (scenario, trials, seed) = load(path, args.trials, args.seed)?;
     let Some(exercise) = &scenario.exercise else {
         return Err(vec![format!(
             "{}: has no exercise: `key` needs a scenario with an \"exercise\" section",
             quoted(path)
         )]);
     };
-    let trials = args
-        .trials
-        .or(saved.trials)
-        .unwrap_or(crate::DEFAULT_TRIALS);
-    let seed = args.seed.or(saved.seed).unwrap_or(crate::DEFAULT_SEED);
     let list = &args.students;
     let names = read_text(list, MAX_STUDENTS_BYTES, "a students list").map_err(|e| vec![e])?;
     let mut rows = Vec::new();
@@ -632,8 +607,25 @@ fn same_inode(_: &str, _: &str) -> bool {
 /// pipe waits for a writer and a device such as `/dev/zero` never ends, so the
 /// kind is checked before opening. The size is checked from the metadata and
 /// again while reading, in case the file grows in between.
-fn read_scenario(path: &str) -> Result<String, String> {
-    read_text(path, MAX_SCENARIO_BYTES, "a scenario")
+/// The scenario file at `path`, read and checked, with the trials and seed
+/// to run it with: the flags', else the run an exported file carries, else
+/// the defaults.
+fn load(
+    path: &str,
+    trials: Option<u64>,
+    seed: Option<u64>,
+) -> Result<(Scenario, u64, u64), Vec<String>> {
+    let text = read_text(path, MAX_SCENARIO_BYTES, "a scenario").map_err(|e| vec![e])?;
+    let (scenario, saved) = Scenario::from_file(&text).map_err(|errors| {
+        errors
+            .0
+            .iter()
+            .map(|e| format!("{}: {e}", quoted(path)))
+            .collect::<Vec<_>>()
+    })?;
+    let trials = trials.or(saved.trials).unwrap_or(crate::DEFAULT_TRIALS);
+    let seed = seed.or(saved.seed).unwrap_or(crate::DEFAULT_SEED);
+    Ok((scenario, trials, seed))
 }
 
 /// A regular file of at most `max` bytes of UTF-8 text; `what` names it in
