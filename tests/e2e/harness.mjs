@@ -171,6 +171,13 @@ export async function settled(page) {
   await page.waitForFunction(() => !document.querySelector('#results')?.classList.contains('stale'));
 }
 
+/** `settled`, and the lever sweep that follows the headline has finished too: the
+ * leak sentence is then final, so figures taken now are the page's last word. */
+export async function leversSettled(page) {
+  await settled(page);
+  await page.waitForSelector('#lever-status[data-phase="idle"] #levers-done[data-elapsed-ms]');
+}
+
 export async function shot(page, name, fullPage = true) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
 }

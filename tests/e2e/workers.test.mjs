@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { base, figures, link, newPage, root, settled, shot, typeInto, useHarness } from './harness.mjs';
+import { base, figures, leversSettled, link, newPage, root, settled, shot, typeInto, useHarness } from './harness.mjs';
 
 useHarness({ timeout: 300_000 });
 
@@ -156,7 +156,7 @@ describe('worker pool', () => {
     const page = await newPage();
     await page.addInitScript(countPosts);
     await page.goto(link(reference, 2000, { workers: 2 }));
-    await settled(page);
+    await leversSettled(page);
     assert.deepEqual(await runner(page), { workers: '2', fallback: 'false' });
     const before = await figures(page);
 
@@ -186,7 +186,7 @@ describe('worker pool', () => {
     const page = await newPage();
     await page.addInitScript(recordSends);
     await page.goto(link(reference, 2000, { workers: 2 }));
-    await settled(page);
+    await leversSettled(page);
     const before = await figures(page);
 
     await typeInto(page, '#f-trials', '1000000');
