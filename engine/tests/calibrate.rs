@@ -711,3 +711,66 @@ fn cli_refusals_exit_2_naming_line_and_column() {
         "{out:?}"
     );
 }
+
+#[test]
+fn a_file_reads_the_same_in_steps_as_in_one_go() {
+    // What a page does with a large file: a bounded number of rows per step,
+    // progress in between.
+    let text = std::fs::read_to_string(shipped("deals-long.csv")).unwrap();
+    let mut import = calibrate::Import::new(&text, None, None, None).unwrap();
+    let mut last = 0;
+    let mut steps = 0;
+    loop {
+        let p = import.step(1000).unwrap();
+        assert!(p.bytes >= last && p.bytes <= text.len() as u64, "{p:?}");
+        last = p.bytes;
+        steps += 1;
+        if p.done {
+            break;
+        }
+        assert_eq!(p.rows, 1000 * steps);
+    }
+    assert!(steps > 5, "{steps}");
+    assert_eq!(
+        import.finish().unwrap(),
+        calibrate::read(&text, &Options::default()).unwrap()
+    );
+}
+
+#[test]
+fn unusual_headers_read_with_a_mapping_given_by_hand() {
+    let text = "Opportunity,Phase,Date,Value,State,Closed On\n\
+                A,Lead,2025-01-01,100,won,2025-01-20\n\
+                A,Deal,2025-01-08,100,won,2025-01-20\n\
+                B,Lead,2025-01-02,50,lost,2025-01-09\n";
+    let e = problems(text, &Options::default());
+    assert!(e[0].contains("no header"), "{e:?}");
+    let layout = calibrate::Layout {
+        kind: calibrate::LayoutKind::Long,
+        deal: 0,
+        stage: Some(1),
+        entered: Some(2),
+        entered_stages: Vec::new(),
+        amount: Some(3),
+        status: 4,
+        closed: Some(5),
+    };
+    let r = calibrate::calibrate(
+        text,
+        &Options {
+            layout: Some(layout),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            r.stages[0].won,
+            r.stages[0].of,
+            r.stages[1].won,
+            r.stages[1].of
+        ),
+        (1, 2, 1, 1)
+    );
+    assert_eq!(r.deal_size.unwrap().median, 100.0);
+}
