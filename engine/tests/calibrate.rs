@@ -241,8 +241,10 @@ fn a_deal_that_goes_back_counts_at_its_furthest_stage() {
          A,Proposal,2025-02-01,,lost,2025-02-20\n\
          B,Lead,2025-01-01,500,won,2025-01-09\n\
          B,Qualified,2025-01-02,500,won,2025-01-09\n\
-         B,Proposal,2025-01-03,500,won,2025-01-09\n"
+         B,Proposal,2025-01-03,500,won,2025-01-09\n\
+         B,Proposal,2025-01-05,500,won,2025-01-09\n"
     );
+    // B's second Proposal row is the same stage again, not a step back.
     let r = report(&text);
     let [lead, qual, prop] = &r.stages[..] else {
         panic!("{r:?}")
@@ -745,6 +747,8 @@ fn unusual_headers_read_with_a_mapping_given_by_hand() {
                 B,Lead,2025-01-02,50,lost,2025-01-09\n";
     let e = problems(text, &Options::default());
     assert!(e[0].contains("no header"), "{e:?}");
+    let (line, names) = calibrate::read::header(&format!("\n{text}")).unwrap();
+    assert_eq!((line, names[5].as_str()), (2, "Closed On"));
     let layout = calibrate::Layout {
         kind: calibrate::LayoutKind::Long,
         deal: 0,

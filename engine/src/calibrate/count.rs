@@ -205,7 +205,8 @@ pub fn count(deals: &Deals, as_of: Option<Date>) -> Result<Counts, Vec<Problem>>
         let mut back = false;
         for &(date, r) in &sorted {
             match path.last() {
-                Some(&(furthest, _)) if r <= furthest => back = true,
+                // The same stage again is no step back (CRMs log edits as rows).
+                Some(&(furthest, _)) if r <= furthest => back |= r < furthest,
                 _ => path.push((r, date)),
             }
         }

@@ -147,35 +147,12 @@ impl<'a> Import<'a> {
         stages: Option<&[String]>,
         date_order: Option<DateOrder>,
     ) -> Result<Import<'a>, Vec<Problem>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut record = csv::StringRecord::new();
-        let mut headers = Vec::new();
-        // The header is the first line that is not blank.
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) if record.iter().all(|c| c.trim().is_empty()) => continue,
-                Ok(true) => {
-                    headers = record.iter().map(str::to_string).collect();
-                    break;
-                }
-                Ok(false) => break,
-                Err(e) => return Err(vec![csv_problem(&e)]),
-            }
-        }
-        if headers.is_empty() {
-            return Err(vec![Problem::file(
-                ProblemKind::Empty,
-                "the file is empty: no header and no rows",
-            )]);
-        }
+        let (reader, record, header_line, headers) = read_header(text).map_err(|p| vec![p])?;
         let layout = match layout {
             Some(l) => l,
             None => Layout::detect(&headers).map_err(|e| {
                 vec![Problem {
-                    line: 1,
+                    line: header_line,
                     column: None,
                     kind: ProblemKind::NoHeader,
                     message: format!(
@@ -248,6 +225,16 @@ impl<'a> Import<'a> {
         }
         import.check_problems()?;
         Ok(import)
+    }
+
+    /// The header's names, as written.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The layout the rows are read with.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 
     /// Reads up to `rows` more rows.
@@ -613,6 +600,42 @@ impl<'a> Import<'a> {
             ignored_rows: self.ignored,
         })
     }
+}
+
+type HeaderRead<'a> = (csv::Reader<&'a [u8]>, csv::StringRecord, u64, Vec<String>);
+
+/// The reader past the header (the first line that is not blank), its line and names.
+fn read_header(text: &str) -> Result<HeaderRead<'_>, Problem> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) if record.iter().all(|c| c.trim().is_empty()) => continue,
+            Ok(true) => {
+                let line = record
+                    .position()
+                    .map_or(1, |p| start_line(text.as_bytes(), p));
+                let headers = record.iter().map(str::to_string).collect();
+                return Ok((reader, record, line, headers));
+            }
+            Ok(false) => {
+                return Err(Problem::file(
+                    ProblemKind::Empty,
+                    "the file is empty: no header and no rows",
+                ));
+            }
+            Err(e) => return Err(csv_problem(&e)),
+        }
+    }
+}
+
+/// The header row of a file and its line, for a page that shows the
+/// columns found and lets the user map them by hand ([`Layout`]).
+pub fn header(text: &str) -> Result<(u64, Vec<String>), Problem> {
+    read_header(text).map(|(_, _, line, headers)| (line, headers))
 }
 
 /// An amount as CRMs export it: digits with `.` for decimals, `,` or spaces
