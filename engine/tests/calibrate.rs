@@ -778,3 +778,139 @@ fn unusual_headers_read_with_a_mapping_given_by_hand() {
     );
     assert_eq!(r.deal_size.unwrap().median, 100.0);
 }
+
+/// A cell: mostly one of `good`, sometimes anything a messy export has
+/// (bad dates in each form, odd statuses and amounts, blanks, quotes,
+/// separators, escape codes).
+fn cell(good: &'static [&'static str]) -> proptest::strategy::BoxedStrategy<String> {
+    use proptest::prelude::*;
+    let bad = proptest::sample::select(vec![
+        "2025-02-29",
+        "0000-01-01",
+        "03/04/2025",
+        "13/04/2025",
+        "04/13/2025",
+        "31.12.2024",
+        "12.31.2024",
+        "2025-1-5",
+        "Closed Won",
+        "maybe",
+        "",
+        " ",
+        "$1,200.50",
+        "-3",
+        "1e308",
+        "lead",
+        "\"q\"",
+        "a,b",
+        "\u{1b}[31m",
+        "2025-13-01",
+        "line\nbreak",
+    ]);
+    prop_oneof![
+        40 => proptest::sample::select(good.to_vec()).prop_map(str::to_string),
+        1 => bad.prop_map(str::to_string),
+    ]
+    .boxed()
+}
+
+const DATES: &[&str] = &[
+    "2025-01-01",
+    "2025-01-09",
+    "2025-01-20",
+    "2025-02-03",
+    "2025-02-28",
+    "2025-03-15",
+    "2025-04-30",
+    "2025-06-01",
+    "2024-02-29",
+    "2024-12-31",
+    "",
+];
+
+#[test]
+fn messy_files_never_panic_and_every_number_is_finite() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let row = (
+        cell(&["A", "B", "C", "D", "E", "F"]),
+        cell(&["Lead", "Qualified", "Proposal", "Closed Won"]),
+        proptest::collection::vec(cell(DATES), 4),
+        cell(&["100", "2500", "0", "12000.5", ""]),
+        cell(&["won", "lost", "open", "open"]),
+        cell(&["2025-06-01", "2025-06-01", "2025-05-10", "2025-01-25", ""]),
+    );
+    let file = (0..3usize, proptest::collection::vec(row, 0..16));
+    let config = Config {
+        cases: 500,
+        max_shrink_iters: 0,
+        ..Config::default()
+    };
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[3; 32]));
+    let accepted = std::cell::Cell::new(0u32);
+    let result = runner.run(&file, |(kind, rows)| {
+        let header: &[&str] = match kind {
+            0 => &["deal_id", "stage", "entered", "amount", "status", "closed"],
+            1 => &[
+                "deal_id",
+                "amount",
+                "status",
+                "closed",
+                "entered Lead",
+                "entered Qualified",
+                "entered Proposal",
+            ],
+            _ => &["Deal ID", "Stage", "Entered", "Status"],
+        };
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(header).unwrap();
+        for (id, stage, dates, amount, status, closed) in rows {
+            let record: Vec<&str> = match kind {
+                0 => vec![&id, &stage, &dates[0], &amount, &status, &closed],
+                1 => vec![
+                    &id, &amount, &status, &closed, &dates[1], &dates[2], &dates[3],
+                ],
+                _ => vec![&id, &stage, &dates[0], &status],
+            };
+            w.write_record(&record).unwrap();
+        }
+        let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        for order in [None, Some(DateOrder::DayFirst)] {
+            let options = Options {
+                date_order: order,
+                ..Options::default()
+            };
+            match calibrate::calibrate(&text, &options) {
+                Ok(r) => {
+                    accepted.set(accepted.get() + 1);
+                    for s in &r.stages {
+                        prop_assert!(
+                            s.days_mean.is_finite() && s.interval.iter().all(|x| x.is_finite())
+                        );
+                        prop_assert!(
+                            s.rate.is_none_or(f64::is_finite)
+                                && s.days_median.is_none_or(f64::is_finite)
+                        );
+                        prop_assert_eq!(s.entered, s.advanced + s.lost + s.open, "{:?}", s);
+                    }
+                    prop_assert!(
+                        r.leads.per_month.is_finite() && r.leads.growth_per_month.is_finite()
+                    );
+                    prop_assert!(r.leads.per_month_se.is_finite());
+                    if let Ok(s) = r.scenario("x", 12) {
+                        prop_assert!(s.validate().is_ok());
+                        prop_assert_eq!(Scenario::from_json(&s.to_json()).unwrap(), s);
+                    }
+                }
+                Err(problems) => prop_assert!(!problems.is_empty()),
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    // Enough files read to the end for the checks on a report to mean something.
+    assert!(accepted.get() >= 100, "{} of 1000 read", accepted.get());
+}
