@@ -914,3 +914,29 @@ fn messy_files_never_panic_and_every_number_is_finite() {
     // Enough files read to the end for the checks on a report to mean something.
     assert!(accepted.get() >= 100, "{} of 1000 read", accepted.get());
 }
+
+#[test]
+fn a_mapping_without_the_columns_its_layout_needs_is_one_problem() {
+    let text = format!("{LONG}A,Lead,2025-01-01,1,open,\n");
+    let layout = calibrate::Layout {
+        kind: calibrate::LayoutKind::Long,
+        deal: 0,
+        stage: None,
+        entered: Some(2),
+        entered_stages: Vec::new(),
+        amount: None,
+        status: 4,
+        closed: None,
+    };
+    let e = problems(
+        &text,
+        &Options {
+            layout: Some(layout),
+            ..Options::default()
+        },
+    );
+    assert_eq!(
+        e,
+        ["line 1: the long layout needs a stage column and an entered column"]
+    );
+}

@@ -171,6 +171,24 @@ impl<'a> Import<'a> {
                 }]
             })?,
         };
+        let incomplete = match layout.kind {
+            LayoutKind::Long => layout.stage.is_none() || layout.entered.is_none(),
+            LayoutKind::Wide => layout.entered_stages.is_empty(),
+        };
+        if incomplete {
+            return Err(vec![Problem {
+                line: header_line,
+                column: None,
+                kind: ProblemKind::NoHeader,
+                message: match layout.kind {
+                    LayoutKind::Long => {
+                        "the long layout needs a stage column and an entered column"
+                    }
+                    LayoutKind::Wide => "the wide layout needs at least one entered STAGE column",
+                }
+                .into(),
+            }]);
+        }
         let mut import = Import {
             text: text.as_bytes(),
             reader,
