@@ -940,3 +940,30 @@ fn a_mapping_without_the_columns_its_layout_needs_is_one_problem() {
         ["line 1: the long layout needs a stage column and an entered column"]
     );
 }
+
+#[test]
+fn fixed_rates_show_what_a_short_history_leaves_unknown() {
+    // Three months of a small funnel: few decided deals, wide Beta rates.
+    let truth = stationary();
+    let deals = synth::generate(&truth, day("2025-01-01"), day("2025-03-31"), 11);
+    let r = report(&synth::long_csv(&names(&truth), &deals, DateForm::Iso));
+    let history = r.scenario("x", 6).unwrap();
+    let fixed = calibrate::report::with_fixed_rates(&history);
+    for (h, f) in history.stages.iter().zip(&fixed.stages) {
+        assert_eq!(f.conversion, Conversion::Fixed(h.conversion.mean()));
+    }
+    let run = |s: &Scenario| {
+        let sim = Simulation::new(s, 4000, 5).unwrap();
+        funnel_engine::Summary::new(&sim, &sim.run_all()).revenue
+    };
+    let (h, f) = (run(&history), run(&fixed));
+    assert!(h.sd > 1.2 * f.sd, "history sd {} vs fixed {}", h.sd, f.sd);
+    // The means agree within their Monte Carlo errors (4 se).
+    let se = (h.mean_se * h.mean_se + f.mean_se * f.mean_se).sqrt();
+    assert!(
+        (h.mean - f.mean).abs() < 4.0 * se,
+        "{} vs {} (se {se})",
+        h.mean,
+        f.mean
+    );
+}

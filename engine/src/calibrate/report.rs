@@ -314,3 +314,18 @@ impl Report {
         Ok(scenario)
     }
 }
+
+/// The same scenario with every `{won, of}` rate fixed at the mean the
+/// forecast draws it around, `(won + 1) / (of + 2)`: what the app's "what
+/// the data is worth" sets against the calibrated scenario, so that the
+/// difference in spread is what the size of the history leaves unknown
+/// (the means agree). Other conversions stay as they are.
+pub fn with_fixed_rates(scenario: &Scenario) -> Scenario {
+    let mut fixed = scenario.clone();
+    for stage in &mut fixed.stages {
+        if let Conversion::History { .. } = stage.conversion {
+            stage.conversion = Conversion::Fixed(stage.conversion.mean());
+        }
+    }
+    fixed
+}
