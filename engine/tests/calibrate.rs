@@ -967,3 +967,21 @@ fn fixed_rates_show_what_a_short_history_leaves_unknown() {
         f.mean
     );
 }
+
+#[test]
+fn a_european_export_reads_with_semicolons_and_decimal_commas() {
+    let text = "Deal ID;Stage;Entered;Amount;Status;Closed\r\n\
+                A;Lead;01.02.2025;12.000,50;won;20.02.2025\r\n\
+                A;Deal;10.02.2025;12.000,50;won;20.02.2025\r\n\
+                \r\n\
+                B;Lead;03.02.2025;900;lost;31.02.2025\r\n";
+    let e = problems(text, &Options::default());
+    // CRLF line ends and the blank line counted: B is on line 5.
+    assert_eq!(
+        e,
+        ["line 5, column 6 (`Closed`): no such day (read day first)"]
+    );
+    let r = report(&text.replace("31.02.2025", "28.02.2025"));
+    assert_eq!(r.deal_size.as_ref().unwrap().median, 12000.5);
+    assert_eq!((r.stages[0].won, r.stages[0].of), (1, 2));
+}

@@ -115,6 +115,7 @@ struct RawDeal {
 /// A file being read, step by step.
 pub struct Import<'a> {
     text: &'a [u8],
+    decimal: char,
     reader: csv::Reader<&'a [u8]>,
     headers: Vec<String>,
     layout: Layout,
@@ -191,6 +192,7 @@ impl<'a> Import<'a> {
         }
         let mut import = Import {
             text: text.as_bytes(),
+            decimal: if delimiter(text) == b';' { ',' } else { '.' },
             reader,
             headers,
             layout,
@@ -438,15 +440,16 @@ impl<'a> Import<'a> {
         let amount = match layout.amount {
             Some(c) if !get(c).is_empty() => {
                 let cell = self.cell(line, c);
-                match read_amount(get(c)) {
+                match read_amount(get(c), self.decimal) {
                     Some(a) => Some(At { value: a, cell }),
                     None => {
                         self.problem(
                             cell,
                             ProblemKind::BadAmount,
                             format!(
-                                "{} is not an amount (a number 0 or more, `.` for decimals)",
-                                crate::cli::quoted(get(c))
+                                "{} is not an amount (a number 0 or more, `{}` for decimals)",
+                                crate::cli::quoted(get(c)),
+                                self.decimal
                             ),
                         );
                         None
@@ -627,6 +630,7 @@ fn read_header(text: &str) -> Result<HeaderRead<'_>, Problem> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter(text))
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     loop {
@@ -656,14 +660,44 @@ pub fn header(text: &str) -> Result<(u64, Vec<String>), Problem> {
     read_header(text).map(|(_, _, line, headers)| (line, headers))
 }
 
-/// An amount as CRMs export it: digits with `.` for decimals, `,` or spaces
-/// between thousands, a currency sign before or after (`$12,000.50`, `12000 EUR`).
-fn read_amount(text: &str) -> Option<f64> {
+/// The separator of the file's first non-blank line: `,`, or `;` (what
+/// Excel writes where the comma is the decimal mark) or a tab when the line
+/// has more of those than commas, outside quotes.
+pub fn delimiter(text: &str) -> u8 {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let mut quoted = false;
+    let mut counts = [0usize; 3];
+    for b in line.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    match counts {
+        [c, s, t] if s > c && s >= t => b';',
+        [c, _, t] if t > c => b'\t',
+        _ => b',',
+    }
+}
+
+/// An amount as CRMs export it: digits with `decimal` as the decimal mark
+/// (`.`, or `,` in a `;`-separated file), the other mark, spaces or `_`
+/// between thousands, a currency sign before or after (`$12,000.50`,
+/// `12.000,50 EUR`).
+fn read_amount(text: &str, decimal: char) -> Option<f64> {
+    let thousands = if decimal == ',' { '.' } else { ',' };
     let cleaned: String = text
         .trim()
         .trim_matches(|c: char| c.is_alphabetic() || "$€£¥ ".contains(c))
         .chars()
-        .filter(|c| *c != ',' && *c != '_' && !c.is_whitespace())
+        .filter(|c| *c != thousands && *c != '_' && !c.is_whitespace())
+        .map(|c| if c == decimal { '.' } else { c })
         .collect();
     if cleaned.is_empty() || !cleaned.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return None;
@@ -702,16 +736,27 @@ fn csv_problem(e: &csv::Error) -> Problem {
 
 #[cfg(test)]
 mod tests {
-    use super::read_amount;
+    use super::{delimiter, read_amount};
 
     #[test]
     fn amounts_read_as_exports_write_them() {
-        assert_eq!(read_amount("12000"), Some(12000.0));
-        assert_eq!(read_amount("$12,000.50"), Some(12000.5));
-        assert_eq!(read_amount("12 000 EUR"), Some(12000.0));
-        assert_eq!(read_amount("-5"), None);
-        assert_eq!(read_amount("1e400"), None);
-        assert_eq!(read_amount("twelve"), None);
-        assert_eq!(read_amount("NaN"), None);
+        assert_eq!(read_amount("12000", '.'), Some(12000.0));
+        assert_eq!(read_amount("$12,000.50", '.'), Some(12000.5));
+        assert_eq!(read_amount("12 000 EUR", '.'), Some(12000.0));
+        assert_eq!(read_amount("12.000,50 €", ','), Some(12000.5));
+        assert_eq!(read_amount("1500,5", ','), Some(1500.5));
+        assert_eq!(read_amount("-5", '.'), None);
+        assert_eq!(read_amount("1e400", '.'), None);
+        assert_eq!(read_amount("twelve", '.'), None);
+        assert_eq!(read_amount("NaN", '.'), None);
+    }
+
+    #[test]
+    fn the_separator_is_the_header_line_s() {
+        assert_eq!(delimiter("deal_id,stage,entered\n"), b',');
+        assert_eq!(delimiter("\ndeal_id;stage;entered;\"a,b\"\n"), b';');
+        assert_eq!(delimiter("deal_id\tstage\tentered\n"), b'\t');
+        assert_eq!(delimiter("deal_id\n"), b',');
+        assert_eq!(delimiter(""), b',');
     }
 }
