@@ -6,7 +6,9 @@
 //! kept as written until the file's [`DateOrder`] is known (`finish`), since a
 //! later row may be the first to tell month-first from day-first.
 
-use std::collections::HashMap;
+// BTreeMap, not HashMap: deterministic on every target, with no random
+// hash keys to seed in the browser.
+use std::collections::BTreeMap;
 
 use super::dates::{DateOrder, Detected, Evidence, RawDate};
 use super::layout::{Layout, LayoutKind, normalize};
@@ -121,9 +123,9 @@ pub struct Import<'a> {
     layout: Layout,
     date_order: Option<DateOrder>,
     stages: Vec<String>,
-    stage_keys: HashMap<String, usize>,
+    stage_keys: BTreeMap<String, usize>,
     stages_given: bool,
-    by_id: HashMap<String, usize>,
+    by_id: BTreeMap<String, usize>,
     deals: Vec<RawDeal>,
     evidence: Evidence,
     problems: Vec<Problem>,
@@ -198,9 +200,9 @@ impl<'a> Import<'a> {
             layout,
             date_order,
             stages: Vec::new(),
-            stage_keys: HashMap::new(),
+            stage_keys: BTreeMap::new(),
             stages_given: stages.is_some(),
-            by_id: HashMap::new(),
+            by_id: BTreeMap::new(),
             deals: Vec::new(),
             evidence: Evidence::default(),
             problems: Vec::new(),
