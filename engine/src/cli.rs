@@ -4,6 +4,8 @@
 //! funnelsim run SCENARIO.json [--trials N] [--seed S] [--samples FILE.csv] [--sensitivity]
 //!                             [--solve leads|conversion:STAGE] [--confidence C] [--threads N]
 //! funnelsim key SCENARIO.json --students FILE.txt [--trials N] [--seed S] [--threads N]
+//! funnelsim calibrate DEALS.csv [--as-of YYYY-MM-DD] [--stages A,B,C] [--date-order mdy|dmy]
+//! funnelsim backtest DEALS.csv --as-of YYYY-MM-DD --months N [--trials N] [--seed S] ...
 //! funnelsim help               (also -h, --help)
 //! ```
 //!
@@ -55,17 +57,89 @@ pub enum Flag {
     Threads,
     /// `--students FILE.txt`: `key`'s list of names, one a line.
     Students,
+    /// `--as-of YYYY-MM-DD`: calibrate on what was known that day.
+    AsOf,
+    /// `--stages A,B,C`: the funnel's stages, in order.
+    Stages,
+    /// `--date-order mdy|dmy`: how to read numeric dates.
+    DateOrder,
+    /// `--months N`: the backtest's forecast.
+    Months,
     /// `--help` or `-h`: print the help.
     Help,
 }
 
 impl Flag {
-    /// Whether `funnelsim key` takes this flag (`run` takes all but `--students`).
+    /// Whether `funnelsim key` takes this flag.
     pub fn for_key(self) -> bool {
         matches!(
             self,
             Flag::Trials | Flag::Seed | Flag::Threads | Flag::Students | Flag::Help
         )
+    }
+
+    /// Whether `funnelsim run` takes this flag.
+    pub fn for_run(self) -> bool {
+        !matches!(
+            self,
+            Flag::Students | Flag::AsOf | Flag::Stages | Flag::DateOrder | Flag::Months
+        )
+    }
+
+    /// Whether `funnelsim calibrate` takes this flag.
+    pub fn for_calibrate(self) -> bool {
+        matches!(
+            self,
+            Flag::AsOf | Flag::Stages | Flag::DateOrder | Flag::Help
+        )
+    }
+
+    /// Whether `funnelsim backtest` takes this flag.
+    pub fn for_backtest(self) -> bool {
+        self.for_calibrate()
+            || matches!(
+                self,
+                Flag::Months | Flag::Trials | Flag::Seed | Flag::Threads
+            )
+    }
+
+    /// The commands that take this flag, for the message when another is given it.
+    fn commands(self) -> String {
+        let names: Vec<String> = [
+            ("run", self.for_run()),
+            ("key", self.for_key()),
+            ("calibrate", self.for_calibrate()),
+            ("backtest", self.for_backtest()),
+        ]
+        .iter()
+        .filter(|(_, takes)| *takes)
+        .map(|(name, _)| format!("`funnelsim {name}`"))
+        .collect();
+        match names.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => "no command".into(),
+        }
+    }
+}
+
+/// The command a flag list belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sub {
+    Run,
+    Key,
+    Calibrate,
+    Backtest,
+}
+
+impl Sub {
+    fn takes(self, flag: Flag) -> bool {
+        match self {
+            Sub::Run => flag.for_run(),
+            Sub::Key => flag.for_key(),
+            Sub::Calibrate => flag.for_calibrate(),
+            Sub::Backtest => flag.for_backtest(),
+        }
     }
 }
 
@@ -148,6 +222,37 @@ pub const FLAGS: &[FlagSpec] = &[
         help: "for `key` only: the students' names, one a line (blank lines skipped)",
     },
     FlagSpec {
+        flag: Flag::AsOf,
+        name: "--as-of",
+        short: None,
+        value: Some("YYYY-MM-DD"),
+        help: "for `calibrate` and `backtest`: count what was known on that day\n\
+               (calibrate's default: the latest date in the file)",
+    },
+    FlagSpec {
+        flag: Flag::Stages,
+        name: "--stages",
+        short: None,
+        value: Some("A,B,C"),
+        help: "for `calibrate` and `backtest`: the funnel's stages in order; rows of\n\
+               other stages are skipped (default: the order deals enter them)",
+    },
+    FlagSpec {
+        flag: Flag::DateOrder,
+        name: "--date-order",
+        short: None,
+        value: Some("mdy|dmy"),
+        help: "for `calibrate` and `backtest`: read 03/04/2025 month first (mdy) or\n\
+               day first (dmy); needed only when no date in the file tells",
+    },
+    FlagSpec {
+        flag: Flag::Months,
+        name: "--months",
+        short: None,
+        value: Some("N"),
+        help: "for `backtest` only: months to forecast from --as-of, 1 to 60",
+    },
+    FlagSpec {
         flag: Flag::Help,
         name: "--help",
         short: Some("-h"),
@@ -164,7 +269,7 @@ pub fn usage() -> String {
     let mut width = lead.len();
     for spec in FLAGS
         .iter()
-        .filter(|s| !matches!(s.flag, Flag::Help | Flag::Students))
+        .filter(|s| s.flag != Flag::Help && s.flag.for_run())
     {
         let item = match spec.value {
             Some(v) => format!(" [{} {v}]", spec.name),
@@ -181,11 +286,20 @@ pub fn usage() -> String {
     out.push_str(
         "\n       funnelsim key SCENARIO.json --students FILE.txt [--trials N] [--seed S] [--threads N]",
     );
+    out.push_str(
+        "\n       funnelsim calibrate DEALS.csv [--as-of YYYY-MM-DD] [--stages A,B,C] [--date-order mdy|dmy]\n\
+         \x20      funnelsim backtest DEALS.csv --as-of YYYY-MM-DD --months N [--trials N] [--seed S]\n\
+         \x20                                  [--threads N] [--stages A,B,C] [--date-order mdy|dmy]",
+    );
     out.push_str("\n       funnelsim help\n\n");
     out.push_str(
         "`run` runs the Monte Carlo simulation of a sales funnel and prints a JSON summary on stdout.\n\
          `key` prints the answer key of the scenario's exercise as CSV: one row per student with\n\
-         the true answer on the student's variant and the values that vary.\n\n",
+         the true answer on the student's variant and the values that vary.\n\
+         `calibrate` reads a CRM export of deals (CSV, long or wide) and prints the scenario it\n\
+         counts: per stage {won, of}, days and open deals, the deal size, leads and growth.\n\
+         `backtest` calibrates on what was known at --as-of, forecasts --months and prints where\n\
+         the revenue actually won fell: {as_of, months, p10, p50, p90, actual, percentile}.\n\n",
     );
     for spec in FLAGS {
         let mut name = match spec.short {
@@ -231,6 +345,38 @@ pub enum Command {
     Run(RunArgs),
     /// `funnelsim key SCENARIO.json --students FILE.txt`: the exercise's answer key.
     Key(KeyArgs),
+    /// `funnelsim calibrate DEALS.csv`: the scenario a CRM export counts.
+    Calibrate(CalibrateArgs),
+    /// `funnelsim backtest DEALS.csv --as-of DATE --months N`: a past forecast against its actual.
+    Backtest(BacktestArgs),
+}
+
+/// The arguments of `funnelsim calibrate`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalibrateArgs {
+    /// Path of the deals CSV.
+    pub deals: String,
+    /// Count what was known on this day; `None`: the latest date in the file.
+    pub as_of: Option<crate::calibrate::Date>,
+    /// The stages in order; `None`: the order deals enter them.
+    pub stages: Option<Vec<String>>,
+    /// How to read numeric dates; `None`: from the file.
+    pub date_order: Option<crate::calibrate::DateOrder>,
+}
+
+/// The arguments of `funnelsim backtest`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BacktestArgs {
+    /// What to calibrate (`as_of` is always set).
+    pub calibrate: CalibrateArgs,
+    /// Months to forecast from the as-of date.
+    pub months: u32,
+    /// Trials of the forecast; default 10,000.
+    pub trials: u64,
+    /// Its seed; default 1.
+    pub seed: u64,
+    /// Threads to run the trials on; the output is the same for any number.
+    pub threads: usize,
 }
 
 /// The arguments of `funnelsim key`.
@@ -292,13 +438,15 @@ impl RunArgs {
 /// first, so one attempt shows everything to fix.
 pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
     let mut it = args.iter();
-    let key = match it.next().map(String::as_str) {
-        Some("run") => false,
-        Some("key") => true,
+    let sub = match it.next().map(String::as_str) {
+        Some("run") => Sub::Run,
+        Some("key") => Sub::Key,
+        Some("calibrate") => Sub::Calibrate,
+        Some("backtest") => Sub::Backtest,
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some(other) => {
             return Err(vec![format!(
-                "unknown command {}: the commands are `run` and `key` (see `funnelsim --help`)",
+                "unknown command {}: the commands are `run`, `key`, `calibrate` and `backtest` (see `funnelsim --help`)",
                 quoted(other)
             )]);
         }
@@ -309,7 +457,12 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
         }
     };
     let mut scenario = None;
+    let key = sub == Sub::Key;
     let mut students = None;
+    let mut as_of = None;
+    let mut stages = None;
+    let mut date_order = None;
+    let mut months = None;
     let mut run = RunArgs::new(String::new());
     let mut problems = Vec::new();
     while let Some(arg) = it.next() {
@@ -327,8 +480,13 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
                 scenario = Some(arg.clone());
             } else {
                 problems.push(format!(
-                    "unexpected argument {} (one scenario file only)",
-                    quoted(arg)
+                    "unexpected argument {} (one {} file only)",
+                    quoted(arg),
+                    if matches!(sub, Sub::Run | Sub::Key) {
+                        "scenario"
+                    } else {
+                        "deals"
+                    }
                 ));
             }
             continue;
@@ -349,12 +507,8 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
             }
             (None, None) => String::new(),
         };
-        if key && !spec.flag.for_key() {
-            problems.push(format!("{flag}: only for `funnelsim run`"));
-            continue;
-        }
-        if !key && spec.flag == Flag::Students {
-            problems.push(format!("{flag}: only for `funnelsim key`"));
+        if !sub.takes(spec.flag) {
+            problems.push(format!("{flag}: only for {}", spec.flag.commands()));
             continue;
         }
         match spec.flag {
@@ -400,8 +554,74 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
                 )),
             },
             Flag::Students => students = Some(v),
+            Flag::AsOf => match crate::calibrate::Date::parse_iso(&v) {
+                Some(d) => as_of = Some(d),
+                None => problems.push(format!("{flag}: {} is not a date YYYY-MM-DD", quoted(&v))),
+            },
+            Flag::Stages => {
+                let names: Vec<String> = v.split(',').map(|s| s.trim().to_string()).collect();
+                if names.iter().any(String::is_empty) {
+                    problems.push(format!(
+                        "{flag}: {} has an empty stage name; list them as A,B,C",
+                        quoted(&v)
+                    ));
+                } else {
+                    stages = Some(names);
+                }
+            }
+            Flag::DateOrder => match crate::calibrate::DateOrder::parse(&v) {
+                Some(o) => date_order = Some(o),
+                None => problems.push(format!(
+                    "{flag}: {} is neither `mdy` (month first) nor `dmy` (day first)",
+                    quoted(&v)
+                )),
+            },
+            Flag::Months => match v
+                .parse::<u32>()
+                .ok()
+                .filter(|m| (1..=crate::scenario::MAX_HORIZON_MONTHS).contains(m))
+            {
+                Some(m) => months = Some(m),
+                None => problems.push(format!(
+                    "{flag}: {} is not a whole number from 1 to {}",
+                    quoted(&v),
+                    crate::scenario::MAX_HORIZON_MONTHS
+                )),
+            },
             Flag::Help => return Ok(Command::Help),
         }
+    }
+    if matches!(sub, Sub::Calibrate | Sub::Backtest) {
+        if scenario.is_none() {
+            problems.push("missing DEALS.csv".into());
+        }
+        if sub == Sub::Backtest {
+            if as_of.is_none() {
+                problems.push("--as-of: needed: the day the forecast is made, YYYY-MM-DD".into());
+            }
+            if months.is_none() {
+                problems.push("--months: needed: months to forecast, 1 to 60".into());
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let calibrate = CalibrateArgs {
+            deals: scenario.unwrap_or_default(),
+            as_of,
+            stages,
+            date_order,
+        };
+        if sub == Sub::Calibrate {
+            return Ok(Command::Calibrate(calibrate));
+        }
+        return Ok(Command::Backtest(BacktestArgs {
+            calibrate,
+            months: months.unwrap_or(1),
+            trials: run.trials.unwrap_or(crate::DEFAULT_TRIALS),
+            seed: run.seed.unwrap_or(crate::DEFAULT_SEED),
+            threads: run.threads,
+        }));
     }
     if key {
         if students.is_none() {
@@ -485,6 +705,67 @@ pub fn run(args: &RunArgs) -> Result<String, Vec<String>> {
             .map_err(|e| vec![format!("--samples: cannot write {}: {e}", quoted(samples))])?;
     }
     Ok(summary.to_json_pretty())
+}
+
+/// The largest deals file `calibrate` and `backtest` read: some million rows.
+pub const MAX_DEALS_BYTES: u64 = 200_000_000;
+
+/// The deals file read and checked, every problem prefixed with its path.
+fn load_deals(args: &CalibrateArgs) -> Result<crate::calibrate::Deals, Vec<String>> {
+    let path = &args.deals;
+    let text = read_text(path, MAX_DEALS_BYTES, "a deals file").map_err(|e| vec![e])?;
+    let options = crate::calibrate::Options {
+        layout: None,
+        stages: args.stages.clone(),
+        date_order: args.date_order,
+        as_of: args.as_of,
+    };
+    crate::calibrate::read(&text, &options).map_err(|p| file_problems(path, &p))
+}
+
+fn file_problems(path: &str, problems: &[crate::calibrate::Problem]) -> Vec<String> {
+    problems
+        .iter()
+        .map(|p| format!("{}: {p}", quoted(path)))
+        .collect()
+}
+
+/// Runs `funnelsim calibrate`: the scenario JSON, and the report's warnings
+/// (for stderr; they do not stop it).
+pub fn calibrate(args: &CalibrateArgs) -> Result<(String, Vec<String>), Vec<String>> {
+    let deals = load_deals(args)?;
+    let counts =
+        crate::calibrate::count(&deals, args.as_of).map_err(|p| file_problems(&args.deals, &p))?;
+    let report = crate::calibrate::Report::new(&counts);
+    let stem = std::path::Path::new(&args.deals)
+        .file_stem()
+        .map_or(String::new(), |s| s.to_string_lossy().into_owned());
+    let scenario = report
+        .scenario(
+            &format!("Calibrated from {stem} as of {}", report.as_of),
+            12,
+        )
+        .map_err(|p| file_problems(&args.deals, &p))?;
+    let warnings = report
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {w}", quoted(&args.deals)))
+        .collect();
+    Ok((scenario.to_json_pretty(), warnings))
+}
+
+/// Runs `funnelsim backtest`: `{as_of, months, p10, p50, p90, actual, percentile}`.
+pub fn backtest(args: &BacktestArgs) -> Result<String, Vec<String>> {
+    let deals = load_deals(&args.calibrate)?;
+    let Some(as_of) = args.calibrate.as_of else {
+        return Err(vec!["--as-of: needed".into()]);
+    };
+    let plan = crate::calibrate::backtest::plan(&deals, as_of, args.months)
+        .map_err(|p| file_problems(&args.calibrate.deals, &p))?;
+    let sim = Simulation::new(&plan.scenario, args.trials, args.seed).map_err(problems)?;
+    let all = parallel::run_parallel(&sim, args.threads).map_err(bug)?;
+    let result = crate::calibrate::backtest::judge(as_of, args.months, &all.revenue, plan.actual);
+    serde_json::to_string_pretty(&result).map_err(csv_bug)
 }
 
 /// The largest students file `key` reads (some ten thousand names and more).

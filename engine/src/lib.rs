@@ -15,6 +15,7 @@
 
 pub mod alias;
 pub mod bench;
+pub mod calibrate;
 pub mod cli;
 pub mod codec;
 pub mod comp;

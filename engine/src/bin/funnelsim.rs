@@ -1,4 +1,6 @@
-//! `funnelsim run SCENARIO.json [flags]`, `funnelsim key SCENARIO.json --students FILE.txt`; `funnelsim --help` lists the flags.
+//! `funnelsim run SCENARIO.json [flags]`, `funnelsim key SCENARIO.json --students FILE.txt`,
+//! `funnelsim calibrate DEALS.csv`, `funnelsim backtest DEALS.csv --as-of DATE --months N`;
+//! `funnelsim --help` lists the flags.
 
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
@@ -14,6 +16,11 @@ fn main() -> ExitCode {
         Command::Help => Ok((cli::usage(), "the usage")),
         Command::Run(run) => cli::run(&run).map(|json| (json, "the summary")),
         Command::Key(key) => cli::key(&key).map(|csv| (csv, "the answer key")),
+        Command::Calibrate(args) => cli::calibrate(&args).map(|(json, warnings)| {
+            warn(&warnings);
+            (json, "the scenario")
+        }),
+        Command::Backtest(args) => cli::backtest(&args).map(|json| (json, "the backtest")),
     });
     match output {
         Ok((text, what)) => print(&text, what),
@@ -56,6 +63,15 @@ fn print(text: &str, what: &str) -> ExitCode {
         Err(e) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => refuse(&[format!("cannot write {what}: {e}")]),
     }
+}
+
+/// One line per warning on stderr; the run goes on.
+fn warn(warnings: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(err, "funnelsim: warning: {w}");
+    }
+    let _ = err.flush();
 }
 
 /// One line per problem on stderr, then exit 2. A failure to write stderr is
