@@ -50,6 +50,12 @@ pub struct Exercise {
     /// gets the base funnel. Unique inputs, at most [`MAX_VARIANTS`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<VariantSpec>,
+    /// Whether the page may tell a student the true answer (and whether
+    /// theirs is within the tolerance) once they hand one in. Off (and left
+    /// out of the file) by default: the answer would leak to the class.
+    /// Written only when on, so an exercise without it hashes as before.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub show_answer: bool,
 }
 
 /// One input of a scenario, named by its field path as in every error
