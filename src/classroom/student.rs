@@ -13,6 +13,10 @@ use crate::classroom::lock::Lock;
 use crate::form::{Draft, Run, field_label};
 use crate::format;
 
+/// Why a what-if that moves a locked input is not applied.
+pub const LOCKED_WHAT_IF: &str =
+    "It changes an input this exercise locks. Only the inputs not marked locked can change.";
+
 /// What the page knows of the student in an exercise.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Student {
