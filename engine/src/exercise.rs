@@ -302,26 +302,15 @@ impl Question {
                 };
                 (GoalLever::Conversion { stage: i }, *confidence)
             }
-            ask => {
+            _ => {
                 let sim = Simulation::new(scenario, trials, seed)?;
                 let summary = Summary::new(&sim, &run_all(&sim)?);
-                return Ok(match ask {
-                    Ask::Probability => match &summary.target {
-                        Some(t) => t.probability,
-                        None => {
-                            return Err(question_error(
-                                "asks for the chance of the target, and the scenario has none"
-                                    .into(),
-                            )
-                            .into());
-                        }
-                    },
-                    Ask::RevenueMean => summary.revenue.mean,
-                    Ask::RevenueP10 => summary.revenue.p10,
-                    Ask::RevenueP50 => summary.revenue.p50,
-                    Ask::RevenueP90 => summary.revenue.p90,
-                    _ => summary.won.mean,
-                });
+                return match self.read(&summary) {
+                    Some(Ok(x)) => Ok(x),
+                    Some(Err(e)) => Err(e.into()),
+                    // Goals were matched above.
+                    None => Err(question_error("asks for a goal".into()).into()),
+                };
             }
         };
         let answer = solve(&lever, confidence)?;
@@ -330,6 +319,30 @@ impl Question {
         } else {
             Err(question_error(answer.message).into())
         }
+    }
+
+    /// The answer read from a run's summary (the run of the student's
+    /// variant at the exercise's trials and seed), or `None` for a goal,
+    /// which takes a search rather than one run (`goal::solve`, or
+    /// `job::GoalSearch` step by step).
+    pub fn read(&self, summary: &Summary) -> Option<Result<f64, ScenarioErrors>> {
+        Some(Ok(match &self.ask {
+            Ask::Probability => match &summary.target {
+                Some(t) => t.probability,
+                None => {
+                    return Some(Err(ScenarioErrors(vec![FieldError::new(
+                        "exercise.question",
+                        "asks for the chance of the target, and the scenario has none",
+                    )])));
+                }
+            },
+            Ask::RevenueMean => summary.revenue.mean,
+            Ask::RevenueP10 => summary.revenue.p10,
+            Ask::RevenueP50 => summary.revenue.p50,
+            Ask::RevenueP90 => summary.revenue.p90,
+            Ask::WonMean => summary.won.mean,
+            Ask::GoalLeads { .. } | Ask::GoalConversion { .. } => return None,
+        }))
     }
 
     /// Whether `answer` counts as right against `truth`: within `tolerance`,

@@ -124,7 +124,8 @@ fn show_answer_is_optional_off_and_written_only_when_on() {
     assert!(on.exercise.as_ref().unwrap().show_answer);
     assert!(on.to_json().contains(r#""show_answer":true"#));
     assert_eq!(Scenario::from_json(&on.to_json()).unwrap(), on);
-    let off = Scenario::from_json(&edited(|v| v["exercise"]["show_answer"] = json!(false))).unwrap();
+    let off =
+        Scenario::from_json(&edited(|v| v["exercise"]["show_answer"] = json!(false))).unwrap();
     assert_eq!(off, s, "false reads as absent");
     let e = errors_of(|v| v["exercise"]["show_answer"] = json!("yes"));
     assert_error(&e, "exercise.show_answer", ErrorKind::WrongType);

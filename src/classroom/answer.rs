@@ -109,6 +109,36 @@ pub fn answer_text(value: f64, unit: Unit, currency: &str) -> String {
     }
 }
 
+/// What the page says when the exercise shows the answer: the truth on the
+/// student's numbers and whether theirs is within the tolerance.
+pub fn verdict(question: &Question, truth: f64, answer: f64, currency: &str) -> String {
+    let unit = unit(&question.ask);
+    let within = if question.ask.absolute_tolerance() {
+        match trim_zeros(question.tolerance * 100.0) {
+            one if one == "1" => "1 point".to_owned(),
+            points => format!("{points} points"),
+        }
+    } else {
+        format!("{}%", trim_zeros(question.tolerance * 100.0))
+    };
+    let yours = answer_text(answer, unit, currency);
+    format!(
+        "The answer on your numbers: {}. Yours ({yours}) is {} {within} of it.",
+        answer_text(truth, unit, currency),
+        if question.judge(truth, answer) {
+            "within"
+        } else {
+            "not within"
+        }
+    )
+}
+
+/// A number to at most two decimals, without trailing zeros: 2, 0.5, 12.25.
+fn trim_zeros(x: f64) -> String {
+    let text = format!("{:.2}", (x * 100.0).round() / 100.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,7 +162,12 @@ mod tests {
             answer_label(&goal),
             "Proposal conversion needed for the target with a chance of 80%"
         );
-        for ask in [Ask::RevenueMean, Ask::RevenueP10, Ask::RevenueP50, Ask::RevenueP90] {
+        for ask in [
+            Ask::RevenueMean,
+            Ask::RevenueP10,
+            Ask::RevenueP50,
+            Ask::RevenueP90,
+        ] {
             assert_eq!(unit(&ask), Unit::Money);
         }
         assert_eq!(unit(&Ask::GoalLeads { confidence: 0.9 }), Unit::Leads);
@@ -170,7 +205,34 @@ mod tests {
             parse_answer("120", Unit::Percent).unwrap_err(),
             "Your answer: “120” is not one; enter a percentage from 0 to 100, e.g. 54.2"
         );
-        assert!(parse_answer(" ", Unit::Money).unwrap_err().contains("it is empty"));
+        assert!(
+            parse_answer(" ", Unit::Money)
+                .unwrap_err()
+                .contains("it is empty")
+        );
+    }
+
+    #[test]
+    fn the_verdict_names_the_answer_and_the_tolerance() {
+        let q = question(Ask::Probability);
+        assert_eq!(
+            verdict(&q, 0.9822, 0.981, "USD"),
+            "The answer on your numbers: 98.2%. Yours (98.1%) is within 2 points of it."
+        );
+        assert!(verdict(&q, 0.9822, 0.95, "USD").contains("is not within 2 points"));
+        let one = Question {
+            ask: Ask::Probability,
+            tolerance: 0.01,
+        };
+        assert!(verdict(&one, 0.9822, 0.95, "USD").ends_with("within 1 point of it."));
+        let money = Question {
+            ask: Ask::RevenueMean,
+            tolerance: 0.05,
+        };
+        assert_eq!(
+            verdict(&money, 1_000_000.0, 1_100_000.0, "EUR"),
+            "The answer on your numbers: €1,000,000. Yours (€1,100,000) is not within 5% of it."
+        );
     }
 
     #[test]
@@ -182,9 +244,20 @@ mod tests {
         assert!(back.is_for(" ana "));
         assert!(!back.is_for("Ben"));
         assert!((back.answer - 0.982).abs() < 1e-12, "{}", back.answer);
-        assert!(answer_code(" ", "98.2", &q).unwrap_err().starts_with("Your name"));
-        assert!(answer_code("Ana", "x", &q).unwrap_err().starts_with("Your answer"));
+        assert!(
+            answer_code(" ", "98.2", &q)
+                .unwrap_err()
+                .starts_with("Your name")
+        );
+        assert!(
+            answer_code("Ana", "x", &q)
+                .unwrap_err()
+                .starts_with("Your answer")
+        );
         assert_eq!(answer_text(0.982, Unit::Percent, "USD"), "98.2%");
-        assert_eq!(answer_text(1150.0, Unit::Leads, "USD"), "1,150 leads a month");
+        assert_eq!(
+            answer_text(1150.0, Unit::Leads, "USD"),
+            "1,150 leads a month"
+        );
     }
 }

@@ -107,7 +107,10 @@ mod tests {
 
     #[test]
     fn form_fields_map_to_the_inputs_they_belong_to() {
-        assert_eq!(input_of_field("leads.per_month"), Some(Input::LeadsPerMonth));
+        assert_eq!(
+            input_of_field("leads.per_month"),
+            Some(Input::LeadsPerMonth)
+        );
         assert_eq!(
             input_of_field("leads.growth_per_month"),
             Some(Input::LeadsGrowth)

@@ -234,7 +234,10 @@ mod tests {
         // The same student however typed; another student, other numbers.
         assert_eq!(Student::new(&case, " ANA ").unwrap().run(), ana.run());
         let ben = Student::new(&case, "Ben").unwrap();
-        assert_ne!(ben.run().scenario.leads.per_month, ana.run().scenario.leads.per_month);
+        assert_ne!(
+            ben.run().scenario.leads.per_month,
+            ana.run().scenario.leads.per_month
+        );
         // The lock is the exercise's.
         assert!(ana.lock().allows("stages[3].conversion.mean"));
         assert!(!ana.lock().allows("leads.per_month"));
@@ -264,7 +267,11 @@ mod tests {
         assert_eq!(numbers[0].case, "1,000");
         let leads = v.scenario.leads.per_month;
         let read: f64 = numbers[0].yours.replace(',', "").parse().unwrap();
-        assert!((read - leads).abs() <= 0.05, "{} vs {leads}", numbers[0].yours);
+        assert!(
+            (read - leads).abs() <= 0.05,
+            "{} vs {leads}",
+            numbers[0].yours
+        );
         assert_ne!(numbers[0].yours, numbers[0].case);
         assert_eq!(numbers[1].label, "Stage 2 (Qualified): conversion");
         assert_eq!(numbers[1].case, "45.0%");
@@ -287,13 +294,34 @@ mod tests {
     #[test]
     fn values_read_in_their_units() {
         let usd = "USD";
-        assert_eq!(value_text(Input::LeadsPerMonth, VariedValue::Number(1043.27), usd), "1,043.3");
-        assert_eq!(value_text(Input::LeadsPerMonth, VariedValue::Number(1000.0), usd), "1,000");
-        assert_eq!(value_text(Input::LeadsGrowth, VariedValue::Number(0.021), usd), "2.1%");
-        assert_eq!(value_text(Input::DealMedian, VariedValue::Number(12_345.6), usd), "$12,346");
-        assert_eq!(value_text(Input::Days(2), VariedValue::Number(9.96), usd), "10 days");
-        assert_eq!(value_text(Input::Days(2), VariedValue::Number(9.44), usd), "9.4 days");
-        assert_eq!(value_text(Input::Open(1), VariedValue::Count(1200), usd), "1,200");
+        assert_eq!(
+            value_text(Input::LeadsPerMonth, VariedValue::Number(1043.27), usd),
+            "1,043.3"
+        );
+        assert_eq!(
+            value_text(Input::LeadsPerMonth, VariedValue::Number(1000.0), usd),
+            "1,000"
+        );
+        assert_eq!(
+            value_text(Input::LeadsGrowth, VariedValue::Number(0.021), usd),
+            "2.1%"
+        );
+        assert_eq!(
+            value_text(Input::DealMedian, VariedValue::Number(12_345.6), usd),
+            "$12,346"
+        );
+        assert_eq!(
+            value_text(Input::Days(2), VariedValue::Number(9.96), usd),
+            "10 days"
+        );
+        assert_eq!(
+            value_text(Input::Days(2), VariedValue::Number(9.44), usd),
+            "9.4 days"
+        );
+        assert_eq!(
+            value_text(Input::Open(1), VariedValue::Count(1200), usd),
+            "1,200"
+        );
         assert_eq!(
             value_text(
                 Input::Conversion(0),
@@ -308,7 +336,11 @@ mod tests {
     fn until_a_name_the_page_asks_for_one() {
         let said = seat_sentence(&Seat::NoName, true).unwrap();
         assert!(said.contains("Enter your name"), "{said}");
-        assert!(seat_sentence(&Seat::NoName, false).unwrap().contains("code"));
+        assert!(
+            seat_sentence(&Seat::NoName, false)
+                .unwrap()
+                .contains("code")
+        );
         let v = variant_of(&Student::new(&case(), "Ana").unwrap());
         assert_eq!(seat_sentence(&Seat::Variant(v), true), None);
     }

@@ -267,7 +267,10 @@ mod tests {
         assert_eq!(encode_student(&r, " ", ""), encode(&r));
         assert_eq!(student(&encode(&r)), None);
         // Typed by hand: + as a space, blank or broken as none.
-        assert_eq!(student("#v=1&student=Ana+Lopez").as_deref(), Some("Ana Lopez"));
+        assert_eq!(
+            student("#v=1&student=Ana+Lopez").as_deref(),
+            Some("Ana Lopez")
+        );
         assert_eq!(student("#student=%20"), None);
         assert_eq!(student("#student=%FF"), None);
         assert_eq!(student("#student=Ana&student=Ben").as_deref(), Some("Ben"));

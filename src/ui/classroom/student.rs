@@ -9,8 +9,11 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::classroom::answer::{self, Unit};
-use crate::classroom::student::{Seat, Student, seat_sentence, your_numbers, your_numbers_sentence};
+use crate::classroom::student::{
+    Seat, Student, seat_sentence, your_numbers, your_numbers_sentence,
+};
 use crate::form::{Draft, field_label};
+use crate::jobs::truth::{TruthEnded, truth};
 use crate::ui::state::use_ctx;
 
 /// The id of the sentence every locked field is described by.
@@ -50,7 +53,11 @@ fn open_inputs(inputs: &[Input], draft: &Draft) -> String {
 #[component]
 pub fn StudentPanel() -> impl IntoView {
     let ctx = use_ctx();
-    move || ctx.student.with(Option::is_some).then(|| view! { <Panel /> })
+    move || {
+        ctx.student
+            .with(Option::is_some)
+            .then(|| view! { <Panel /> })
+    }
 }
 
 #[component]
@@ -62,7 +69,11 @@ fn Panel() -> impl IntoView {
     };
     let title = with(|s| {
         let t = s.exercise().title.trim();
-        if t.is_empty() { "Exercise".into() } else { t.to_owned() }
+        if t.is_empty() {
+            "Exercise".into()
+        } else {
+            t.to_owned()
+        }
     });
     let task = with(|s| s.exercise().task.clone());
     let seat = Memo::new(move |_| student.with(|s| s.as_ref().map(Student::seat)));
@@ -99,43 +110,123 @@ fn Panel() -> impl IntoView {
         if student.with_untracked(|s| s.as_ref().map(|s| s.name.clone())) != Some(typed.clone()) {
             code.set(None);
             ctx.set_student_name(&typed);
-            ctx.announce.set(match student.with_untracked(|s| s.as_ref().map(Student::seat)) {
-                Some(Seat::Variant(_)) => "Your numbers are in the form; the forecast is updating.".into(),
-                Some(Seat::BadName(m)) => m,
-                _ => "Enter your name to get your own numbers.".into(),
-            });
+            ctx.announce.set(
+                match student.with_untracked(|s| s.as_ref().map(Student::seat)) {
+                    Some(Seat::Variant(_)) => {
+                        "Your numbers are in the form; the forecast is updating.".into()
+                    }
+                    Some(Seat::BadName(m)) => m,
+                    _ => "Enter your name to get your own numbers.".into(),
+                },
+            );
         }
     };
 
     // The answer.
-    let ask = Memo::new(move |_| {
-        student.with(|s| s.as_ref().map(|s| s.exercise().question.ask.clone()))
-    });
+    let ask =
+        Memo::new(move |_| student.with(|s| s.as_ref().map(|s| s.exercise().question.ask.clone())));
     let unit = move || ask.with(|a| a.as_ref().map_or(Unit::Percent, answer::unit));
-    let currency = move || student.with(|s| s.as_ref().map(|s| s.case.scenario.currency.clone()).unwrap_or_default());
+    let currency = move || {
+        student.with(|s| {
+            s.as_ref()
+                .map(|s| s.case.scenario.currency.clone())
+                .unwrap_or_default()
+        })
+    };
     let answer_text = RwSignal::new(String::new());
+    let show_answer =
+        move || student.with(|s| s.as_ref().is_some_and(|s| s.exercise().show_answer));
     let error = move || code.with(|c| c.as_ref().and_then(|c| c.as_ref().err().cloned()));
+    // With `show_answer`, the truth on the student's numbers, worked out
+    // once per name (a run, or a goal search, on the workers).
+    let shown_truth = RwSignal::new(None::<(String, Option<TruthEnded>)>);
+    let reveal = move || {
+        let Some(s) = student.get_untracked() else {
+            return;
+        };
+        if !s.exercise().show_answer || !matches!(s.seat(), Seat::Variant(_)) {
+            return;
+        }
+        if shown_truth.with_untracked(|t| t.as_ref().is_some_and(|(n, _)| *n == s.name)) {
+            return;
+        }
+        shown_truth.set(Some((s.name.clone(), None)));
+        leptos::task::spawn_local(async move {
+            let name = s.name.clone();
+            let still = move || {
+                ctx.student
+                    .with_untracked(|now| now.as_ref().is_some_and(|now| now.name == name))
+            };
+            let ended = truth(&s.run(), &s.exercise().question, still).await;
+            if ctx
+                .student
+                .with_untracked(|now| now.as_ref().is_some_and(|now| now.name == s.name))
+            {
+                shown_truth.set(Some((s.name.clone(), Some(ended))));
+            }
+        });
+    };
+    let verdict = move || {
+        let s = student.get()?;
+        let (name, ended) = shown_truth.get()?;
+        if name != s.name {
+            return None;
+        }
+        let typed =
+            answer::parse_answer(&answer_text.get(), answer::unit(&s.exercise().question.ask))
+                .ok()?;
+        Some(match ended {
+            None => "Working out the answer on your numbers…".to_owned(),
+            Some(TruthEnded::Done(truth)) => answer::verdict(
+                &s.exercise().question,
+                truth,
+                typed,
+                &s.case.scenario.currency,
+            ),
+            Some(TruthEnded::Refused(why)) => format!("The answer could not be worked out: {why}"),
+            Some(TruthEnded::Cancelled) => String::new(),
+        })
+    };
     let submit_answer = move || {
         commit_name();
         let made = student.with_untracked(|s| {
             let s = s.as_ref()?;
             Some(
-                answer::answer_code(&s.name, &answer_text.get_untracked(), &s.exercise().question)
-                    .map(|c| {
-                        let value = answer::parse_answer(&answer_text.get_untracked(), answer::unit(&s.exercise().question.ask))
-                            .map(|v| answer::answer_text(v, answer::unit(&s.exercise().question.ask), &s.case.scenario.currency))
-                            .unwrap_or_default();
-                        (c, value)
-                    }),
+                answer::answer_code(
+                    &s.name,
+                    &answer_text.get_untracked(),
+                    &s.exercise().question,
+                )
+                .map(|c| {
+                    let value = answer::parse_answer(
+                        &answer_text.get_untracked(),
+                        answer::unit(&s.exercise().question.ask),
+                    )
+                    .map(|v| {
+                        answer::answer_text(
+                            v,
+                            answer::unit(&s.exercise().question.ask),
+                            &s.case.scenario.currency,
+                        )
+                    })
+                    .unwrap_or_default();
+                    (c, value)
+                }),
             )
         });
         if let Some(made) = made {
             ctx.announce.set(match &made {
-                Ok((c, _)) => format!("Your answer code is {}. Send it to your trainer.", spelled(c)),
+                Ok((c, _)) => format!(
+                    "Your answer code is {}. Send it to your trainer.",
+                    spelled(c)
+                ),
                 Err(m) => m.clone(),
             });
             let failed = made.is_err();
             code.set(Some(made));
+            if !failed {
+                reveal();
+            }
             if failed {
                 request_animation_frame(|| browser::focus("student-answer"));
             }
@@ -243,10 +334,17 @@ fn Panel() -> impl IntoView {
                         <span class="hint" role="status">{move || copied.get()}</span>
                     </div>
                     <p class="answer-code-help">
-                        {format!(
-                            "Send this code to your trainer. It holds your name and your answer ({value}); \
-                             this page does not say whether the answer is right."
-                        )}
+                        {if show_answer() {
+                            format!("Send this code to your trainer. It holds your name and your answer ({value}).")
+                        } else {
+                            format!(
+                                "Send this code to your trainer. It holds your name and your answer ({value}); \
+                                 this page does not say whether the answer is right."
+                            )
+                        }}
+                    </p>
+                    <p class="answer-verdict" id="answer-verdict" role="status" hidden=move || verdict().is_none()>
+                        {verdict}
                     </p>
                 </div>
             })}
@@ -265,7 +363,10 @@ mod tests {
 
     #[test]
     fn the_note_names_what_the_student_may_change() {
-        let s = funnel_engine::Scenario::from_json(include_str!("../../../scenarios/exercise-goal.json")).unwrap();
+        let s = funnel_engine::Scenario::from_json(include_str!(
+            "../../../scenarios/exercise-goal.json"
+        ))
+        .unwrap();
         let draft = Draft::from_scenario(&s, 1, 1);
         let x = s.exercise.as_ref().unwrap();
         assert_eq!(

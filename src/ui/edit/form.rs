@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::form::label;
-use crate::ui::edit::fields::{SelectField, TextField, bind};
 use crate::ui::classroom::student::view_locked;
+use crate::ui::edit::fields::{SelectField, TextField, bind};
 use crate::ui::edit::stages::StageEditor;
 use crate::ui::state::use_ctx;
 

@@ -634,7 +634,14 @@ fn StageSelect(
         options.extend(names.into_iter().map(|n| (n.clone(), n)));
         options
     });
-    let describedby = move || described_by(&id.get(), error.with(Option::is_some), hint.is_some(), false);
+    let describedby = move || {
+        described_by(
+            &id.get(),
+            error.with(Option::is_some),
+            hint.is_some(),
+            false,
+        )
+    };
     view! {
         <div class="field" class:invalid=move || error.with(Option::is_some)>
             <label for=move || id.get()>

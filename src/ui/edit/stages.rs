@@ -5,8 +5,8 @@ use funnel_engine::scenario::MAX_STAGES;
 use leptos::prelude::*;
 
 use crate::browser;
-use crate::form::{ConversionKind, Draft, Move, StageDraft, field_id, stage_title};
 use crate::classroom::lock::kind_path;
+use crate::form::{ConversionKind, Draft, Move, StageDraft, field_id, stage_title};
 use crate::ui::classroom::student::{field_locked, view_locked};
 use crate::ui::edit::fields::{SelectField, TextField};
 use crate::ui::state::use_ctx;

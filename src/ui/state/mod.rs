@@ -81,8 +81,13 @@ impl Ctx {
     pub fn start() -> Ctx {
         let (initial, notice, from_link) = initial_run();
         let bad_link = notice.is_some().then(|| initial.clone());
-        let student = Student::new(&initial, &link::student(&browser::hash()).unwrap_or_default());
-        let shown = student.as_ref().map_or_else(|| initial.clone(), Student::run);
+        let student = Student::new(
+            &initial,
+            &link::student(&browser::hash()).unwrap_or_default(),
+        );
+        let shown = student
+            .as_ref()
+            .map_or_else(|| initial.clone(), Student::run);
         let draft = RwSignal::new(Draft::from_scenario(
             &shown.scenario,
             shown.trials,
@@ -335,8 +340,10 @@ impl Ctx {
                 lines: vec![crate::classroom::student::LOCKED_WHAT_IF.into()],
                 footer: String::new(),
             }));
-            self.announce
-                .set(format!("“{label}” was not applied: {}", crate::classroom::student::LOCKED_WHAT_IF));
+            self.announce.set(format!(
+                "“{label}” was not applied: {}",
+                crate::classroom::student::LOCKED_WHAT_IF
+            ));
             return;
         }
         self.what_ifs.update(|w| {
