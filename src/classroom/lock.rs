@@ -58,15 +58,18 @@ impl Lock {
         &self.editable
     }
 
-    /// Whether going from `before` to `after` (a what-if) changes only
-    /// inputs the student may change. A what-if that moves a locked input
+    /// What of a what-if (`before` -> `after`) a student may apply: `before`
+    /// with the open inputs' values of `after`, or `None` when it moves no
+    /// open input. The locked inputs stay as they were: a what-if tidies
+    /// every number it touches (`jobs::levers::tidy`), which must not move a
+    /// student's locked numbers by a hair, and a lever on a locked input
     /// would undo the exercise.
-    pub fn permits(&self, before: &Scenario, after: &Scenario) -> bool {
-        let mut undone = after.clone();
+    pub fn open_part(&self, before: &Scenario, after: &Scenario) -> Option<Scenario> {
+        let mut open = before.clone();
         for &input in &self.editable {
-            copy_input(before, &mut undone, input);
+            copy_input(after, &mut open, input);
         }
-        undone == *before
+        (open != *before).then_some(open)
     }
 }
 
@@ -188,21 +191,24 @@ mod tests {
     }
 
     #[test]
-    fn a_what_if_may_move_only_open_inputs() {
+    fn a_what_if_moves_only_open_inputs() {
         let s = goal_exercise();
         let lock = Lock::new(s.exercise.as_ref().unwrap());
         let mut proposal = s.clone();
         proposal.stages[3].conversion = proposal.stages[3].conversion.with_mean(0.6);
-        assert!(lock.permits(&s, &proposal));
-        assert!(lock.permits(&s, &s));
+        assert_eq!(lock.open_part(&s, &proposal), Some(proposal.clone()));
+        assert_eq!(lock.open_part(&s, &s), None, "nothing moved");
         let mut leads = s.clone();
         leads.leads.per_month *= 1.1;
-        assert!(!lock.permits(&s, &leads));
+        assert_eq!(lock.open_part(&s, &leads), None, "a locked input only");
+        // A what-if that also nudges locked numbers (tidying them) applies
+        // to the open one only.
         let mut both = proposal.clone();
         both.stages[1].conversion = both.stages[1].conversion.with_mean(0.5);
-        assert!(!lock.permits(&s, &both));
+        both.leads.per_month += 1e-9;
+        assert_eq!(lock.open_part(&s, &both), Some(proposal));
         let mut fewer = s.clone();
         fewer.stages.pop();
-        assert!(!lock.permits(&s, &fewer));
+        assert_eq!(lock.open_part(&s, &fewer), None);
     }
 }

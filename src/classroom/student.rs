@@ -15,7 +15,7 @@ use crate::format;
 
 /// Why a what-if that moves a locked input is not applied.
 pub const LOCKED_WHAT_IF: &str =
-    "It changes an input this exercise locks. Only the inputs not marked locked can change.";
+    "It changes only inputs this exercise locks; only the inputs not marked locked can change.";
 
 /// What the page knows of the student in an exercise.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,7 +35,7 @@ pub enum Seat {
     /// A name the exercise cannot use (too long); the case runs meanwhile.
     BadName(String),
     /// The student's own funnel.
-    Variant(Variant),
+    Variant(Box<Variant>),
 }
 
 impl Student {
@@ -66,7 +66,7 @@ impl Student {
             return Seat::NoName;
         }
         match self.exercise().variant(&self.case.scenario, &self.name) {
-            Ok(v) => Seat::Variant(v),
+            Ok(v) => Seat::Variant(Box::new(v)),
             Err(errors) => Seat::BadName(match errors.0.first() {
                 Some(e) if e.path == "student" => format!("Your name {}.", e.message),
                 _ => format!("Your numbers could not be made: {errors}"),
@@ -206,7 +206,7 @@ mod tests {
 
     fn variant_of(s: &Student) -> Variant {
         match s.seat() {
-            Seat::Variant(v) => v,
+            Seat::Variant(v) => *v,
             other => panic!("no variant: {other:?}"),
         }
     }
@@ -342,6 +342,6 @@ mod tests {
                 .contains("code")
         );
         let v = variant_of(&Student::new(&case(), "Ana").unwrap());
-        assert_eq!(seat_sentence(&Seat::Variant(v), true), None);
+        assert_eq!(seat_sentence(&Seat::Variant(Box::new(v)), true), None);
     }
 }

@@ -71,7 +71,7 @@ pub fn student(fragment: &str) -> Option<String> {
     let raw = fragment
         .split('&')
         .filter_map(|pair| pair.strip_prefix("student="))
-        .last()?
+        .next_back()?
         .replace('+', " ");
     let name = percent_encoding::percent_decode_str(&raw)
         .decode_utf8()

@@ -182,6 +182,34 @@ describe('a student in an exercise', () => {
     assert.equal(await b.getAttribute('#f-stages-0-conversion', 'aria-readonly'), 'true');
   });
 
+  test('a what-if moves only what the exercise opens', async () => {
+    const page = await newPage();
+    await page.goto(`${exerciseLink()}&student=Ben`);
+    await gotNumbers(page);
+    await page.waitForSelector('#lever-status[data-phase="idle"] #levers-done[data-elapsed-ms]', { timeout: 200_000 });
+    const leadsBefore = await leads(page);
+    const qualifiedBefore = await qualified(page);
+
+    // A goal on the lead volume, a locked input: not applied, and it says so.
+    await page.click('#find-goal');
+    await page.waitForSelector('#goal-answer');
+    await page.click('#apply-goal');
+    await page.locator('#notice').waitFor();
+    assert.match(await page.locator('#notice').textContent(), /was not applied.*only inputs this exercise locks/s);
+    assert.equal(await leads(page), leadsBefore);
+    await page.click('#dismiss-notice');
+
+    // A lever on the Proposal conversion, the open input: applied, the locked numbers kept to the bit.
+    const proposal = await page.inputValue('#f-stages-3-conversion-mean');
+    const lever = page.locator('svg.chart-tornado g.chart-lever[aria-label*=". Proposal conversion +10%"]');
+    await lever.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((p) => document.querySelector('#f-stages-3-conversion-mean').value !== p, proposal);
+    assert.equal(await leads(page), leadsBefore);
+    assert.equal(await qualified(page), qualifiedBefore);
+    assert.equal(await page.locator('#notice').count(), 0);
+  });
+
   test('an exercise that shows the answer says it, and whether the student is within the tolerance', async () => {
     const book = JSON.parse(readFileSync(join(root, 'scenarios', 'presets', 'exercise-classroom.json'), 'utf8'));
     book.exercise.show_answer = true;

@@ -324,27 +324,23 @@ impl Ctx {
     }
 
     /// Applies `run` to the form as a what-if named `label`.
-    pub fn apply_what_if(&self, run: Run, label: String, source: WhatIfSource) {
+    pub fn apply_what_if(&self, mut run: Run, label: String, source: WhatIfSource) {
         let before = self.draft.get_untracked();
         let before_run = self.parsed.get_untracked().ok();
         // In an exercise a what-if may move only what the student may change.
-        let refused = self.lock.with_untracked(|lock| {
+        let open = self.lock.with_untracked(|lock| {
             let (Some(lock), Some(b)) = (lock, &before_run) else {
-                return false;
+                return Some(None);
             };
-            !lock.permits(&b.scenario, &run.scenario)
+            lock.open_part(&b.scenario, &run.scenario).map(Some)
         });
-        if refused {
-            self.notice.set(Some(Notice {
-                title: format!("“{label}” was not applied"),
-                lines: vec![crate::classroom::student::LOCKED_WHAT_IF.into()],
-                footer: String::new(),
-            }));
-            self.announce.set(format!(
-                "“{label}” was not applied: {}",
-                crate::classroom::student::LOCKED_WHAT_IF
-            ));
-            return;
+        match open {
+            Some(Some(scenario)) => run.scenario = scenario,
+            Some(None) => {}
+            None => {
+                self.refuse_what_if(&label);
+                return;
+            }
         }
         self.what_ifs.update(|w| {
             w.push(WhatIf {
@@ -359,6 +355,18 @@ impl Ctx {
         self.announce.set(format!(
             "Applied “{label}” as a what-if; the forecast is updating. Undo it with the Undo what-if button or the browser's Back button."
         ));
+    }
+
+    /// Says why a what-if that moves only locked inputs was not applied.
+    fn refuse_what_if(&self, label: &str) {
+        use crate::classroom::student::LOCKED_WHAT_IF;
+        self.notice.set(Some(Notice {
+            title: format!("“{label}” was not applied"),
+            lines: vec![LOCKED_WHAT_IF.into()],
+            footer: String::new(),
+        }));
+        self.announce
+            .set(format!("“{label}” was not applied: {LOCKED_WHAT_IF}"));
     }
 
     /// Restores the form as it was before the latest what-if.
