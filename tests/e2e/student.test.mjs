@@ -180,6 +180,11 @@ describe('a student in an exercise', () => {
     assert.match(await b.locator('#target-chance').textContent(), /98\.2%/);
     assert.match(await b.locator('#exercise-locked-note').textContent(), /Every field is locked/);
     assert.equal(await b.getAttribute('#f-stages-0-conversion', 'aria-readonly'), 'true');
+    // Another exercise is a new entry in the history: Back returns to the first, name and all.
+    await b.goBack();
+    await gotNumbers(b);
+    assert.equal((await b.locator('#exercise-title').textContent()).trim(), exercise.exercise.title);
+    assert.equal(await numbers(b), await numbers(a));
   });
 
   test('a what-if moves only what the exercise opens', async () => {

@@ -402,15 +402,20 @@ impl Ctx {
         self.first_sync.set_value(false);
         // A student's view keeps the case as given and the name: the variant
         // is drawn from the case, so a link to an edited copy would give the
-        // student other numbers. Their edits replace the entry, never add one.
+        // student other numbers. A new case adds an entry (as any load does);
+        // the name and the student's edits replace it.
         let current = browser::hash();
-        if let Some(fragment) = self.student.with_untracked(|s| {
-            s.as_ref()
-                .map(|s| link::encode_student(&s.case, &s.name, &current))
+        if let Some((case, fragment)) = self.student.with_untracked(|s| {
+            s.as_ref().map(|s| {
+                let fragment = link::encode_student(&s.case, &s.name, &current);
+                (s.case.clone(), fragment)
+            })
         }) {
+            let new_case = self.url_run.with_value(|u| u.as_ref() != Some(&case));
             if fragment != current {
-                browser::set_hash(&fragment, false);
+                browser::set_hash(&fragment, new_case && !first);
             }
+            self.url_run.set_value(Some(case));
             return;
         }
         if self.url_run.with_value(|u| u.as_ref() == Some(run)) {
