@@ -251,6 +251,10 @@ describe('a student in an exercise', () => {
         }));
         const found = result.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
         assert.deepEqual(found, [], `${where}: axe`);
+        // A window taller than the panel: an element screenshot taller than the
+        // window is stitched, with the phone's sticky bar drawn into it.
+        const bottom = await page.locator('#exercise').evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);
+        await page.setViewportSize({ width, height: Math.ceil(bottom) + 200 });
         await page.locator('#exercise').screenshot({ path: join(root, 'tests', 'e2e', 'screenshots', `student-${scheme}-${width}.png`) });
         // The form's first panels: locked fields as they look, the open conversion among them.
         await page.setViewportSize({ width, height: 2400 });
