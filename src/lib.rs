@@ -10,12 +10,15 @@
 //! pure functions, components that only draw), `words` (every sentence the
 //! results produce, and the rows of their tables and charts), `ui`
 //! (components, and in `ui::state` the signals and the controller).
+//! `classroom` (a student's view of an exercise: locks, variant, answer)
+//! uses `form`, `format` and the engine only.
 //! `browser` holds the few calls into the browser; `bench` is the `?bench`
 //! page.
 
 pub mod bench;
 pub mod browser;
 pub mod charts;
+pub mod classroom;
 pub mod form;
 pub mod format;
 pub mod jobs;

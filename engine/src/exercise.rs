@@ -50,6 +50,12 @@ pub struct Exercise {
     /// gets the base funnel. Unique inputs, at most [`MAX_VARIANTS`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<VariantSpec>,
+    /// Whether the page may tell a student the true answer (and whether
+    /// theirs is within the tolerance) once they hand one in. Off (and left
+    /// out of the file) by default: the answer would leak to the class.
+    /// Written only when on, so an exercise without it hashes as before.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub show_answer: bool,
 }
 
 /// One input of a scenario, named by its field path as in every error
@@ -296,26 +302,15 @@ impl Question {
                 };
                 (GoalLever::Conversion { stage: i }, *confidence)
             }
-            ask => {
+            _ => {
                 let sim = Simulation::new(scenario, trials, seed)?;
                 let summary = Summary::new(&sim, &run_all(&sim)?);
-                return Ok(match ask {
-                    Ask::Probability => match &summary.target {
-                        Some(t) => t.probability,
-                        None => {
-                            return Err(question_error(
-                                "asks for the chance of the target, and the scenario has none"
-                                    .into(),
-                            )
-                            .into());
-                        }
-                    },
-                    Ask::RevenueMean => summary.revenue.mean,
-                    Ask::RevenueP10 => summary.revenue.p10,
-                    Ask::RevenueP50 => summary.revenue.p50,
-                    Ask::RevenueP90 => summary.revenue.p90,
-                    _ => summary.won.mean,
-                });
+                return match self.read(&summary) {
+                    Some(Ok(x)) => Ok(x),
+                    Some(Err(e)) => Err(e.into()),
+                    // Goals were matched above.
+                    None => Err(question_error("asks for a goal".into()).into()),
+                };
             }
         };
         let answer = solve(&lever, confidence)?;
@@ -324,6 +319,30 @@ impl Question {
         } else {
             Err(question_error(answer.message).into())
         }
+    }
+
+    /// The answer read from a run's summary (the run of the student's
+    /// variant at the exercise's trials and seed), or `None` for a goal,
+    /// which takes a search rather than one run (`goal::solve`, or
+    /// `job::GoalSearch` step by step).
+    pub fn read(&self, summary: &Summary) -> Option<Result<f64, ScenarioErrors>> {
+        Some(Ok(match &self.ask {
+            Ask::Probability => match &summary.target {
+                Some(t) => t.probability,
+                None => {
+                    return Some(Err(ScenarioErrors(vec![FieldError::new(
+                        "exercise.question",
+                        "asks for the chance of the target, and the scenario has none",
+                    )])));
+                }
+            },
+            Ask::RevenueMean => summary.revenue.mean,
+            Ask::RevenueP10 => summary.revenue.p10,
+            Ask::RevenueP50 => summary.revenue.p50,
+            Ask::RevenueP90 => summary.revenue.p90,
+            Ask::WonMean => summary.won.mean,
+            Ask::GoalLeads { .. } | Ask::GoalConversion { .. } => return None,
+        }))
     }
 
     /// Whether `answer` counts as right against `truth`: within `tolerance`,

@@ -257,6 +257,7 @@ fn exercise(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<E
             )
         })
         .unwrap_or_default();
+    let show_answer = o.opt("show_answer", boolean).unwrap_or(false);
     o.finish();
     Some(Exercise {
         title,
@@ -264,6 +265,7 @@ fn exercise(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<E
         editable,
         question: question?,
         variants,
+        show_answer,
     })
 }
 
@@ -527,6 +529,20 @@ fn count(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<u64>
                 path,
                 ErrorKind::WrongType,
                 "must be a whole number, 0 or more",
+            ));
+            None
+        }
+    }
+}
+
+fn boolean(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<bool> {
+    match value.as_bool() {
+        Some(b) => Some(b),
+        None => {
+            errors.push(FieldError::with_kind(
+                path,
+                ErrorKind::WrongType,
+                "must be true or false",
             ));
             None
         }

@@ -115,6 +115,24 @@ fn an_exercise_round_trips_through_its_json() {
 
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+fn show_answer_is_optional_off_and_written_only_when_on() {
+    let (s, x) = base();
+    assert!(!x.show_answer, "absent: the answer is not shown");
+    // Off is not written, so exercises made before the flag hash as before.
+    assert!(!s.to_json().contains("show_answer"), "{}", s.to_json());
+    let on = Scenario::from_json(&edited(|v| v["exercise"]["show_answer"] = json!(true))).unwrap();
+    assert!(on.exercise.as_ref().unwrap().show_answer);
+    assert!(on.to_json().contains(r#""show_answer":true"#));
+    assert_eq!(Scenario::from_json(&on.to_json()).unwrap(), on);
+    let off =
+        Scenario::from_json(&edited(|v| v["exercise"]["show_answer"] = json!(false))).unwrap();
+    assert_eq!(off, s, "false reads as absent");
+    let e = errors_of(|v| v["exercise"]["show_answer"] = json!("yes"));
+    assert_error(&e, "exercise.show_answer", ErrorKind::WrongType);
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 fn parse_errors_name_their_fields() {
     let e = errors_of(|v| {
         let x = &mut v["exercise"];

@@ -5,3 +5,4 @@
 pub mod goal;
 pub mod headline;
 pub mod levers;
+pub mod truth;

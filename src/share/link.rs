@@ -4,6 +4,8 @@
 //! One key is not part of the run: `workers=N` sets the size of the page's
 //! worker pool (tests and benchmarks). `decode` ignores it like any unknown
 //! key, and `encode_keeping` carries it over when the app rewrites the URL.
+//! `student=NAME` (MODEL.md, "Links") pre-fills a student's name in an
+//! exercise; `decode` ignores it too, and `encode_student` writes it.
 
 use funnel_engine::{ErrorKind, Scenario};
 
@@ -39,6 +41,43 @@ pub fn workers(fragment: &str) -> Option<usize> {
         .split('&')
         .filter_map(|pair| pair.strip_prefix("workers="))
         .find_map(|n| n.parse::<usize>().ok())
+}
+
+/// What `student=` escapes: everything but letters, digits and `-._~`, so
+/// that a name with `&`, `=`, `#`, spaces or accents stays one value.
+const NAME_ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The fragment for a student's view of an exercise: the case as it was
+/// given (`run`), the `workers=N` of `current`, and the student's name when
+/// there is one. The name is the last key, so an older build reads the
+/// rest as before.
+pub fn encode_student(run: &Run, name: &str, current: &str) -> String {
+    let mut fragment = encode_keeping(run, current);
+    if !name.trim().is_empty() {
+        fragment.push_str("&student=");
+        fragment.extend(percent_encoding::utf8_percent_encode(name, NAME_ESCAPED));
+    }
+    fragment
+}
+
+/// The `student=NAME` of a fragment, percent-decoded (a `+` read as a
+/// space, as in a form's query), or `None` when absent, blank or not text.
+pub fn student(fragment: &str) -> Option<String> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let raw = fragment
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("student="))
+        .next_back()?
+        .replace('+', " ");
+    let name = percent_encoding::percent_decode_str(&raw)
+        .decode_utf8()
+        .ok()?
+        .into_owned();
+    (!name.trim().is_empty()).then_some(name)
 }
 
 /// Why a link could not be read: one line per problem.
@@ -208,6 +247,33 @@ mod tests {
             encode_keeping(&other, "#workers=1;alert(1)"),
             encode(&other)
         );
+    }
+
+    #[test]
+    fn a_students_name_rides_along_and_old_readers_ignore_it() {
+        let r = run();
+        for name in ["Ana", "Ana María López", "a&b=c#d+e%f", "Zoë 李", "  Ben "] {
+            let link = encode_student(&r, name, "#workers=2");
+            assert_eq!(student(&link).as_deref(), Some(name), "{link}");
+            assert_eq!(decode(&link).unwrap().unwrap(), r, "{link}");
+            assert_eq!(workers(&link), Some(2));
+            assert!(
+                link.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"#=&-_%.~".contains(&b)),
+                "{link}"
+            );
+        }
+        // No name, no key: the link is the case's.
+        assert_eq!(encode_student(&r, " ", ""), encode(&r));
+        assert_eq!(student(&encode(&r)), None);
+        // Typed by hand: + as a space, blank or broken as none.
+        assert_eq!(
+            student("#v=1&student=Ana+Lopez").as_deref(),
+            Some("Ana Lopez")
+        );
+        assert_eq!(student("#student=%20"), None);
+        assert_eq!(student("#student=%FF"), None);
+        assert_eq!(student("#student=Ana&student=Ben").as_deref(), Some("Ben"));
     }
 
     #[test]

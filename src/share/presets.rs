@@ -22,7 +22,7 @@ impl Preset {
     }
 }
 
-pub const PRESETS: [Preset; 3] = [
+pub const PRESETS: [Preset; 5] = [
     Preset {
         key: "b2b-saas",
         label: "B2B SaaS (long cycle, open pipeline)",
@@ -46,6 +46,25 @@ pub const PRESETS: [Preset; 3] = [
         json: include_str!("../../scenarios/presets/classroom.json"),
         trials: 200_000,
         seed: 1,
+    },
+    // The same case as a classroom exercise (a student's view: all locked,
+    // a name, an answer code); every student has the same numbers.
+    Preset {
+        key: "exercise-classroom",
+        label: "Exercise: 100 opportunities at 50%",
+        json: include_str!("../../scenarios/presets/exercise-classroom.json"),
+        trials: 200_000,
+        seed: 1,
+    },
+    // A goal exercise on the B2B funnel: each student's leads and Qualified
+    // conversion vary; they change the Proposal conversion to find the goal.
+    // 5,000 trials keep the goal search (the truth, and the key) quick.
+    Preset {
+        key: "exercise-b2b-goal",
+        label: "Exercise: can the B2B funnel make the year?",
+        json: include_str!("../../scenarios/presets/exercise-b2b-goal.json"),
+        trials: 5_000,
+        seed: 7,
     },
 ];
 
@@ -104,6 +123,42 @@ mod tests {
             t.probability,
             t.probability_se
         );
+    }
+
+    #[test]
+    fn the_classroom_exercise_is_the_textbook_case_and_its_answer_98_2_percent() {
+        let p = by_key("exercise-classroom").unwrap();
+        let mut s = p.scenario();
+        let x = s.exercise.take().expect("an exercise");
+        assert_eq!(x.question.ask, funnel_engine::exercise::Ask::Probability);
+        assert!(x.editable.is_empty() && x.variants.is_empty());
+        // The funnel is the classroom preset's, at its trials and seed.
+        let book = by_key("classroom").unwrap();
+        s.name = book.scenario().name;
+        assert_eq!(s, book.scenario());
+        assert_eq!((p.trials, p.seed), (book.trials, book.seed));
+        let truth = x.question.answer(&p.scenario(), p.trials, p.seed).unwrap();
+        assert_eq!(format!("{:.1}", truth * 100.0), "98.2");
+    }
+
+    #[test]
+    fn the_goal_exercise_varies_leads_and_one_conversion_and_every_student_can_answer() {
+        use funnel_engine::exercise::{Ask, Input};
+        let p = by_key("exercise-b2b-goal").unwrap();
+        let s = p.scenario();
+        let x = s.exercise.clone().expect("an exercise");
+        assert!(matches!(x.question.ask, Ask::GoalConversion { .. }));
+        let varied: Vec<Input> = x.variants.iter().map(|v| v.path).collect();
+        assert_eq!(varied, [Input::LeadsPerMonth, Input::Conversion(1)]);
+        assert_eq!(x.editable, [Input::Conversion(3)]);
+        let mut answers = Vec::new();
+        for name in ["Ana", "Ben"] {
+            let v = x.variant(&s, name).unwrap();
+            let truth = x.question.answer(&v.scenario, p.trials, p.seed).unwrap();
+            assert!((0.0..=1.0).contains(&truth), "{name}: {truth}");
+            answers.push(truth);
+        }
+        assert_ne!(answers[0], answers[1]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The page's components: `edit` (the form), `results` (what the forecast
 //! says), the toolbar and help; their state and the controller are in `state`.
 
+pub mod classroom;
 mod edit;
 mod help;
 mod results;
@@ -58,6 +59,7 @@ fn Forecaster() -> impl IntoView {
         <main class="layout">
             <div class="inputs">
                 <toolbar::Toolbar />
+                <classroom::student::StudentPanel />
                 <edit::form::ScenarioForm />
                 <results::MiniSummary />
             </div>

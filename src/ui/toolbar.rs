@@ -25,7 +25,7 @@ pub fn Toolbar() -> impl IntoView {
     };
 
     let export = move |_| {
-        let Ok(run) = ctx.parsed.get_untracked() else {
+        let Some(run) = ctx.run_to_export() else {
             return;
         };
         let name = file_name(&run.scenario.name);

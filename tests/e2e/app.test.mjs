@@ -134,7 +134,7 @@ describe('forecast', () => {
     await page.goto(`${base}/`);
     await settled(page);
     const options = await page.locator('#preset option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
-    assert.equal(options.length, 3);
+    assert.equal(options.length, 5);
     for (const [value, label] of options) {
       const url = page.url();
       await page.selectOption('#preset', value);

@@ -15,7 +15,7 @@ import { axeSource, base, newPage, settled, shot, shots, useHarness } from './ha
 // Four views of a preset, each with its lever sweep, on a loaded machine.
 useHarness({ timeout: 600_000 });
 
-const PRESETS = ['b2b-saas', 'high-volume-inbound', 'classroom'];
+const PRESETS = ['b2b-saas', 'high-volume-inbound', 'classroom', 'exercise-classroom', 'exercise-b2b-goal'];
 const VIEWS = [
   { scheme: 'light', width: 1280 },
   { scheme: 'dark', width: 1280 },

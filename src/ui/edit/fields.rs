@@ -4,16 +4,21 @@
 use leptos::prelude::*;
 
 use crate::form::{Draft, field_id, field_label, label};
+use crate::ui::classroom::student::{LOCKED_NOTE_ID, field_locked};
 use crate::ui::state::use_ctx;
 
 /// A field's `aria-describedby`: its error message (when shown) and its
-/// hint, by the ids every field gives them (`{id}-error`, `{id}-hint`).
-pub fn described_by(id: &str, has_error: bool, has_hint: bool) -> Option<String> {
-    let ids: Vec<String> = [(has_error, "error"), (has_hint, "hint")]
+/// hint, by the ids every field gives them (`{id}-error`, `{id}-hint`), and
+/// when an exercise locks it, the sentence that says what may change.
+pub fn described_by(id: &str, has_error: bool, has_hint: bool, locked: bool) -> Option<String> {
+    let mut ids: Vec<String> = [(has_error, "error"), (has_hint, "hint")]
         .into_iter()
         .filter(|(on, _)| *on)
         .map(|(_, what)| format!("{id}-{what}"))
         .collect();
+    if locked {
+        ids.push(LOCKED_NOTE_ID.into());
+    }
     (!ids.is_empty()).then(|| ids.join(" "))
 }
 
@@ -65,12 +70,27 @@ pub fn TextField(
             format!("{label}: {m}")
         })
     };
-    let describedby = move || described_by(&id.get(), error.with(Option::is_some), hint.is_some());
+    // In an exercise, a field the student may not change is read-only (and
+    // says so to a screen reader), and still focusable, so it can be read.
+    let locked = field_locked(move || path.get());
+    let describedby = move || {
+        described_by(
+            &id.get(),
+            error.with(Option::is_some),
+            hint.is_some(),
+            locked.get(),
+        )
+    };
     view! {
-        <div class=format!("field {class}") class:invalid=move || error.with(Option::is_some)>
+        <div
+            class=format!("field {class}")
+            class:invalid=move || error.with(Option::is_some)
+            class:locked=move || locked.get()
+        >
             <label for=move || id.get()>
                 <span class="label-text">{label}</span>
                 {unit.map(|u| view! { <span class="unit">{format!("({u})")}</span> })}
+                <span class="lock-badge" hidden=move || !locked.get()>"locked"</span>
             </label>
             <input
                 type="text"
@@ -80,7 +100,13 @@ pub fn TextField(
                 spellcheck="false"
                 placeholder=placeholder
                 prop:value=move || value.get()
-                on:input:target=move |ev| on_input.run(ev.target().value())
+                readonly=move || locked.get()
+                aria-readonly=move || locked.get().then_some("true")
+                on:input:target=move |ev| {
+                    if !locked.get_untracked() {
+                        on_input.run(ev.target().value())
+                    }
+                }
                 aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
                 aria-describedby=describedby
             />
@@ -101,13 +127,24 @@ pub fn SelectField(
     #[prop(into)] value: Signal<String>,
     on_change: Callback<String>,
     #[prop(default = "")] class: &'static str,
+    /// Locked by an exercise: a select cannot be read-only, so it is
+    /// disabled, and described by the sentence that says what may change.
+    #[prop(optional, into)]
+    locked: Option<Signal<bool>>,
 ) -> impl IntoView {
+    let locked = move || locked.is_some_and(|l| l.get());
     view! {
-        <div class=format!("field {class}")>
+        <div class=format!("field {class}") class:locked=locked>
             <label for=move || id.get()>
                 <span class="label-text">{label}</span>
+                <span class="lock-badge" hidden=move || !locked()>"locked"</span>
             </label>
-            <select id=move || id.get() on:change:target=move |ev| on_change.run(ev.target().value())>
+            <select
+                id=move || id.get()
+                disabled=locked
+                aria-describedby=move || locked().then_some(LOCKED_NOTE_ID)
+                on:change:target=move |ev| on_change.run(ev.target().value())
+            >
                 {options
                     .into_iter()
                     .map(|(v, text)| {
@@ -142,18 +179,26 @@ mod tests {
 
     #[test]
     fn a_field_is_described_by_its_error_then_its_hint() {
-        assert_eq!(described_by("f-seed", false, false), None);
+        assert_eq!(described_by("f-seed", false, false, false), None);
         assert_eq!(
-            described_by("f-seed", true, false).as_deref(),
+            described_by("f-seed", true, false, false).as_deref(),
             Some("f-seed-error")
         );
         assert_eq!(
-            described_by("f-seed", true, true).as_deref(),
+            described_by("f-seed", true, true, false).as_deref(),
             Some("f-seed-error f-seed-hint")
         );
         assert_eq!(
-            described_by("f-seed", false, true).as_deref(),
+            described_by("f-seed", false, true, false).as_deref(),
             Some("f-seed-hint")
+        );
+        assert_eq!(
+            described_by("f-seed", false, true, true).as_deref(),
+            Some("f-seed-hint exercise-locked-note")
+        );
+        assert_eq!(
+            described_by("f-seed", false, false, true).as_deref(),
+            Some("exercise-locked-note")
         );
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::form::label;
+use crate::ui::classroom::student::view_locked;
 use crate::ui::edit::fields::{SelectField, TextField, bind};
 use crate::ui::edit::stages::StageEditor;
 use crate::ui::state::use_ctx;
@@ -34,6 +35,8 @@ pub fn ScenarioForm() -> impl IntoView {
     let (target, set_target) = bind(|d| d.target.clone(), |d, v| d.target = v);
     let (trials, set_trials) = bind(|d| d.trials.clone(), |d, v| d.trials = v);
     let (seed, set_seed) = bind(|d| d.seed.clone(), |d, v| d.seed = v);
+    // In an exercise nothing here but the fields it opens may change.
+    let locked = view_locked();
 
     view! {
         <form class="scenario-form" on:submit=|ev| ev.prevent_default() novalidate>
@@ -83,6 +86,7 @@ pub fn ScenarioForm() -> impl IntoView {
                         options=vec![("poisson", "Random"), ("fixed", "None (exact counts)")]
                         value=noise
                         on_change=set_noise
+                        locked=locked
                     />
                     <TextField
                         path="leads.uncertainty_cv"
@@ -164,6 +168,7 @@ pub fn ScenarioForm() -> impl IntoView {
                             id="new-seed"
                             class="secondary"
                             aria-label="Shuffle: new random numbers"
+                            hidden=move || locked.get()
                             on:click=move |_| {
                                 let s = browser::random_seed().to_string();
                                 ctx.draft.update(|d| d.seed = s);

@@ -16,6 +16,8 @@ pub fn MilestoneEditor() -> impl IntoView {
     let ids =
         Memo::new(move |_| draft.with(|d| d.milestones.iter().map(|m| m.id).collect::<Vec<_>>()));
     let count = Memo::new(move |_| ids.with(Vec::len));
+    // An exercise fixes the milestones: none added or removed.
+    let locked = crate::ui::classroom::student::view_locked();
     let add = move |_| {
         let mut added = None;
         draft.update(|d| added = d.add_milestone().map(|_| d.milestones.len() - 1));
@@ -40,6 +42,7 @@ pub fn MilestoneEditor() -> impl IntoView {
                 type="button"
                 id="add-milestone"
                 class="secondary"
+                hidden=move || locked.get()
                 on:click=add
                 disabled=move || { count.get() >= MAX_MILESTONES }
             >
@@ -85,6 +88,7 @@ fn MilestoneRow(id: u32) -> impl IntoView {
     };
     let (month, set_month) = milestone_text(draft, id, |m| &m.month, |m, v| m.month = v);
     let (revenue, set_revenue) = milestone_text(draft, id, |m| &m.revenue, |m, v| m.revenue = v);
+    let locked = crate::ui::classroom::student::view_locked();
     let remove = move |_| {
         let i = index.get_untracked();
         draft.update(|d| d.remove_milestone(id));
@@ -121,6 +125,7 @@ fn MilestoneRow(id: u32) -> impl IntoView {
                 class="icon danger"
                 id=format!("milestone-{id}-remove")
                 aria-label=move || format!("Remove milestone {}", index.get() + 1)
+                hidden=move || locked.get()
                 on:click=remove
             >
                 "Remove"

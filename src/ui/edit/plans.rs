@@ -31,8 +31,15 @@ pub fn PlanEditor() -> impl IntoView {
         }
     };
 
+    // An exercise fixes the plans: the whole fieldset is disabled.
+    let locked = crate::ui::classroom::student::view_locked();
     view! {
-        <fieldset class="plans" id="plans" aria-describedby="plans-help">
+        <fieldset
+            class="plans"
+            id="plans"
+            aria-describedby=move || if locked.get() { "plans-help exercise-locked-note" } else { "plans-help" }
+            disabled=move || locked.get()
+        >
             <legend>"Incentive plans"</legend>
             <p class="hint" id="plans-help">
                 "Each plan says how reps are paid and what you assume it changes in how they sell. "
@@ -627,7 +634,14 @@ fn StageSelect(
         options.extend(names.into_iter().map(|n| (n.clone(), n)));
         options
     });
-    let describedby = move || described_by(&id.get(), error.with(Option::is_some), hint.is_some());
+    let describedby = move || {
+        described_by(
+            &id.get(),
+            error.with(Option::is_some),
+            hint.is_some(),
+            false,
+        )
+    };
     view! {
         <div class="field" class:invalid=move || error.with(Option::is_some)>
             <label for=move || id.get()>

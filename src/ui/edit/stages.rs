@@ -5,7 +5,9 @@ use funnel_engine::scenario::MAX_STAGES;
 use leptos::prelude::*;
 
 use crate::browser;
+use crate::classroom::lock::kind_path;
 use crate::form::{ConversionKind, Draft, Move, StageDraft, field_id, stage_title};
+use crate::ui::classroom::student::{field_locked, view_locked};
 use crate::ui::edit::fields::{SelectField, TextField};
 use crate::ui::state::use_ctx;
 
@@ -16,6 +18,8 @@ pub fn StageEditor() -> impl IntoView {
     let ids = Memo::new(move |_| draft.with(|d| d.stages.iter().map(|s| s.id).collect::<Vec<_>>()));
     let count = Memo::new(move |_| ids.with(Vec::len));
     let stages_error = Memo::new(move |_| ctx.error_at("stages"));
+    // An exercise fixes the stages: none added, removed or moved.
+    let locked = view_locked();
 
     // Stage edits are announced here, not in the page's region, which the
     // run each edit starts says "Simulating…" in a moment later.
@@ -48,12 +52,13 @@ pub fn StageEditor() -> impl IntoView {
                 type="button"
                 id="add-stage"
                 class="secondary"
+                hidden=move || locked.get()
                 on:click=add
                 disabled=move || { count.get() >= MAX_STAGES }
             >
                 "+ Add stage"
             </button>
-            <span class="hint" hidden=move || { count.get() < MAX_STAGES }>
+            <span class="hint" hidden=move || { count.get() < MAX_STAGES || locked.get() }>
                 " At most 20 stages."
             </span>
             <p class="sr-only" id="stage-status" aria-live="polite">
@@ -100,6 +105,8 @@ fn StageCard(id: u32, count: Memo<usize>, status: RwSignal<String>) -> impl Into
     };
     let title = move || stage_title(index.get(), "");
     let who = Memo::new(move |_| draft.with(|d| d.stage_who(id)));
+    let shape_locked = view_locked();
+    let kind_locked = field_locked(move || kind_path(index.get()));
 
     let (name, set_name) = stage_text(draft, id, |s| &s.name, |s, v| s.name = v);
     let (rate, set_rate) = stage_text(draft, id, |s| &s.rate, |s, v| s.rate = v);
@@ -218,7 +225,7 @@ fn StageCard(id: u32, count: Memo<usize>, status: RwSignal<String>) -> impl Into
         <li class="stage-card" data-testid="stage" aria-labelledby=move || format!("stage-{id}-title")>
             <div class="stage-head">
                 <h3 id=move || format!("stage-{id}-title")>{title}</h3>
-                <div class="stage-actions">
+                <div class="stage-actions" hidden=move || shape_locked.get()>
                     <button
                         type="button"
                         id=button_id("up")
@@ -273,6 +280,7 @@ fn StageCard(id: u32, count: Memo<usize>, status: RwSignal<String>) -> impl Into
                     value=Signal::derive(move || kind.get().as_str().to_owned())
                     on_change=set_kind
                     class="kind"
+                    locked=kind_locked
                 />
                 {conversion}
                 <TextField path=path("days") unit="days" value=days on_input=set_days />

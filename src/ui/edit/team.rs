@@ -28,6 +28,8 @@ pub fn TeamEditor() -> impl IntoView {
     let (quota, set_quota) = bind(|d| d.team.quota.clone(), |d, v| d.team.quota = v);
     let (skill, set_skill) = bind(|d| d.team.skill_sd.clone(), |d, v| d.team.skill_sd = v);
 
+    // An exercise fixes the team: the whole fieldset is disabled.
+    let locked = crate::ui::classroom::student::view_locked();
     let toggle = move |on: bool| {
         draft.update(|d| d.team.enabled = on);
         ctx.announce.set(if on {
@@ -38,7 +40,12 @@ pub fn TeamEditor() -> impl IntoView {
     };
 
     view! {
-        <fieldset class="team" id="team" aria-describedby="team-help">
+        <fieldset
+            class="team"
+            id="team"
+            aria-describedby=move || if locked.get() { "team-help exercise-locked-note" } else { "team-help" }
+            disabled=move || locked.get()
+        >
             <legend>"Sales team"</legend>
             <p class="hint" id="team-help">
                 "Quota-carrying reps share the won deals between them. "

@@ -16,6 +16,8 @@ use funnel_engine::FieldError;
 use leptos::prelude::*;
 
 use crate::browser;
+use crate::classroom::lock::Lock;
+use crate::classroom::student::Student;
 use crate::form::{Draft, Run};
 use crate::jobs::headline::{self, Ended, Forecast};
 use crate::share::link;
@@ -51,6 +53,11 @@ pub struct Ctx {
     /// Where runs go (how many workers, or the page itself); `None` until the
     /// first run has started the pool.
     pub runner: RwSignal<Option<crate::run::PoolInfo>>,
+    /// A student's view: set when the loaded scenario (link, file, preset)
+    /// has an exercise; it keeps the case as given and the student's name.
+    pub student: RwSignal<Option<Student>>,
+    /// What the form may change in a student's view (`None`: everything).
+    pub lock: Memo<Option<Lock>>,
     /// Which job is current: not reactive, read by jobs between chunks.
     controller: StoredValue<Controller>,
     /// The first URL update replaces the entry instead of adding one.
@@ -74,11 +81,20 @@ impl Ctx {
     pub fn start() -> Ctx {
         let (initial, notice, from_link) = initial_run();
         let bad_link = notice.is_some().then(|| initial.clone());
+        let student = Student::new(
+            &initial,
+            &link::student(&browser::hash()).unwrap_or_default(),
+        );
+        let shown = student
+            .as_ref()
+            .map_or_else(|| initial.clone(), Student::run);
         let draft = RwSignal::new(Draft::from_scenario(
-            &initial.scenario,
-            initial.trials,
-            initial.seed,
+            &shown.scenario,
+            shown.trials,
+            shown.seed,
         ));
+        let student = RwSignal::new(student);
+        let lock = Memo::new(move |_| student.with(|s| s.as_ref().map(Student::lock)));
         let parsed = Memo::new(move |_| draft.with(Draft::to_run));
         let job = RwSignal::new(Job::None);
         let results = RwSignal::new(None::<Arc<Forecast>>);
@@ -108,6 +124,8 @@ impl Ctx {
             announce: RwSignal::new(String::new()),
             notice: RwSignal::new(notice),
             runner: RwSignal::new(None),
+            student,
+            lock,
             controller: StoredValue::new(Controller::default()),
             first_sync: StoredValue::new(true),
             url_run: StoredValue::new(from_link.then(|| initial.clone())),
@@ -133,10 +151,53 @@ impl Ctx {
         })
     }
 
-    /// Replaces the form (a preset, an imported file, a link).
+    /// Replaces the form (a preset, an imported file, a link). A run with
+    /// an exercise opens a student's view of it, keeping the name typed so
+    /// far unless `name` (a link's `student=`) says otherwise.
     pub fn load(&self, run: &Run) {
+        self.load_for(run, None);
+    }
+
+    fn load_for(&self, run: &Run, name: Option<String>) {
+        let name = name.unwrap_or_else(|| {
+            self.student
+                .with_untracked(|s| s.as_ref().map(|s| s.name.clone()))
+                .unwrap_or_default()
+        });
+        let student = Student::new(run, &name);
+        let shown = student.as_ref().map_or_else(|| run.clone(), Student::run);
+        self.student.set(student);
+        self.set_form(&shown);
+    }
+
+    fn set_form(&self, run: &Run) {
         self.draft
             .set(Draft::from_scenario(&run.scenario, run.trials, run.seed));
+    }
+
+    /// What Export writes: in a student's view the exercise as it was
+    /// given (a file of a student's variant would be another exercise, and
+    /// give every student other numbers), else the form's run.
+    pub fn run_to_export(&self) -> Option<Run> {
+        self.student
+            .with_untracked(|s| s.as_ref().map(|s| s.case.clone()))
+            .or_else(|| self.parsed.get_untracked().ok())
+    }
+
+    /// The student typed their name: the form shows their variant (their
+    /// edits start again from it) and the URL keeps the name.
+    pub fn set_student_name(&self, name: &str) {
+        let mut shown = None;
+        self.student.update(|s| {
+            if let Some(s) = s.as_mut() {
+                s.name = name.to_owned();
+                shown = Some(s.run());
+            }
+        });
+        if let Some(run) = shown {
+            self.set_form(&run);
+            self.sync_url(&run);
+        }
     }
 
     pub fn load_preset(&self, preset: &Preset) {
@@ -263,9 +324,24 @@ impl Ctx {
     }
 
     /// Applies `run` to the form as a what-if named `label`.
-    pub fn apply_what_if(&self, run: Run, label: String, source: WhatIfSource) {
+    pub fn apply_what_if(&self, mut run: Run, label: String, source: WhatIfSource) {
         let before = self.draft.get_untracked();
         let before_run = self.parsed.get_untracked().ok();
+        // In an exercise a what-if may move only what the student may change.
+        let open = self.lock.with_untracked(|lock| {
+            let (Some(lock), Some(b)) = (lock, &before_run) else {
+                return Some(None);
+            };
+            lock.open_part(&b.scenario, &run.scenario).map(Some)
+        });
+        match open {
+            Some(Some(scenario)) => run.scenario = scenario,
+            Some(None) => {}
+            None => {
+                self.refuse_what_if(&label);
+                return;
+            }
+        }
         self.what_ifs.update(|w| {
             w.push(WhatIf {
                 before,
@@ -275,10 +351,22 @@ impl Ctx {
             })
         });
         self.notice.set(None);
-        self.load(&run);
+        self.set_form(&run);
         self.announce.set(format!(
             "Applied “{label}” as a what-if; the forecast is updating. Undo it with the Undo what-if button or the browser's Back button."
         ));
+    }
+
+    /// Says why a what-if that moves only locked inputs was not applied.
+    fn refuse_what_if(&self, label: &str) {
+        use crate::classroom::student::LOCKED_WHAT_IF;
+        self.notice.set(Some(Notice {
+            title: format!("“{label}” was not applied"),
+            lines: vec![LOCKED_WHAT_IF.into()],
+            footer: String::new(),
+        }));
+        self.announce
+            .set(format!("“{label}” was not applied: {LOCKED_WHAT_IF}"));
     }
 
     /// Restores the form as it was before the latest what-if.
@@ -312,6 +400,24 @@ impl Ctx {
     pub fn sync_url(&self, run: &Run) {
         let first = self.first_sync.get_value();
         self.first_sync.set_value(false);
+        // A student's view keeps the case as given and the name: the variant
+        // is drawn from the case, so a link to an edited copy would give the
+        // student other numbers. A new case adds an entry (as any load does);
+        // the name and the student's edits replace it.
+        let current = browser::hash();
+        if let Some((case, fragment)) = self.student.with_untracked(|s| {
+            s.as_ref().map(|s| {
+                let fragment = link::encode_student(&s.case, &s.name, &current);
+                (s.case.clone(), fragment)
+            })
+        }) {
+            let new_case = self.url_run.with_value(|u| u.as_ref() != Some(&case));
+            if fragment != current {
+                browser::set_hash(&fragment, new_case && !first);
+            }
+            self.url_run.set_value(Some(case));
+            return;
+        }
         if self.url_run.with_value(|u| u.as_ref() == Some(run)) {
             return;
         }
@@ -332,7 +438,7 @@ impl Ctx {
                     self.what_ifs.update(|w| {
                         w.returned_to(&run);
                     });
-                    self.load(&run);
+                    self.load_for(&run, link::student(&browser::hash()));
                 }
                 Ok(None) => {
                     self.notice.set(None);
