@@ -2,10 +2,13 @@
 //! says), the toolbar and help; their state and the controller are in `state`.
 
 mod edit;
+mod embed_dialog;
+mod export_menu;
 mod help;
 mod results;
 pub mod state;
 mod toolbar;
+mod views;
 
 use leptos::prelude::*;
 
@@ -42,6 +45,12 @@ fn Forecaster() -> impl IntoView {
     if browser::in_frame() {
         tell_the_host(ctx);
     }
+    // The link's view flags (`share::flags`): read once, as the page opens.
+    let (flags, flag_problems) = crate::share::flags::read(&browser::hash());
+    browser::set_root_attribute("data-theme", flags.theme.attribute());
+    if flags.view.is_compact() {
+        return view! { <views::Compact flags=flags problems=flag_problems /> }.into_any();
+    }
     view! {
         <a class="skip-link" href="#results-title" on:click=|ev| {
             ev.prevent_default();
@@ -55,6 +64,7 @@ fn Forecaster() -> impl IntoView {
                 "Nothing leaves your browser."
             </p>
         </header>
+        <views::FlagNotes problems=flag_problems />
         <main class="layout">
             <div class="inputs">
                 <toolbar::Toolbar />
@@ -68,4 +78,5 @@ fn Forecaster() -> impl IntoView {
             </div>
         </main>
     }
+    .into_any()
 }
