@@ -8,6 +8,7 @@ pub mod embed;
 pub mod export;
 pub mod file;
 pub mod flags;
+pub mod key_inputs;
 pub mod link;
 pub mod presets;
 pub mod snippet;

@@ -72,9 +72,11 @@ fn Forecaster() -> impl IntoView {
                 <results::MiniSummary />
             </div>
             <div class="outputs">
+                <views::print::PrintTitle />
                 <results::Results />
                 <results::levers::LeversPanel />
                 <results::goal::GoalPanel />
+                <views::print::PrintInputs />
             </div>
         </main>
     }

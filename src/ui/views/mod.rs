@@ -8,6 +8,7 @@
 //! draws exactly what the full page draws, from the same forecast.
 
 pub mod inputs;
+pub mod print;
 
 use leptos::prelude::*;
 
