@@ -79,6 +79,8 @@ pub fn EmbedButton() -> impl IntoView {
         if let Some(d) = dialog.get_untracked() {
             let _ = d.show_modal();
         }
+        // The controls are drawn on the next tick: then the first gets focus.
+        request_animation_frame(|| browser::focus("embed-view"));
     };
     let close = move |_| {
         if let Some(d) = dialog.get_untracked() {
@@ -136,173 +138,174 @@ pub fn EmbedButton() -> impl IntoView {
                 browser::focus("embed");
             }
         >
-            <div class="embed-head">
-                <h2 id="embed-title">"Embed this forecast"</h2>
-                <button type="button" id="embed-close" class="secondary" on:click=close>"Close"</button>
-            </div>
-            <p class="muted small">
-                "Put the forecast on a blog, a course page or a wiki: the scenario travels in the link, so nothing is stored anywhere. "
-                "Readers can open the full model from the embed."
-            </p>
-            <div class="embed-grid">
-                <div class="embed-choices">
-                    <div class="field">
-                        <label for="embed-view"><span class="label-text">"Show"</span></label>
-                        <select id="embed-view" on:change:target=move |ev| {
-                            if let Some(v) = View::parse(&ev.target().value()) {
-                                view_choice.set(v);
-                            }
-                        }>
-                            {View::ALL
+            // Built while open only: closed, the dialog holds no controls.
+            <Show when=move || open.get()>
+                <div class="embed-head">
+                    <h2 id="embed-title">"Embed this forecast"</h2>
+                    <button type="button" id="embed-close" class="secondary" on:click=close>"Close"</button>
+                </div>
+                <p class="muted small">
+                    "Put the forecast on a blog, a course page or a wiki: the scenario travels in the link, so nothing is stored anywhere. "
+                    "Readers can open the full model from the embed."
+                </p>
+                <div class="embed-grid">
+                    <div class="embed-choices">
+                        <div class="field">
+                            <label for="embed-view"><span class="label-text">"Show"</span></label>
+                            <select id="embed-view" on:change:target=move |ev| {
+                                if let Some(v) = View::parse(&ev.target().value()) {
+                                    view_choice.set(v);
+                                }
+                            }>
+                                {View::ALL
+                                    .into_iter()
+                                    .map(|v| view! {
+                                        <option value=v.as_str() prop:selected=move || view_choice.get() == v>{v.label()}</option>
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                        <fieldset class="embed-inputs" disabled=move || !view_choice.get().is_compact()>
+                            <legend>"Inputs readers can change"</legend>
+                            <p class="hint" id="embed-inputs-hint">"Shown above the chart; each change recomputes it."</p>
+                            {move || offered()
                                 .into_iter()
-                                .map(|v| view! {
-                                    <option value=v.as_str() prop:selected=move || view_choice.get() == v>{v.label()}</option>
+                                .map(|(path, label)| {
+                                    let id = format!("embed-edit-{}", crate::form::field_id(&path));
+                                    let p = path.clone();
+                                    let ticked = move || edit.with(|e| e.contains(&p));
+                                    let p = path.clone();
+                                    view! {
+                                        <label class="check">
+                                            <input
+                                                type="checkbox"
+                                                id=id
+                                                data-path=path.clone()
+                                                prop:checked=ticked
+                                                on:change:target=move |ev| {
+                                                    let on = ev.target().checked();
+                                                    edit.update(|e| {
+                                                        e.retain(|x| *x != p);
+                                                        if on {
+                                                            e.push(p.clone());
+                                                        }
+                                                    });
+                                                }
+                                            />
+                                            {label}
+                                        </label>
+                                    }
                                 })
                                 .collect_view()}
-                        </select>
-                    </div>
-                    <fieldset class="embed-inputs" disabled=move || !view_choice.get().is_compact()>
-                        <legend>"Inputs readers can change"</legend>
-                        <p class="hint" id="embed-inputs-hint">"Shown above the chart; each change recomputes it."</p>
-                        {move || offered()
-                            .into_iter()
-                            .map(|(path, label)| {
-                                let id = format!("embed-edit-{}", crate::form::field_id(&path));
-                                let p = path.clone();
-                                let ticked = move || edit.with(|e| e.contains(&p));
-                                let p = path.clone();
-                                view! {
-                                    <label class="check">
-                                        <input
-                                            type="checkbox"
-                                            id=id
-                                            data-path=path.clone()
-                                            prop:checked=ticked
-                                            on:change:target=move |ev| {
-                                                let on = ev.target().checked();
-                                                edit.update(|e| {
-                                                    e.retain(|x| *x != p);
-                                                    if on {
-                                                        e.push(p.clone());
-                                                    }
-                                                });
-                                            }
-                                        />
-                                        {label}
-                                    </label>
-                                }
-                            })
-                            .collect_view()}
-                    </fieldset>
-                    <fieldset class="embed-theme">
-                        <legend>"Colours"</legend>
-                        {Theme::ALL
-                            .into_iter()
-                            .map(|t| {
-                                let id = format!("embed-theme-{}", t.as_str());
-                                view! {
-                                    <label class="check">
-                                        <input
-                                            type="radio"
-                                            name="embed-theme"
-                                            id=id
-                                            value=t.as_str()
-                                            prop:checked=move || theme.get() == t
-                                            on:change=move |_| theme.set(t)
-                                        />
-                                        {t.label()}
-                                    </label>
-                                }
-                            })
-                            .collect_view()}
-                    </fieldset>
-                    <div class="field">
-                        <label for="embed-height">
-                            <span class="label-text">"Height before it sizes itself"</span>
-                            <span class="unit">"(pixels)"</span>
+                        </fieldset>
+                        <fieldset class="embed-theme">
+                            <legend>"Colours"</legend>
+                            {Theme::ALL
+                                .into_iter()
+                                .map(|t| {
+                                    let id = format!("embed-theme-{}", t.as_str());
+                                    view! {
+                                        <label class="check">
+                                            <input
+                                                type="radio"
+                                                name="embed-theme"
+                                                id=id
+                                                value=t.as_str()
+                                                prop:checked=move || theme.get() == t
+                                                on:change=move |_| theme.set(t)
+                                            />
+                                            {t.label()}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                        <div class="field">
+                            <label for="embed-height">
+                                <span class="label-text">"Height before it sizes itself"</span>
+                                <span class="unit">"(pixels)"</span>
+                            </label>
+                            <input
+                                type="text"
+                                id="embed-height"
+                                inputmode="numeric"
+                                aria-describedby="embed-height-hint"
+                                prop:value=move || height.get()
+                                on:input:target=move |ev| height.set(ev.target().value())
+                            />
+                            <p class="hint" id="embed-height-hint">
+                                {format!(
+                                    "{} to {}; with the script the iframe then takes its content's height.",
+                                    snippet::MIN_HEIGHT,
+                                    snippet::MAX_HEIGHT
+                                )}
+                            </p>
+                        </div>
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                id="embed-sandbox"
+                                aria-describedby="embed-sandbox-hint"
+                                prop:checked=move || sandbox.get()
+                                on:change:target=move |ev| sandbox.set(ev.target().checked())
+                            />
+                            "Sandbox the iframe"
                         </label>
-                        <input
-                            type="text"
-                            id="embed-height"
-                            inputmode="numeric"
-                            aria-describedby="embed-height-hint"
-                            prop:value=move || height.get()
-                            on:input:target=move |ev| height.set(ev.target().value())
-                        />
-                        <p class="hint" id="embed-height-hint">
-                            {format!(
-                                "{} to {}; with the script the iframe then takes its content's height.",
-                                snippet::MIN_HEIGHT,
-                                snippet::MAX_HEIGHT
-                            )}
+                        <p class="hint" id="embed-sandbox-hint">
+                            "Only where the app's server sends CORS headers (GitHub Pages does)."
                         </p>
                     </div>
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            id="embed-sandbox"
-                            aria-describedby="embed-sandbox-hint"
-                            prop:checked=move || sandbox.get()
-                            on:change:target=move |ev| sandbox.set(ev.target().checked())
-                        />
-                        "Sandbox the iframe"
-                    </label>
-                    <p class="hint" id="embed-sandbox-hint">
-                        "Only where the app's server sends CORS headers (GitHub Pages does)."
-                    </p>
-                </div>
-                <div class="embed-output">
-                    <fieldset class="embed-width">
-                        <legend>"Preview width"</legend>
-                        {PREVIEW_WIDTHS
-                            .into_iter()
-                            .map(|w| {
-                                let id = format!("embed-width-{w}");
-                                view! {
-                                    <label class="check">
-                                        <input
-                                            type="radio"
-                                            name="embed-width"
-                                            id=id
-                                            prop:checked=move || width.get() == w
-                                            on:change=move |_| width.set(w)
-                                        />
-                                        {format!("{w} px")}
-                                    </label>
-                                }
-                            })
-                            .collect_view()}
-                    </fieldset>
-                    <div class="embed-preview">
-                        <Show when=move || open.get()>
-                            <iframe
-                                id="embed-preview"
-                                node_ref=preview
-                                title="Preview of the embed"
-                                src=move || src.get().unwrap_or_default()
-                                style=move || format!(
-                                    "width:{}px;height:{}px",
-                                    width.get(),
-                                    preview_height.get().unwrap_or_else(|| embed.with(|e| e.height))
-                                )
-                            ></iframe>
-                        </Show>
+                    <div class="embed-output">
+                        <fieldset class="embed-width">
+                            <legend>"Preview width"</legend>
+                            {PREVIEW_WIDTHS
+                                .into_iter()
+                                .map(|w| {
+                                    let id = format!("embed-width-{w}");
+                                    view! {
+                                        <label class="check">
+                                            <input
+                                                type="radio"
+                                                name="embed-width"
+                                                id=id
+                                                prop:checked=move || width.get() == w
+                                                on:change=move |_| width.set(w)
+                                            />
+                                            {format!("{w} px")}
+                                        </label>
+                                    }
+                                })
+                                .collect_view()}
+                        </fieldset>
+                        <div class="embed-preview" tabindex="0" role="region" aria-label="Preview">
+                                <iframe
+                                    id="embed-preview"
+                                    node_ref=preview
+                                    title="Preview of the embed"
+                                    src=move || src.get().unwrap_or_default()
+                                    style=move || format!(
+                                        "width:{}px;height:{}px",
+                                        width.get(),
+                                        preview_height.get().unwrap_or_else(|| embed.with(|e| e.height))
+                                    )
+                                ></iframe>
+                        </div>
+                        <label for="embed-code"><span class="label-text">"The iframe"</span></label>
+                        <textarea id="embed-code" readonly rows="4" prop:value=iframe></textarea>
+                        <button type="button" id="copy-embed-code" class="secondary" on:click=move |_| copy("iframe code", "embed-code", iframe())>
+                            "Copy the iframe code"
+                        </button>
+                        <label for="embed-script">
+                            <span class="label-text">"For pages that allow scripts: sizes the iframe to its content"</span>
+                        </label>
+                        <textarea id="embed-script" readonly rows="6" prop:value=script></textarea>
+                        <button type="button" id="copy-embed-script" class="secondary" on:click=move |_| copy("script", "embed-script", script())>
+                            "Copy the script"
+                        </button>
+                        <p class="embed-status" role="status" id="embed-status">{move || status.get()}</p>
                     </div>
-                    <label for="embed-code"><span class="label-text">"The iframe"</span></label>
-                    <textarea id="embed-code" readonly rows="4" prop:value=iframe></textarea>
-                    <button type="button" id="copy-embed-code" class="secondary" on:click=move |_| copy("iframe code", "embed-code", iframe())>
-                        "Copy the iframe code"
-                    </button>
-                    <label for="embed-script">
-                        <span class="label-text">"For pages that allow scripts: sizes the iframe to its content"</span>
-                    </label>
-                    <textarea id="embed-script" readonly rows="6" prop:value=script></textarea>
-                    <button type="button" id="copy-embed-script" class="secondary" on:click=move |_| copy("script", "embed-script", script())>
-                        "Copy the script"
-                    </button>
-                    <p class="share-status" role="status" id="embed-status">{move || status.get()}</p>
                 </div>
-            </div>
+            </Show>
         </dialog>
     }
 }

@@ -11,7 +11,18 @@ import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { base, newPage, root, settled, shot, shots, typeInto, useHarness } from './harness.mjs';
+import { axeSource, base, newPage, root, settled, shot, shots, typeInto, useHarness } from './harness.mjs';
+
+/** WCAG 2.1 A/AA as axe-core sees `within` (of a page or a frame). */
+async function axe(target, within, what) {
+  await target.addScriptTag({ content: axeSource });
+  const result = await target.evaluate((sel) => window.axe.run(sel, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }), within);
+  const found = result.violations.map((v) => `${v.id}: ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(found, [], `${what}: axe-core found violations`);
+  assert.ok(result.passes.length > 5, `${what}: axe-core checked`);
+}
 
 useHarness({ timeout: 240_000 });
 
@@ -115,6 +126,7 @@ describe('compact views in a host page', () => {
     assert.equal(await inner.locator('.compact-inputs #f-stages-1-conversion-of').inputValue(), '400');
     assert.match(await inner.locator('#edit-problems').textContent(), /stages\[9\]\.days.*is for stage 10, and this scenario has \d+ stages/);
     await fitsItsFrame(page, inner);
+    await axe(inner, 'main', 'a compact view with inputs');
 
     const before = (await results(page)).at(-1);
     await typeInto(inner, '.compact-inputs #f-leads-per_month', '500');
@@ -141,6 +153,7 @@ describe('compact views in a host page', () => {
     ]) {
       const { page, inner } = await hosted(flags, { colorScheme: scheme });
       assert.equal(await background(inner), expected, `${flags} with ${scheme}`);
+      if (flags.endsWith('dark')) await axe(inner, 'main', 'theme=dark');
       if (flags.endsWith('dark')) await shot(page, 'embed-theme-dark');
     }
   });
@@ -165,7 +178,7 @@ describe('the Embed dialog', () => {
     await page.locator('#embed').click();
     const dialog = page.locator('#embed-dialog');
     assert.ok(await dialog.evaluate((d) => d.open));
-    assert.ok(await dialog.evaluate((d) => d.contains(document.activeElement)), 'focus is in the dialog');
+    await page.waitForFunction(() => document.activeElement?.id === 'embed-view');
     await page.locator('#embed-view').selectOption('histogram');
     await page.locator('#embed-dialog [data-path="leads.per_month"]').check();
     await page.locator('#embed-dialog [data-path="stages[2].conversion"]').check();
@@ -174,6 +187,7 @@ describe('the Embed dialog', () => {
     await preview.locator('main.compact[data-view="histogram"] #mean-revenue').waitFor({ timeout: 120_000 });
     assert.equal(await page.locator('#embed-preview').evaluate((f) => f.getBoundingClientRect().width), 280);
     await shot(page, 'embed-dialog', false);
+    await axe(page, '#embed-dialog', 'the Embed dialog');
     const code = await page.locator('#embed-code').inputValue();
     const script = await page.locator('#embed-script').inputValue();
     assert.match(code, /^<iframe id="funnel-sim-[0-9a-f]{8}" src="[^"]+&amp;view=histogram&amp;edit=leads\.per_month,stages\[2\]\.conversion" title="Sales funnel forecast: B2B SaaS" width="100%" height="560" loading="lazy"/);
