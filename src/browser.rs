@@ -74,15 +74,20 @@ pub fn random_seed() -> u64 {
 
 /// Offers `text` as a file download named `filename`.
 pub fn download(filename: &str, text: &str, mime: &str) -> Result<(), String> {
-    let w = window().ok_or("no window")?;
-    let document = w.document().ok_or("no document")?;
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|_| "could not create the file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "could not create the file")?;
+    download_blob(filename, &blob)
+}
+
+/// Offers `blob` as a file download named `filename`.
+pub fn download_blob(filename: &str, blob: &web_sys::Blob) -> Result<(), String> {
+    let w = window().ok_or("no window")?;
+    let document = w.document().ok_or("no document")?;
+    let url =
+        web_sys::Url::create_object_url_with_blob(blob).map_err(|_| "could not create the file")?;
     let a: web_sys::HtmlAnchorElement = document
         .create_element("a")
         .map_err(|_| "could not create a link")?
@@ -106,6 +111,216 @@ pub fn download(filename: &str, text: &str, mime: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The charts on the page (`svg.chart`), by their titles, in page order.
+pub fn chart_titles() -> Vec<String> {
+    charts()
+        .iter()
+        .map(|svg| {
+            svg.query_selector("title")
+                .ok()
+                .flatten()
+                .and_then(|t| t.text_content())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn charts() -> Vec<web_sys::Element> {
+    let Some(list) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("svg.chart").ok())
+    else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .collect()
+}
+
+/// The presentation properties a chart takes from the page's stylesheets,
+/// written onto each element of an exported copy: a file has no page.
+const CHART_STYLE: &[&str] = &[
+    "fill",
+    "fill-opacity",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "stroke-opacity",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "opacity",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "text-anchor",
+    "dominant-baseline",
+    "paint-order",
+    "visibility",
+    "display",
+];
+
+/// The `index`th chart (`chart_titles` order) as a standalone SVG file:
+/// every element's computed presentation inlined, its size set from its
+/// viewBox, and the chart's background drawn in. Also its size.
+pub fn chart_svg(index: usize) -> Option<(String, f64, f64)> {
+    let w = window()?;
+    let svg = charts().into_iter().nth(index)?;
+    let copy: web_sys::Element = svg.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+    let originals = svg.query_selector_all("*").ok()?;
+    let copies = copy.query_selector_all("*").ok()?;
+    let inline = |from: &web_sys::Element, to: &web_sys::Element| {
+        let Ok(Some(style)) = w.get_computed_style(from) else {
+            return;
+        };
+        let text: String = CHART_STYLE
+            .iter()
+            .filter_map(|p| {
+                let v = style.get_property_value(p).ok()?;
+                (!v.is_empty()).then(|| format!("{p}:{v};"))
+            })
+            .collect();
+        let _ = to.set_attribute("style", &text);
+    };
+    inline(&svg, &copy);
+    for i in 0..originals.length().min(copies.length()) {
+        if let (Some(a), Some(b)) = (originals.item(i), copies.item(i)) {
+            if let (Ok(a), Ok(b)) = (
+                a.dyn_into::<web_sys::Element>(),
+                b.dyn_into::<web_sys::Element>(),
+            ) {
+                inline(&a, &b);
+            }
+        }
+    }
+    let (vw, vh) = view_box(&svg.get_attribute("viewBox").unwrap_or_default())?;
+    let (background, _) = panel_colours(&svg);
+    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
+    let _ = copy.set_attribute("width", &vw.to_string());
+    let _ = copy.set_attribute("height", &vh.to_string());
+    let _ = copy.remove_attribute("role");
+    let _ = copy.remove_attribute("aria-labelledby");
+    if let Some(doc) = w.document() {
+        if let Ok(rect) = doc.create_element_ns(Some("http://www.w3.org/2000/svg"), "rect") {
+            for (k, v) in [
+                ("width", "100%"),
+                ("height", "100%"),
+                ("fill", background.as_str()),
+            ] {
+                let _ = rect.set_attribute(k, v);
+            }
+            let first = copy.first_element_child();
+            // After <title> and <desc>: they stay the file's name and description.
+            let at = first
+                .and_then(|t| t.next_element_sibling())
+                .and_then(|d| d.next_element_sibling());
+            let _ = copy.insert_before(&rect, at.as_ref().map(|e| e.unchecked_ref()));
+        }
+    }
+    let text = web_sys::XmlSerializer::new()
+        .ok()?
+        .serialize_to_string(&copy)
+        .ok()?;
+    Some((text, vw, vh))
+}
+
+fn view_box(text: &str) -> Option<(f64, f64)> {
+    let n: Vec<f64> = text
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    match n[..] {
+        [_, _, w, h] if w > 0.0 && h > 0.0 => Some((w, h)),
+        _ => None,
+    }
+}
+
+/// The background and text colours of the panel a chart sits on.
+fn panel_colours(el: &web_sys::Element) -> (String, String) {
+    let style = el
+        .closest(".panel, .headline, body")
+        .ok()
+        .flatten()
+        .and_then(|p| window()?.get_computed_style(&p).ok().flatten());
+    let get = |p: &str, fallback: &str| {
+        style
+            .as_ref()
+            .and_then(|s| s.get_property_value(p).ok())
+            .filter(|v| !v.is_empty() && v != "rgba(0, 0, 0, 0)")
+            .unwrap_or_else(|| fallback.to_owned())
+    };
+    (get("background-color", "#ffffff"), get("color", "#161b26"))
+}
+
+/// The `index`th chart as a PNG, drawn from its SVG file (`chart_svg`) on a
+/// canvas at twice its size, under its title and the scenario's name.
+pub async fn chart_png(index: usize, title: &str, scenario: &str) -> Result<web_sys::Blob, String> {
+    let (svg_text, vw, vh) = chart_svg(index).ok_or("the chart is not on the page")?;
+    let svg_el = charts()
+        .into_iter()
+        .nth(index)
+        .ok_or("the chart is not on the page")?;
+    let (background, text_colour) = panel_colours(&svg_el);
+    let document = window().and_then(|w| w.document()).ok_or("no document")?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(&svg_text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("image/svg+xml");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "could not draw the chart")?;
+    let url =
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not draw the chart")?;
+    let image = web_sys::HtmlImageElement::new().map_err(|_| "could not draw the chart")?;
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        image.set_onload(Some(&resolve));
+        image.set_onerror(Some(&reject));
+    });
+    image.set_src(&url);
+    let drawn = JsFuture::from(loaded).await;
+    let _ = web_sys::Url::revoke_object_url(&url);
+    drawn.map_err(|_| "could not draw the chart")?;
+
+    let scale = 2.0;
+    let pad = 16.0;
+    let header = 64.0;
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .map_err(|_| "no canvas")?
+        .unchecked_into();
+    canvas.set_width(((vw + 2.0 * pad) * scale) as u32);
+    canvas.set_height(((vh + header + pad) * scale) as u32);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .ok_or("no canvas")?
+        .unchecked_into();
+    let _ = ctx.scale(scale, scale);
+    ctx.set_fill_style_str(&background);
+    ctx.fill_rect(0.0, 0.0, vw + 2.0 * pad, vh + header + pad);
+    ctx.set_fill_style_str(&text_colour);
+    ctx.set_font("bold 18px system-ui, sans-serif");
+    let _ = ctx.fill_text_with_max_width(title, pad, pad + 18.0, vw);
+    ctx.set_font("14px system-ui, sans-serif");
+    let _ = ctx.fill_text_with_max_width(scenario, pad, pad + 40.0, vw);
+    ctx.draw_image_with_html_image_element_and_dw_and_dh(&image, pad, header, vw, vh)
+        .map_err(|_| "could not draw the chart")?;
+    let made = js_sys::Promise::new(&mut |resolve, reject| {
+        let callback = wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| {
+            if blob.is_null() {
+                let _ = reject.call0(&JsValue::NULL);
+            } else {
+                let _ = resolve.call1(&JsValue::NULL, &blob);
+            }
+        });
+        // to_blob throws only for a canvas tainted by another origin's
+        // image; ours comes from the page itself.
+        let _ = canvas.to_blob(callback.unchecked_ref());
+    });
+    let blob = JsFuture::from(made)
+        .await
+        .map_err(|_| "could not make the PNG")?;
+    Ok(blob.unchecked_into())
+}
+
 /// Reads the first file chosen in an `<input type=file>` as text.
 pub async fn read_file(
     input: &web_sys::HtmlInputElement,
@@ -126,6 +341,35 @@ pub async fn copy_text(text: &str) -> bool {
     let Some(w) = window() else { return false };
     let clipboard = w.navigator().clipboard();
     JsFuture::from(clipboard.write_text(text)).await.is_ok()
+}
+
+/// Selects the text of the `<textarea>` or `<input>` with this id and
+/// focuses it (for copying by hand when the clipboard is refused).
+pub fn select_text(id: &str) {
+    let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    else {
+        return;
+    };
+    if let Some(area) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        let _ = area.focus();
+        area.select();
+    } else if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        let _ = input.focus();
+        input.select();
+    }
+}
+
+/// The height of a `{type: "funnel-sim:height", height}` message's data
+/// (`share::embed`), when it is one with a sensible height.
+pub fn height_message(data: &JsValue) -> Option<u32> {
+    let get = |key: &str| js_sys::Reflect::get(data, &JsValue::from_str(key)).ok();
+    if get("type")?.as_string()? != crate::share::embed::HEIGHT {
+        return None;
+    }
+    let h = get("height")?.as_f64()?;
+    (h > 0.0 && h < 20_000.0).then(|| h.ceil() as u32)
 }
 
 /// Focuses the element with this id, if there is one.
@@ -156,6 +400,21 @@ pub fn set_title(title: &str) {
     if let Some(d) = window().and_then(|w| w.document()) {
         d.set_title(title);
     }
+}
+
+/// Sets (or, with `None`, removes) an attribute of the root `<html>`
+/// element, e.g. the forced colour scheme `data-theme`.
+pub fn set_root_attribute(name: &str, value: Option<&str>) {
+    let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match value {
+        Some(v) => root.set_attribute(name, v),
+        None => root.remove_attribute(name),
+    };
 }
 
 /// Whether the page is inside a frame of another page (an embed).

@@ -77,12 +77,31 @@ mod contrast_tests {
             .find("@media (prefers-color-scheme: dark)")
             .expect("dark block");
         let rest = &css[dark_at..];
-        let dark_end = rest[1..].find("@media").map_or(rest.len(), |i| i + 1);
+        // The media query's block ends where the next block starts.
+        let dark_end = [
+            rest[1..].find("@media").map(|i| i + 1),
+            rest.find(FORCED_DARK),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(rest.len());
         let light_start = css.find(":where(:root)").expect("light block");
         (
             palette(&css[light_start..dark_at]),
             palette(&rest[..dark_end]),
         )
+    }
+
+    /// The dark scheme a link's `theme=dark` forces (`share::flags`).
+    const FORCED_DARK: &str = ":where(:root[data-theme=\"dark\"])";
+
+    /// The forced dark palette, which must be the media query's.
+    fn forced_dark() -> Palette {
+        let css = css();
+        let at = css.find(FORCED_DARK).expect("forced dark block");
+        let rest = &css[at..];
+        palette(&rest[..rest.find('}').map_or(rest.len(), |i| i + 1)])
     }
 
     fn luminance([r, g, b]: [u8; 3]) -> f64 {
@@ -190,6 +209,11 @@ mod contrast_tests {
         };
         assert_eq!(names(&light), names(&dark));
         assert!(light.len() >= 12);
+        assert_eq!(
+            forced_dark(),
+            dark,
+            "theme=dark must force the same colours"
+        );
     }
 }
 

@@ -1,11 +1,13 @@
 //! The scenario in the page's URL fragment (which browsers never send to a
 //! server): `#v=1&seed=S&trials=N&s=<base64url of the compact scenario JSON>`.
 //!
-//! One key is not part of the run: `workers=N` sets the size of the page's
-//! worker pool (tests and benchmarks). `decode` ignores it like any unknown
-//! key, and `encode_keeping` carries it over when the app rewrites the URL.
-//! `student=NAME` (MODEL.md, "Links") pre-fills a student's name in an
-//! exercise; `decode` ignores it too, and `encode_student` writes it.
+//! Some keys are not part of the run: `workers=N` sets the size of the
+//! page's worker pool (tests and benchmarks), and the view flags (`view=`,
+//! `edit=`, `theme=`, `share::flags`) say how the page looks. `decode`
+//! ignores them like any unknown key, and `encode_keeping` carries them over
+//! when the app rewrites the URL. `student=NAME` (MODEL.md, "Links")
+//! pre-fills a student's name in an exercise; `decode` ignores it too, and
+//! `encode_student` writes it.
 
 use funnel_engine::{ErrorKind, Scenario};
 
@@ -24,10 +26,12 @@ pub fn encode(run: &Run) -> String {
     )
 }
 
-/// The fragment for a run, keeping the `workers=N` of `current` (the
-/// fragment being replaced) so that an edit does not lose it.
+/// The fragment for a run, keeping the view flags and `workers=N` of
+/// `current` (the fragment being replaced) so that an edit does not lose
+/// them. Flags the page does not know are not carried over.
 pub fn encode_keeping(run: &Run, current: &str) -> String {
     let mut fragment = encode(run);
+    fragment.push_str(&crate::share::flags::read(current).0.to_fragment());
     if let Some(n) = workers(current) {
         fragment.push_str(&format!("&workers={n}"));
     }
@@ -274,6 +278,35 @@ mod tests {
         assert_eq!(student("#student=%20"), None);
         assert_eq!(student("#student=%FF"), None);
         assert_eq!(student("#student=Ana&student=Ben").as_deref(), Some("Ben"));
+    }
+
+    #[test]
+    fn the_view_flags_are_kept_and_ignored_by_decode() {
+        let r = run();
+        let with = format!(
+            "{}&view=histogram&edit=leads.per_month,stages[2].conversion&theme=dark&workers=3",
+            encode(&r)
+        );
+        assert_eq!(decode(&with).unwrap().unwrap(), r);
+        let other = Run {
+            seed: 5,
+            ..r.clone()
+        };
+        let rewritten = encode_keeping(&other, &with);
+        assert_eq!(
+            rewritten,
+            format!(
+                "{}&view=histogram&edit=leads.per_month,stages[2].conversion&theme=dark&workers=3",
+                encode(&other)
+            )
+        );
+        assert_eq!(decode(&rewritten).unwrap().unwrap(), other);
+        // Unknown values are dropped when the page rewrites the link.
+        let odd = format!("{}&view=charts&theme=dark", encode(&r));
+        assert_eq!(
+            encode_keeping(&other, &odd),
+            format!("{}&theme=dark", encode(&other))
+        );
     }
 
     #[test]

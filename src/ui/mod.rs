@@ -3,10 +3,13 @@
 
 pub mod classroom;
 mod edit;
+mod embed_dialog;
+mod export_menu;
 mod help;
 mod results;
 pub mod state;
 mod toolbar;
+mod views;
 
 use leptos::prelude::*;
 
@@ -43,6 +46,12 @@ fn Forecaster() -> impl IntoView {
     if browser::in_frame() {
         tell_the_host(ctx);
     }
+    // The link's view flags (`share::flags`): read once, as the page opens.
+    let (flags, flag_problems) = crate::share::flags::read(&browser::hash());
+    browser::set_root_attribute("data-theme", flags.theme.attribute());
+    if flags.view.is_compact() {
+        return view! { <views::Compact flags=flags problems=flag_problems /> }.into_any();
+    }
     view! {
         <a class="skip-link" href="#results-title" on:click=|ev| {
             ev.prevent_default();
@@ -56,6 +65,7 @@ fn Forecaster() -> impl IntoView {
                 "Nothing leaves your browser."
             </p>
         </header>
+        <views::FlagNotes problems=flag_problems />
         <main class="layout">
             <div class="inputs">
                 <toolbar::Toolbar />
@@ -64,10 +74,13 @@ fn Forecaster() -> impl IntoView {
                 <results::MiniSummary />
             </div>
             <div class="outputs">
+                <views::print::PrintTitle />
                 <results::Results />
                 <results::levers::LeversPanel />
                 <results::goal::GoalPanel />
+                <views::print::PrintInputs />
             </div>
         </main>
     }
+    .into_any()
 }

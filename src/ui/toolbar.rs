@@ -158,7 +158,9 @@ pub fn Toolbar() -> impl IntoView {
                 <button type="button" id="copy-link" class="secondary" on:click=copy_link>
                     "Copy link"
                 </button>
+                <crate::ui::embed_dialog::EmbedButton />
             </div>
+            <crate::ui::export_menu::ExportMenu />
             {move || {
                 share
                     .get()

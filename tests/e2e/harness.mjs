@@ -42,11 +42,11 @@ const framePage = (src) => `<!doctype html><html lang="en"><head><meta charset="
 
 // A host page that records the app's messages and sizes the iframe from its
 // height messages, as the embed script does (embed.test.mjs).
-const embedPage = (src, sandbox) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+const embedPage = (src, sandbox, width = 420) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Host</title><link rel="icon" href="data:,"></head><body style="margin:0">
 <h1 style="font:16px sans-serif">A blog post</h1>
 <iframe id="app" title="Sales funnel forecast" src="${src}" ${sandbox ? 'sandbox="allow-scripts"' : ''}
-  style="width:420px;height:600px;border:0;display:block"></iframe>
+  style="width:${width}px;height:600px;border:0;display:block"></iframe>
 <script>
   window.messages = [];
   addEventListener('message', (e) => {
@@ -56,9 +56,32 @@ const embedPage = (src, sandbox) => `<!doctype html><html lang="en"><head><meta 
   });
 </script></body></html>`;
 
+// An article on someone's static site with the Embed dialog's code pasted into it
+// (views.test.mjs; the README's screenshot). The code comes in `?code=`, as pasted.
+const articlePage = (code) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Will we make the year? A field note</title><link rel="icon" href="data:,">
+<style>
+  body { margin: 0; background: #fbfaf7; color: #222; font: 18px/1.6 Georgia, "Times New Roman", serif; }
+  article { max-width: 40rem; margin: 0 auto; padding: 2rem 1.25rem; }
+  h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 0.25rem; }
+  .byline { color: #666; font-size: 0.9rem; margin: 0 0 1.5rem; }
+  figure { margin: 1.5rem 0; }
+  figcaption { color: #555; font-size: 0.85rem; }
+</style></head><body><article>
+<h1>Will we make the year?</h1>
+<p class="byline">A field note from the sales team</p>
+<p>Every quarter someone asks whether the pipeline will carry us to target. Instead of one
+number, here is the range: thousands of simulated years from our funnel, computed in your
+browser. Change the leads below and watch the odds move.</p>
+<figure>${code}<figcaption>The forecast, live: edit the inputs to try your own numbers.</figcaption></figure>
+<p>The middle of the range is what we plan around; the low end is what we staff for. If the
+chance of reaching target looks thin, the levers in the full model show where to push first.</p>
+</article></body></html>`;
+
 /**
  * Serves `dir` on 127.0.0.1 (a free port); also under `/sub/path/`, `/__frame.html?src=`
- * and `/__embed.html?src=&sandbox=1`.
+ * `/__embed.html?src=&sandbox=1&width=420` and `/__article.html?code=` (an article with `code` in it).
  */
 export function serve(dir) {
   const server = createServer(async (req, res) => {
@@ -66,7 +89,13 @@ export function serve(dir) {
       const url = new URL(req.url, 'http://x');
       if (url.pathname === '/__embed.html') {
         res.writeHead(200, { 'content-type': types['.html'] });
-        res.end(embedPage(url.searchParams.get('src') ?? '/', url.searchParams.has('sandbox')));
+        res.end(embedPage(url.searchParams.get('src') ?? '/', url.searchParams.has('sandbox'),
+          Number(url.searchParams.get('width') ?? 420)));
+        return;
+      }
+      if (url.pathname === '/__article.html') {
+        res.writeHead(200, { 'content-type': types['.html'] });
+        res.end(articlePage(url.searchParams.get('code') ?? ''));
         return;
       }
       if (url.pathname === '/__frame.html') {
