@@ -6,7 +6,8 @@
 //! (the typed text of the form and the scenario it reads as), `share` (the
 //! scenario in and out of the page: links, presets), `run` (where trials
 //! run: the worker pool, or the page), `jobs` (what the page asks for: the
-//! headline run, the lever sweep, the goal search), `charts` (geometry as
+//! headline run, the lever sweep, the goal search), `classroom` (the
+//! trainer's exercise, answer key and debrief as plain logic), `charts` (geometry as
 //! pure functions, components that only draw), `words` (every sentence the
 //! results produce, and the rows of their tables and charts), `ui`
 //! (components, and in `ui::state` the signals and the controller).
@@ -16,6 +17,7 @@
 pub mod bench;
 pub mod browser;
 pub mod charts;
+pub mod classroom;
 pub mod form;
 pub mod format;
 pub mod jobs;

@@ -41,6 +41,22 @@ pub fn workers(fragment: &str) -> Option<usize> {
         .find_map(|n| n.parse::<usize>().ok())
 }
 
+/// The `&student=NAME` of a student's exercise link (MODEL.md "Links"): the
+/// name in UTF-8 with every byte but `A-Z a-z 0-9 - . _ ~` percent-encoded
+/// (a space as `%20`), so that no `&`, `#`, `=` or space in a name can
+/// break the fragment; `decodeURIComponent` reads it back.
+pub fn student_param(name: &str) -> String {
+    let mut out = String::from("&student=");
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Why a link could not be read: one line per problem.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkError(pub Vec<String>);
@@ -183,6 +199,19 @@ mod tests {
             };
             assert_eq!(decode(&encode(&r)).unwrap().unwrap(), r);
         }
+    }
+
+    #[test]
+    fn a_students_name_is_percent_encoded() {
+        assert_eq!(student_param("Ana"), "&student=Ana");
+        assert_eq!(
+            student_param("Zoë O'Brien & co=#1"),
+            "&student=Zo%C3%AB%20O%27Brien%20%26%20co%3D%231"
+        );
+        // A student's link still reads as the run it extends.
+        let r = run();
+        let link = format!("{}{}", encode(&r), student_param("Ben"));
+        assert_eq!(decode(&link).unwrap().unwrap(), r);
     }
 
     #[test]
