@@ -82,6 +82,34 @@ pub fn input_label(input: &Input, scenario: &Scenario) -> String {
     crate::form::field_label(&input.path(), &draft)
 }
 
+/// An input's value on `scenario` as the form shows it: a rate in percent,
+/// money with its currency, counts with separators.
+pub fn input_text(input: &Input, scenario: &Scenario) -> String {
+    use funnel_engine::exercise::VariedValue::{Conversion, Count, Number};
+    let stage = |i: usize| scenario.stages.get(i);
+    let value = match *input {
+        Input::LeadsPerMonth => Number(scenario.leads.per_month),
+        Input::LeadsGrowth => Number(scenario.leads.growth_per_month),
+        Input::LeadsUncertainty => {
+            return crate::format::percent(scenario.leads.uncertainty_cv, 1);
+        }
+        Input::Conversion(i) => match stage(i) {
+            Some(s) => Conversion(s.conversion),
+            None => return String::new(),
+        },
+        Input::Days(i) => Number(stage(i).map_or(0.0, |s| s.days)),
+        Input::Open(i) => Count(stage(i).map_or(0, |s| s.open)),
+        Input::Capacity(i) => match stage(i).and_then(|s| s.capacity_per_week) {
+            Some(c) => return format!("{} a week", crate::format::count(c as f64)),
+            None => return "none".into(),
+        },
+        Input::DealMedian => Number(scenario.deal_size.median),
+        Input::DealP90 => Number(scenario.deal_size.p90),
+        Input::TargetRevenue => Number(scenario.target.as_ref().map_or(0.0, |t| t.revenue)),
+    };
+    super::key::value_text(input, &value, &scenario.currency)
+}
+
 /// Whether a question's tolerance is in points (absolute) rather than in
 /// percent of the true answer.
 pub fn tolerance_in_points(ask: &str) -> bool {

@@ -1,6 +1,7 @@
 //! The page's components: `edit` (the form), `results` (what the forecast
 //! says), the toolbar and help; their state and the controller are in `state`.
 
+mod classroom;
 mod edit;
 mod help;
 mod results;
@@ -39,6 +40,7 @@ fn Forecaster() -> impl IntoView {
     let ctx = Ctx::start();
     provide_context(ctx);
     provide_context(state::levers::Levers::start(ctx));
+    provide_context(classroom::trainer::Trainer::new(ctx));
     if browser::in_frame() {
         tell_the_host(ctx);
     }
@@ -67,5 +69,6 @@ fn Forecaster() -> impl IntoView {
                 <results::goal::GoalPanel />
             </div>
         </main>
+        <classroom::trainer::ClassroomPanel />
     }
 }

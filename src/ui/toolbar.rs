@@ -158,6 +158,7 @@ pub fn Toolbar() -> impl IntoView {
                 <button type="button" id="copy-link" class="secondary" on:click=copy_link>
                     "Copy link"
                 </button>
+                <crate::ui::classroom::trainer::ClassroomButton />
             </div>
             {move || {
                 share
