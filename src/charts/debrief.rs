@@ -13,12 +13,13 @@ use super::frame::{ChartFrame, mark};
 use super::scale::{LinearScale, nice, round2};
 use super::table::ChartTable;
 
-const LEFT: f64 = 16.0;
-const RIGHT: f64 = WIDTH - 16.0;
+/// Room for half an axis label at each end.
+const LEFT: f64 = 36.0;
+const RIGHT: f64 = WIDTH - 36.0;
 const TOP: f64 = 24.0;
 const PLOT_H: f64 = 140.0;
 /// The strip of answer ticks below the axis labels.
-const STRIP_GAP: f64 = 44.0;
+const STRIP_GAP: f64 = 68.0;
 const TICK_H: f64 = 16.0;
 const BOTTOM_PAD: f64 = 30.0;
 /// Bins aimed at: a class is tens of students.
@@ -73,12 +74,14 @@ pub struct DebriefLayout {
 }
 
 /// The layout of `truths` (each student's true answer), the class's
-/// `answers` and the `base` case's answer, with `label` writing a value.
-/// `None` without a finite truth.
+/// `answers` and the `base` case's answer, with `label` writing a value;
+/// the axis stays within `bounds`, the values the quantity can take (0 to 1
+/// for a chance or a rate). `None` without a finite truth.
 pub fn debrief_layout(
     truths: &[f64],
     answers: &[Answered],
     base: Option<f64>,
+    bounds: (f64, f64),
     label: &dyn Fn(f64) -> String,
 ) -> Option<DebriefLayout> {
     let finite: Vec<f64> = truths
@@ -109,6 +112,7 @@ pub fn debrief_layout(
         }
     }
     let (d0, d1) = nice(d0, d1, 6);
+    let (d0, d1) = (d0.max(bounds.0), d1.min(bounds.1));
     let x = LinearScale::new((d0, d1), (LEFT, RIGHT));
     let axis_y = TOP + PLOT_H;
     let bins = histogram(truths, TARGET_BINS.min(truths.len().max(1)));
@@ -294,7 +298,7 @@ mod tests {
             answered("Ben", 0.50, 0.64, false),
             answered("Zoë", 98.0, 0.70, false),
         ];
-        let l = debrief_layout(&truths, &answers, Some(0.66), &pct).unwrap();
+        let l = debrief_layout(&truths, &answers, Some(0.66), (0.0, 1.0), &pct).unwrap();
         let total: usize = l.bars.iter().map(|b| b.count).sum();
         assert_eq!(total, truths.len());
         for b in &l.bars {
@@ -322,13 +326,29 @@ mod tests {
     }
 
     #[test]
+    fn a_chance_stays_between_0_and_1() {
+        let truths = [0.97, 0.99, 1.0];
+        let answers = [answered("Ana", 0.9, 0.97, false)];
+        let l = debrief_layout(&truths, &answers, Some(0.98), (0.0, 1.0), &pct).unwrap();
+        let last = l.x_ticks.last().unwrap();
+        assert_eq!(last.label, "100.0%");
+        assert!((last.pos - l.right).abs() < 0.01, "the axis ends at 100%");
+        // Money has no upper bound.
+        let l = debrief_layout(&[5e5, 6e5], &[], None, (0.0, f64::INFINITY), &pct).unwrap();
+        assert!(l.x_ticks.len() >= 2);
+    }
+
+    #[test]
     fn one_truth_or_none() {
         // Every student on the base funnel: one bar, still an axis around it.
-        let l = debrief_layout(&[0.5, 0.5], &[], Some(0.5), &pct).unwrap();
+        let l = debrief_layout(&[0.5, 0.5], &[], Some(0.5), (0.0, 1.0), &pct).unwrap();
         assert_eq!(l.bars.len(), 1);
         assert!(l.bars[0].width >= 1.0);
         assert!(l.x_ticks.len() >= 2);
-        assert_eq!(debrief_layout(&[], &[], None, &pct), None);
-        assert_eq!(debrief_layout(&[f64::NAN], &[], None, &pct), None);
+        assert_eq!(debrief_layout(&[], &[], None, (0.0, 1.0), &pct), None);
+        assert_eq!(
+            debrief_layout(&[f64::NAN], &[], None, (0.0, 1.0), &pct),
+            None
+        );
     }
 }

@@ -162,6 +162,15 @@ describe('classroom: the trainer', () => {
     await settled(student);
     await student.close();
 
+    // A large class shows its progress and stops on Stop.
+    await page.fill('#class-list', Array.from({ length: 400 }, (_, i) => `Student ${i + 1}`).join('\n'));
+    await page.click('#make-key');
+    await page.waitForSelector('#key-progress');
+    assert.match(await page.textContent('#key-status'), /Working out the true answers: \d+ of 400 students/);
+    await page.click('#stop-key');
+    await page.waitForSelector('#key-status:has-text("Stopped")');
+    assert.equal(await page.locator('#key-table').count(), 0);
+
     // The key for a class list with a blank line and a repeat.
     await page.fill('#class-list', CLASS);
     await page.click('#make-key');
@@ -197,7 +206,7 @@ describe('classroom: the trainer', () => {
     const problems = await page.textContent('#debrief-problems');
     assert.match(problems, /Line 3: the code does not check out/);
     assert.match(problems, /Line 4: the code matches no student on the class list/);
-    assert.match(await page.textContent('#debrief-summary'), /2 of 3 students handed in a code; 1 of them are right/);
+    assert.match(await page.textContent('#debrief-summary'), /2 of 3 students handed in a code; 1 of them is right/);
     assert.equal(await page.locator('.chart-debrief .debrief-tick').count(), 2);
     assert.equal(await page.locator('.chart-debrief .debrief-right').count(), 1);
     await page.locator('.chart-debrief').scrollIntoViewIfNeeded();

@@ -61,8 +61,9 @@ pub fn DebriefSection() -> impl IntoView {
         } else {
             format!("within {}%", crate::form::pct(x.question.tolerance))
         };
+        let are = if right == 1 { "is" } else { "are" };
         let summary = format!(
-            "{handed} of {} students handed in a code; {right} of them are right ({within} of their own true answer).",
+            "{handed} of {} students handed in a code; {right} of them {are} right ({within} of their own true answer).",
             d.rows.len()
         );
         let answered: Vec<Answered> = d
@@ -78,7 +79,12 @@ pub fn DebriefSection() -> impl IntoView {
             })
             .collect();
         let truths: Vec<f64> = d.rows.iter().map(|r| r.truth).collect();
-        let chart = debrief_layout(&truths, &answered, Some(done.base), &label).map(|layout| {
+        let bounds = if x.question.ask.absolute_tolerance() {
+            (0.0, 1.0)
+        } else {
+            (0.0, f64::INFINITY)
+        };
+        let chart = debrief_layout(&truths, &answered, Some(done.base), bounds, &label).map(|layout| {
             let table = debrief_table(&answered, &label);
             view! {
                 <DebriefChart

@@ -344,6 +344,7 @@ pub fn StudentPreview() -> impl IntoView {
             .get()
             .into_iter()
             .partition(|o| editable.contains(&o.path));
+        let varied_paths: Vec<String> = x.variants.iter().map(|v| v.path.path()).collect();
         let name = trainer.example.get();
         let example = (!x.variants.is_empty()).then(|| match x.variant(&run.scenario, &name) {
             Ok(v) => Ok(v
@@ -380,7 +381,7 @@ pub fn StudentPreview() -> impl IntoView {
                 </p>
                 <details>
                     <summary>{format!("Locked inputs ({})", locked.len())}</summary>
-                    <LockedTable rows=locked.into_iter().map(|o| (o.label, o.value)).collect() id="preview-locked" />
+                    <LockedTable rows=marked(locked, &varied_paths) id="preview-locked" />
                 </details>
                 {example.map(|e| view! {
                     <div class="field example-name">
@@ -418,6 +419,21 @@ pub fn StudentPreview() -> impl IntoView {
             {preview}
         </section>
     }
+}
+
+/// The locked inputs' rows, a value that differs per student marked so.
+fn marked(locked: Vec<Offered>, varied: &[String]) -> Vec<(String, String)> {
+    locked
+        .into_iter()
+        .map(|o| {
+            let value = if varied.contains(&o.path) {
+                format!("{} (each student's differs)", o.value)
+            } else {
+                o.value
+            };
+            (o.label, value)
+        })
+        .collect()
 }
 
 /// Inputs and their values, as a table.
@@ -458,6 +474,7 @@ pub fn Handout() -> impl IntoView {
             .iter()
             .map(|v| input_label(&v.path, &run.scenario))
             .collect();
+        let varied_paths: Vec<String> = x.variants.iter().map(|v| v.path.path()).collect();
         view! {
             <div class="classroom-handout" id="handout">
                 <h1>{if x.title.is_empty() { run.scenario.name.clone() } else { x.title.clone() }}</h1>
@@ -479,7 +496,7 @@ pub fn Handout() -> impl IntoView {
                     }}
                     {(!varied.is_empty()).then(|| format!(" Your own values (the page shows them): {}.", varied.join(", ")))}
                 </p>
-                <LockedTable rows=locked.into_iter().map(|o| (o.label, o.value)).collect() id="handout-locked" />
+                <LockedTable rows=marked(locked, &varied_paths) id="handout-locked" />
                 <h2>"Your answer"</h2>
                 <dl class="handout-answer">
                     <dt>"Name"</dt><dd></dd>
