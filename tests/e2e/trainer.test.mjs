@@ -218,4 +218,36 @@ describe('classroom: the trainer', () => {
       await printAt(page, 'key', paper, width);
     }
   });
+
+  test('a goal question\'s key runs the goal search on the workers and matches funnelsim key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trainer-goal-'));
+    const b2b = JSON.parse(await readFile(join(root, 'scenarios/exercise-goal.json'), 'utf8'));
+    delete b2b.exercise;
+    delete b2b.run;
+    const page = await newPage({ acceptDownloads: true });
+    await page.goto(link(b2b, TRIALS, { seed: SEED }));
+    await settled(page);
+    await page.click('#open-classroom');
+    await page.fill('#f-cx-exercise-task', 'Change only the Proposal conversion. What rate gives an 80% chance of $5M?');
+    await page.selectOption('#f-cx-exercise-question-ask', 'goal_conversion');
+    await page.selectOption('#f-cx-exercise-question-stage', 'Proposal');
+    await typeInto(page, '#f-cx-exercise-question-confidence', '80');
+    assert.equal(await page.inputValue('#f-cx-exercise-question-tolerance'), '2');
+    await page.check('input[data-path="stages[3].conversion"]');
+    await page.click('#add-variant');
+    await page.selectOption('#f-cx-exercise-variants-0-path', 'leads.per_month');
+    await page.waitForSelector('#exercise-link');
+    const { json } = scenarioOf(await page.inputValue('#exercise-link'));
+    assert.deepEqual(JSON.parse(json).exercise.question,
+      { ask: 'goal_conversion', stage: 'Proposal', confidence: 0.8, tolerance: 0.02 });
+    const students = 'Ana\nBen\n';
+    await page.fill('#class-list', students);
+    await page.click('#make-key');
+    await page.waitForSelector('#key-table');
+    const download = page.waitForEvent('download');
+    await page.click('#download-key');
+    const csv = await readFile(await (await download).path(), 'utf8');
+    assert.equal(csv, await cliKey(json, students, dir));
+    assert.match(await page.textContent('#key-table'), /True answer/);
+  });
 });
