@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { link, newPage, root, settled, shot, typeInto, useHarness } from './harness.mjs';
+import { axeSource, link, newPage, root, settled, shot, typeInto, useHarness } from './harness.mjs';
 
 useHarness({ timeout: 300_000 });
 
@@ -59,6 +59,18 @@ function scenarioOf(url) {
   const fragment = new URL(url).hash.slice(1);
   const params = Object.fromEntries(fragment.split('&').map((p) => p.split('=')));
   return { json: Buffer.from(params.s, 'base64url').toString('utf8'), params };
+}
+
+// No WCAG 2.1 A/AA problem axe-core can see in the panel.
+async function accessible(page, what) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => axe.run('#classroom', {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  const found = result.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join('; ')}`).join('\n'));
+  assert.deepEqual(found, [], `${what}: axe-core found violations`);
+  assert.ok(result.passes.length > 10, `${what}: axe-core checked`);
 }
 
 // The print of the part marked `what`, at a paper width: nothing wider than the page,
@@ -210,6 +222,7 @@ describe('classroom: the trainer', () => {
     assert.equal(await page.locator('.chart-debrief .debrief-tick').count(), 2);
     assert.equal(await page.locator('.chart-debrief .debrief-right').count(), 1);
     await page.locator('.chart-debrief').scrollIntoViewIfNeeded();
+    await accessible(page, 'the panel with its key and debrief, light');
     await page.locator('.classroom-part:has(#debrief-title)').screenshot({ path: join(root, 'tests/e2e/screenshots/trainer-debrief.png') });
 
     // The handout and the key on paper: A4 is 210 mm (794 px), Letter 8.5 in (816 px).
@@ -224,7 +237,7 @@ describe('classroom: the trainer', () => {
     const b2b = JSON.parse(await readFile(join(root, 'scenarios/exercise-goal.json'), 'utf8'));
     delete b2b.exercise;
     delete b2b.run;
-    const page = await newPage({ acceptDownloads: true });
+    const page = await newPage({ acceptDownloads: true, colorScheme: 'dark' });
     await page.goto(link(b2b, TRIALS, { seed: SEED }));
     await settled(page);
     await page.click('#open-classroom');
@@ -249,5 +262,7 @@ describe('classroom: the trainer', () => {
     const csv = await readFile(await (await download).path(), 'utf8');
     assert.equal(csv, await cliKey(json, students, dir));
     assert.match(await page.textContent('#key-table'), /True answer/);
+    await accessible(page, 'the panel with a goal key, dark');
+    await shot(page, 'trainer-goal-key-dark');
   });
 });
