@@ -82,6 +82,18 @@ pub fn input_label(input: &Input, scenario: &Scenario) -> String {
     crate::form::field_label(&input.path(), &draft)
 }
 
+/// Every input of `scenario` ([`inputs`]) with its label, the form read once.
+pub fn labelled_inputs(scenario: &Scenario) -> Vec<(Input, String)> {
+    let draft = Draft::from_scenario(scenario, 1, 1);
+    inputs(scenario)
+        .into_iter()
+        .map(|i| {
+            let label = crate::form::field_label(&i.path(), &draft);
+            (i, label)
+        })
+        .collect()
+}
+
 /// An input's value on `scenario` as the form shows it: a rate in percent,
 /// money with its currency, counts with separators.
 pub fn input_text(input: &Input, scenario: &Scenario) -> String {
@@ -496,6 +508,9 @@ mod tests {
             "Stage 4 (Proposal): conversion"
         );
         assert_eq!(input_label(&Input::LeadsPerMonth, &s), "Leads per month");
+        let labelled = labelled_inputs(&s);
+        assert_eq!(labelled.len(), all.len());
+        assert!(labelled.iter().all(|(i, l)| *l == input_label(i, &s)));
         let mut s = s;
         s.target = None;
         assert!(!inputs(&s).contains(&Input::TargetRevenue));

@@ -27,12 +27,12 @@ fn offered() -> Memo<Vec<Offered>> {
     let ctx = use_ctx();
     Memo::new(move |prev: Option<&Vec<Offered>>| {
         ctx.parsed.with(|p| match p {
-            Ok(run) => builder::inputs(&run.scenario)
-                .iter()
-                .map(|i| Offered {
+            Ok(run) => builder::labelled_inputs(&run.scenario)
+                .into_iter()
+                .map(|(i, label)| Offered {
                     path: i.path(),
-                    label: input_label(i, &run.scenario),
-                    value: input_text(i, &run.scenario),
+                    label,
+                    value: input_text(&i, &run.scenario),
                     can_vary: i.can_vary(),
                 })
                 .collect(),
@@ -215,7 +215,9 @@ pub fn ExerciseForm() -> impl IntoView {
                             } else {
                                 format!("{}: {}", field_name(&e.path), e.message)
                             };
-                            let href = format!("#{}", field_id(&e.path));
+                            // The ticks are one group: a problem with one links to it.
+                            let at = if e.path.starts_with("exercise.editable") { "exercise.editable" } else { e.path.as_str() };
+                            let href = format!("#{}", field_id(at));
                             view! { <li><a href=href>{line}</a></li> }
                         }).collect_view()}
                     </ul>
@@ -299,7 +301,7 @@ pub fn ExerciseForm() -> impl IntoView {
             </div>
             <fieldset class="classroom-inputs">
                 <legend>"Inputs students may change (the rest are locked)"</legend>
-                <ul class="checklist" id="cx-editable">{editable}</ul>
+                <ul class="checklist" id=field_id("exercise.editable")>{editable}</ul>
             </fieldset>
             <fieldset class="classroom-variants">
                 <legend>"Values that differ from student to student"</legend>
