@@ -264,5 +264,10 @@ describe('classroom: the trainer', () => {
     assert.match(await page.textContent('#key-table'), /True answer/);
     await accessible(page, 'the panel with a goal key, dark');
     await shot(page, 'trainer-goal-key-dark');
+    // On a phone the panel fits the screen; the key's table scrolls inside its region.
+    await page.setViewportSize({ width: 375, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `nothing wider than a 375 px screen (${overflow} px over)`);
+    await page.locator('#classroom').screenshot({ path: join(root, 'tests/e2e/screenshots/trainer-375.png') });
   });
 });
