@@ -6,12 +6,12 @@
 //! (the typed text of the form and the scenario it reads as), `share` (the
 //! scenario in and out of the page: links, presets), `run` (where trials
 //! run: the worker pool, or the page), `jobs` (what the page asks for: the
-//! headline run, the lever sweep, the goal search), `charts` (geometry as
-//! pure functions, components that only draw), `words` (every sentence the
+//! headline run, the lever sweep, the goal search), `classroom` (the
+//! exercise as plain logic: a student's locks, variant and answer; the
+//! trainer's exercise, answer key and debrief), `charts` (geometry as pure
+//! functions, components that only draw), `words` (every sentence the
 //! results produce, and the rows of their tables and charts), `ui`
 //! (components, and in `ui::state` the signals and the controller).
-//! `classroom` (a student's view of an exercise: locks, variant, answer)
-//! uses `form`, `format` and the engine only.
 //! `browser` holds the few calls into the browser; `bench` is the `?bench`
 //! page.
 

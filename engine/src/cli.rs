@@ -219,7 +219,7 @@ pub const FLAGS: &[FlagSpec] = &[
         name: "--students",
         short: None,
         value: Some("FILE.txt"),
-        help: "for `key` only: the students' names, one a line (blank lines skipped)",
+        help: "for `key` only: the students' names, one a line (blank lines and repeats skipped)",
     },
     FlagSpec {
         flag: Flag::AsOf,
@@ -772,9 +772,10 @@ pub fn backtest(args: &BacktestArgs) -> Result<String, Vec<String>> {
 pub const MAX_STUDENTS_BYTES: u64 = 1_000_000;
 
 /// Runs `funnelsim key`: the answer key as CSV, `student,answer` and one
-/// column per variant path, a row per non-empty line of the students file
-/// (the name as typed, trimmed), without the last line's newline (the binary
-/// ends every output with one).
+/// column per variant path, a row per student of the students file
+/// (`exercise::key::read_class`: the name as first typed, trimmed; blank
+/// lines and a name listed before skipped), without the last line's newline
+/// (the binary ends every output with one).
 pub fn key(args: &KeyArgs) -> Result<String, Vec<String>> {
     let path = &args.scenario;
     let (scenario, trials, seed) = load(path, args.trials, args.seed)?;
@@ -786,34 +787,30 @@ pub fn key(args: &KeyArgs) -> Result<String, Vec<String>> {
     };
     let list = &args.students;
     let names = read_text(list, MAX_STUDENTS_BYTES, "a students list").map_err(|e| vec![e])?;
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    for (n, line) in names.lines().enumerate() {
-        let name = line.trim();
-        if name.is_empty() {
-            continue;
-        }
-        let at = format!("{}: line {}", quoted(list), n + 1);
-        if name.chars().count() > crate::exercise::MAX_STUDENT_CHARS {
-            problems.push(format!(
-                "{at}: the name is longer than {} characters",
+    let class = crate::exercise::key::read_class(&names);
+    let mut problems: Vec<String> = class
+        .too_long
+        .iter()
+        .map(|line| {
+            format!(
+                "{}: line {line}: the name is longer than {} characters",
+                quoted(list),
                 crate::exercise::MAX_STUDENT_CHARS
-            ));
-            continue;
-        }
-        rows.push((at, name));
-    }
-    if rows.is_empty() && problems.is_empty() {
+            )
+        })
+        .collect();
+    if class.students.is_empty() && problems.is_empty() {
         problems.push(format!("{}: has no names", quoted(list)));
     }
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["student".to_string(), "answer".into()];
-    header.extend(exercise.variants.iter().map(|v| v.path.path()));
-    out.write_record(&header).map_err(csv_bug)?;
-    for (at, name) in rows {
+    let mut rows = Vec::new();
+    for student in &class.students {
+        let (name, at) = (
+            &student.name,
+            format!("{}: line {}", quoted(list), student.line),
+        );
         let variant = exercise
             .variant(&scenario, name)
             .map_err(|e| e.0.iter().map(|e| format!("{at}: {e}")).collect::<Vec<_>>())?;
@@ -826,13 +823,13 @@ pub fn key(args: &KeyArgs) -> Result<String, Vec<String>> {
                     .map(|p| format!("{at} ({}): {p}", quoted(name)))
                     .collect::<Vec<_>>()
             })?;
-        let mut row = vec![name.to_string(), format!("{answer}")];
-        row.extend(variant.values.iter().map(|(_, v)| v.to_text()));
-        out.write_record(&row).map_err(csv_bug)?;
+        rows.push(crate::exercise::key::KeyRow {
+            student: name.clone(),
+            answer,
+            values: variant.values.into_iter().map(|(_, v)| v).collect(),
+        });
     }
-    let bytes = out.into_inner().map_err(|e| csv_bug(e.into_error()))?;
-    let mut text =
-        String::from_utf8(bytes).map_err(|_| vec!["internal error: CSV not UTF-8".to_string()])?;
+    let mut text = crate::exercise::key::csv(exercise, &rows).map_err(csv_bug)?;
     if text.ends_with('\n') {
         text.pop();
     }

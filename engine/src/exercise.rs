@@ -8,6 +8,8 @@
 //! ([`encode`], [`decode`]). docs/model-notes.md ("Exercise") records the
 //! readings of MODEL.md taken here, the hash and the code's format.
 
+pub mod key;
+
 use std::fmt;
 
 use rand::Rng;
@@ -288,41 +290,79 @@ impl Question {
         run_all: impl Fn(&Simulation) -> Result<crate::Chunk, E>,
         solve: impl Fn(&GoalLever, f64) -> Result<goal::GoalAnswer, E>,
     ) -> Result<f64, E> {
-        let question_error =
-            |message: String| ScenarioErrors(vec![FieldError::new("exercise.question", message)]);
-        let (lever, confidence) = match &self.ask {
-            Ask::GoalLeads { confidence } => (GoalLever::Leads, *confidence),
+        match self.goal(scenario)? {
+            Some((lever, confidence)) => Ok(self.answer_of_goal(&solve(&lever, confidence)?)?),
+            None => {
+                let sim = Simulation::new(scenario, trials, seed)?;
+                Ok(self.answer_of_trials(scenario, &run_all(&sim)?)?)
+            }
+        }
+    }
+
+    /// What a goal question searches for on `scenario`: the lever and the
+    /// confidence; `None` for a question read from one run's trials.
+    pub fn goal(&self, scenario: &Scenario) -> Result<Option<(GoalLever, f64)>, ScenarioErrors> {
+        Ok(match &self.ask {
+            Ask::GoalLeads { confidence } => Some((GoalLever::Leads, *confidence)),
             Ask::GoalConversion { stage, confidence } => {
                 let Some(i) = scenario.stages.iter().position(|s| &s.name == stage) else {
                     return Err(question_error(format!(
                         "{} is not a stage of this funnel",
                         crate::error::quote(stage)
-                    ))
-                    .into());
+                    )));
                 };
-                (GoalLever::Conversion { stage: i }, *confidence)
+                Some((GoalLever::Conversion { stage: i }, *confidence))
             }
-            _ => {
-                let sim = Simulation::new(scenario, trials, seed)?;
-                let summary = Summary::new(&sim, &run_all(&sim)?);
-                return match self.read(&summary) {
-                    Some(Ok(x)) => Ok(x),
-                    Some(Err(e)) => Err(e.into()),
-                    // Goals were matched above.
-                    None => Err(question_error("asks for a goal".into()).into()),
+            _ => None,
+        })
+    }
+
+    /// The answer of a question that is not a goal, read from the trials
+    /// of one run of `scenario` (all of them, merged in trial order: a run
+    /// made anywhere, on threads or on the page's workers), as the run's
+    /// [`Summary`] computes it (`target.probability`, `revenue`, `won`).
+    pub fn answer_of_trials(
+        &self,
+        scenario: &Scenario,
+        all: &crate::Chunk,
+    ) -> Result<f64, ScenarioErrors> {
+        use crate::stats::Stats;
+        Ok(match &self.ask {
+            Ask::Probability => {
+                let Some(t) = &scenario.target else {
+                    return Err(question_error(
+                        "asks for the chance of the target, and the scenario has none".into(),
+                    ));
                 };
+                Summary::target_probability(all, t.revenue)
             }
-        };
-        let answer = solve(&lever, confidence)?;
+            Ask::RevenueMean => Stats::of(&all.revenue).mean,
+            Ask::RevenueP10 => Stats::of(&all.revenue).p10,
+            Ask::RevenueP50 => Stats::of(&all.revenue).p50,
+            Ask::RevenueP90 => Stats::of(&all.revenue).p90,
+            Ask::WonMean => Stats::of_counts(&all.won).mean,
+            Ask::GoalLeads { .. } | Ask::GoalConversion { .. } => {
+                return Err(question_error(
+                    "is a goal: its answer comes from the goal search, not one run".into(),
+                ));
+            }
+        })
+    }
+
+    /// The answer of a goal question from the goal search's answer: the
+    /// value it settles on, unrounded; none when no value within the
+    /// search's bounds reaches the target (the search's sentence says so).
+    pub fn answer_of_goal(&self, answer: &goal::GoalAnswer) -> Result<f64, ScenarioErrors> {
         if answer.reachable {
             Ok(answer.value)
         } else {
-            Err(question_error(answer.message).into())
+            Err(question_error(answer.message.clone()))
         }
     }
 
     /// The answer read from a run's summary (the run of the student's
-    /// variant at the exercise's trials and seed), or `None` for a goal,
+    /// variant at the exercise's trials and seed; the same number as
+    /// [`Question::answer_of_trials`] on that run's trials), or `None` for a goal,
     /// which takes a search rather than one run (`goal::solve`, or
     /// `job::GoalSearch` step by step).
     pub fn read(&self, summary: &Summary) -> Option<Result<f64, ScenarioErrors>> {
@@ -330,10 +370,9 @@ impl Question {
             Ask::Probability => match &summary.target {
                 Some(t) => t.probability,
                 None => {
-                    return Some(Err(ScenarioErrors(vec![FieldError::new(
-                        "exercise.question",
-                        "asks for the chance of the target, and the scenario has none",
-                    )])));
+                    return Some(Err(question_error(
+                        "asks for the chance of the target, and the scenario has none".into(),
+                    )));
                 }
             },
             Ask::RevenueMean => summary.revenue.mean,
@@ -467,6 +506,10 @@ impl Exercise {
             values,
         })
     }
+}
+
+fn question_error(message: String) -> ScenarioErrors {
+    ScenarioErrors(vec![FieldError::new("exercise.question", message)])
 }
 
 fn student_error(message: &str) -> ScenarioErrors {

@@ -282,6 +282,13 @@ pub struct Bottleneck {
 }
 
 impl Summary {
+    /// The share of the trials whose revenue reaches `target` ("at least"):
+    /// the summary's `target.probability` (and an exercise's answer).
+    pub fn target_probability(all: &Chunk, target: f64) -> f64 {
+        let hits = all.revenue.iter().filter(|&&r| r >= target).count();
+        hits as f64 / all.len().max(1) as f64
+    }
+
     /// Summarises all trials of `sim`, merged into one chunk in trial order.
     pub fn new(sim: &Simulation, all: &Chunk) -> Summary {
         let scenario = sim.scenario();
@@ -289,8 +296,7 @@ impl Summary {
         let revenue = Stats::of(&all.revenue);
 
         let target = scenario.target.as_ref().map(|t| {
-            let hits = all.revenue.iter().filter(|&&r| r >= t.revenue).count();
-            let p = hits as f64 / n as f64;
+            let p = Summary::target_probability(all, t.revenue);
             TargetSummary {
                 revenue: t.revenue,
                 probability: p,

@@ -638,3 +638,81 @@ fn bad_codes_say_what_is_wrong() {
     assert_eq!(decode(&encode("Ana", 1e-19).unwrap()).unwrap().answer, 0.0);
     assert_eq!(exercise::normalise_name("  ÀNA "), "àna");
 }
+
+/// Trials run the way the page's workers run them: fixed chunks, merged in
+/// trial order.
+fn run_in_chunks(spec: &funnel_engine::job::RunSpec) -> funnel_engine::Chunk {
+    let sim = spec.simulation().unwrap();
+    let n = sim.trials();
+    let chunks = (0..n.div_ceil(100))
+        .map(|i| sim.run_chunk(i * 100..((i + 1) * 100).min(n)))
+        .collect();
+    funnel_engine::merge(chunks).unwrap()
+}
+
+#[test]
+fn an_answer_from_trials_run_elsewhere_is_the_answer() {
+    // What the page does for the key: the pool runs the trials (or the goal
+    // search's candidates) and the engine reads the answer off them.
+    use funnel_engine::job::{Change, GoalSearch, RunSpec};
+    let (s, x) = base();
+    let v = x.variant(&s, "Ana").unwrap().scenario;
+    let asks = [
+        Ask::Probability,
+        Ask::RevenueMean,
+        Ask::RevenueP10,
+        Ask::RevenueP50,
+        Ask::RevenueP90,
+        Ask::WonMean,
+    ];
+    for ask in asks {
+        let q = Question {
+            ask,
+            tolerance: 0.02,
+        };
+        assert_eq!(q.goal(&v).unwrap(), None);
+        let all = run_in_chunks(&RunSpec::new(&v, 450, 5, Change::None));
+        let got = q.answer_of_trials(&v, &all).unwrap();
+        assert_eq!(
+            got.to_bits(),
+            q.answer(&v, 450, 5).unwrap().to_bits(),
+            "{q:?}"
+        );
+    }
+    for q in [
+        x.question.clone(),
+        Question {
+            ask: Ask::GoalLeads { confidence: 0.6 },
+            tolerance: 0.05,
+        },
+    ] {
+        let (lever, confidence) = q.goal(&v).unwrap().expect("a goal");
+        let mut search = GoalSearch::new(&v, &lever, confidence, 300, 5).unwrap();
+        while let Some(c) = search.next_candidate() {
+            search.record(&run_in_chunks(&search.spec(c)));
+        }
+        let got = q.answer_of_goal(search.answer().unwrap()).unwrap();
+        assert_eq!(
+            got.to_bits(),
+            q.answer(&v, 300, 5).unwrap().to_bits(),
+            "{q:?}"
+        );
+        assert!(
+            q.answer_of_trials(&v, &run_in_chunks(&search.spec(got)))
+                .is_err()
+        );
+    }
+    // A question about the target on a funnel without one has no answer.
+    let mut none = v.clone();
+    none.target = None;
+    none.exercise = None;
+    let q = Question {
+        ask: Ask::Probability,
+        tolerance: 0.02,
+    };
+    let all = run_in_chunks(&RunSpec::new(&none, 100, 5, Change::None));
+    assert_eq!(
+        q.answer_of_trials(&none, &all).unwrap_err().0[0].path,
+        "exercise.question"
+    );
+}

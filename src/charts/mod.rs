@@ -14,6 +14,7 @@
 
 pub mod bins;
 pub mod common;
+pub mod debrief;
 pub mod distribution;
 pub mod draw;
 pub mod frame;

@@ -62,8 +62,7 @@ const NAME_ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
 pub fn encode_student(run: &Run, name: &str, current: &str) -> String {
     let mut fragment = encode_keeping(run, current);
     if !name.trim().is_empty() {
-        fragment.push_str("&student=");
-        fragment.extend(percent_encoding::utf8_percent_encode(name, NAME_ESCAPED));
+        fragment.push_str(&student_param(name));
     }
     fragment
 }
@@ -82,6 +81,17 @@ pub fn student(fragment: &str) -> Option<String> {
         .ok()?
         .into_owned();
     (!name.trim().is_empty()).then_some(name)
+}
+
+/// The `&student=NAME` of a student's exercise link (MODEL.md "Links"): the
+/// name in UTF-8 with every byte but `A-Z a-z 0-9 - . _ ~` percent-encoded
+/// (a space as `%20`), so that no `&`, `#`, `=` or space in a name can
+/// break the fragment; `student` (and `decodeURIComponent`) read it back.
+pub fn student_param(name: &str) -> String {
+    format!(
+        "&student={}",
+        percent_encoding::utf8_percent_encode(name, NAME_ESCAPED)
+    )
 }
 
 /// Why a link could not be read: one line per problem.
@@ -226,6 +236,19 @@ mod tests {
             };
             assert_eq!(decode(&encode(&r)).unwrap().unwrap(), r);
         }
+    }
+
+    #[test]
+    fn a_students_name_is_percent_encoded() {
+        assert_eq!(student_param("Ana"), "&student=Ana");
+        assert_eq!(
+            student_param("Zoë O'Brien & co=#1"),
+            "&student=Zo%C3%AB%20O%27Brien%20%26%20co%3D%231"
+        );
+        // A student's link still reads as the run it extends.
+        let r = run();
+        let link = format!("{}{}", encode(&r), student_param("Ben"));
+        assert_eq!(decode(&link).unwrap().unwrap(), r);
     }
 
     #[test]

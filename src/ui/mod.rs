@@ -43,6 +43,7 @@ fn Forecaster() -> impl IntoView {
     let ctx = Ctx::start();
     provide_context(ctx);
     provide_context(state::levers::Levers::start(ctx));
+    provide_context(classroom::trainer::Trainer::new(ctx));
     if browser::in_frame() {
         tell_the_host(ctx);
     }
@@ -81,6 +82,7 @@ fn Forecaster() -> impl IntoView {
                 <views::print::PrintInputs />
             </div>
         </main>
+        <classroom::trainer::ClassroomPanel />
     }
     .into_any()
 }

@@ -159,6 +159,7 @@ pub fn Toolbar() -> impl IntoView {
                     "Copy link"
                 </button>
                 <crate::ui::embed_dialog::EmbedButton />
+                <crate::ui::classroom::trainer::ClassroomButton />
             </div>
             <crate::ui::export_menu::ExportMenu />
             {move || {
