@@ -107,14 +107,18 @@ fn plans_and_capacity_summaries_are_pinned() {
 // and PTRS (Hormann 1993) instead of rand_distr's Ahrens-Dieter (both exact;
 // other draws, far fewer instructions): the thinned, plans and capacity values
 // re-pinned (the week-by-week one has fixed leads, so no Poisson draws).
-const GOLDEN_PLANS_CAPACITY_JSON: [u64; 2] = [4806460180094279740, 4433203645781805081];
+// Issue 8: a path's open deals go as a multinomial from 8 deals per outcome
+// cell (past the first) instead of from 512 open deals in their stage, and a
+// path of one cell takes no draw: the same law, other draws; the thinned and
+// plans values re-pinned (the week-by-week method draws no open deals this way).
+const GOLDEN_PLANS_CAPACITY_JSON: [u64; 2] = [3201440657971673578, 4433203645781805081];
 const GOLDEN_STREAM: [u64; 2] = [13615270167299104685, 15151348821694998933];
 const GOLDEN_POISSON: [u64; 3] = [
-    4707035596339676652,
-    4704345313633231225,
-    4644282791055318843,
+    4707035286583469263,
+    4704346684283696430,
+    4644285113223876706,
 ];
-const GOLDEN_POISSON_JSON: u64 = 3331121633248725519;
+const GOLDEN_POISSON_JSON: u64 = 5017644714484650595;
 const GOLDEN_FIXED: [u64; 3] = [
     4707011636803621531,
     4704528903099838335,
