@@ -313,7 +313,7 @@ fn ptrs<R: Rng + ?Sized>(lambda: f64, rng: &mut R) -> u64 {
         let y = (2.0 * a / us + b) * u + lambda + 0.43;
         // u = -0.5 makes `us` 0 and the candidate -infinity: rejected here, as
         // is a candidate past 2^63 (its probability underflows to 0 anyway).
-        if !(y >= 0.0 && y < TWO_63) {
+        if !(0.0..TWO_63).contains(&y) {
             continue;
         }
         let k = y as i64 as f64;
