@@ -351,7 +351,7 @@ const TWO_63: f64 = 9_223_372_036_854_775_808.0;
 /// `rand_distr`'s inversion branch spent most of its time in `libm::pow` for
 /// `(1 - p)^n`: up to 16 trials are 16 Bernoulli draws, a small mean goes by
 /// inversion with `(1 - p)^n` from `log1p` and the engine's `fastexp`, and
-/// only a large mean uses `rand_distr` (BTPE, which takes no `pow`).
+/// a mean of 10 or more goes by BTRS (`btrs`).
 pub fn binomial<R: Rng + ?Sized>(n: u64, p: f64, rng: &mut R) -> u64 {
     if n == 0 || !(p > 0.0) {
         return 0;
