@@ -12,7 +12,7 @@
 //! change's own noise. And a plan whose effect starts at stage `f` reruns only
 //! stages `f..`: what arrives at `f` is the headline run's, kept in `Scratch`.
 
-use crate::dist::{binomial, poisson};
+use crate::dist::{Binomial, poisson};
 use crate::outcome::TrialOut;
 use crate::rng::OutcomeStreams;
 use crate::scenario::{Noise, Scenario, month_of_week};
@@ -149,14 +149,15 @@ impl Stepper {
             let (done, next) = rows.split_at_mut((s + 1) * weeks);
             let arriving = &done[s * weeks..];
             let forwards = &mut next[..weeks];
-            let (leave, rate, same_week) = (self.leave[s], out.rates[s], self.same_week[s]);
+            let (leave, rate) = (Binomial::new(self.leave[s]), Binomial::new(out.rates[s]));
+            let same_week = self.same_week[s];
             let mut held = self.open[s];
             let mut entered = held;
             let (mut advanced, mut lost, mut full_weeks, mut waiting) = (0, 0, 0, 0);
             for (&arrived, forward_out) in arriving.iter().zip(forwards.iter_mut()) {
                 entered += arrived;
                 let can_leave = held + if same_week { arrived } else { 0 };
-                let ready = binomial(can_leave, leave, &mut rng);
+                let ready = leave.sample(can_leave, &mut rng);
                 let leaving = match self.capacity[s] {
                     Some(cap) if ready >= cap => {
                         full_weeks += 1;
@@ -168,7 +169,7 @@ impl Stepper {
                         ready
                     }
                 };
-                let forward = binomial(leaving, rate, &mut rng);
+                let forward = rate.sample(leaving, &mut rng);
                 held = held + arrived - leaving;
                 advanced += forward;
                 lost += leaving - forward;
