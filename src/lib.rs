@@ -15,6 +15,7 @@
 
 pub mod bench;
 pub mod browser;
+pub mod calibration;
 pub mod charts;
 pub mod form;
 pub mod format;
