@@ -227,3 +227,37 @@ mod tests {
         assert!(t.is_rectangular() && t.rows.len() == 12);
     }
 }
+
+/// The backtest's strip: the forecast's P10..P90 as a band and the actual
+/// as a line, on one axis wide enough for both (x positions in a 360-wide box).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Strip {
+    pub band: (f64, f64),
+    pub actual: f64,
+}
+
+pub fn strip_layout(p10: f64, p90: f64, actual: f64) -> Strip {
+    let lo = p10.min(actual);
+    let hi = p90.max(actual);
+    let pad = ((hi - lo) * 0.1).max(1.0);
+    let x = LinearScale::new((lo - pad, hi + pad), (12.0, WIDTH - 12.0));
+    Strip {
+        band: (round2(x.apply(p10)), round2(x.apply(p90))),
+        actual: round2(x.apply(actual)),
+    }
+}
+
+#[cfg(test)]
+mod strip_tests {
+    use super::*;
+
+    #[test]
+    fn the_actual_sits_where_it_falls_against_the_band() {
+        let inside = strip_layout(100.0, 200.0, 150.0);
+        assert!((inside.actual - (inside.band.0 + inside.band.1) / 2.0).abs() < 0.02);
+        let above = strip_layout(100.0, 200.0, 300.0);
+        assert!(above.actual > above.band.1 && above.actual <= WIDTH - 12.0);
+        let below = strip_layout(100.0, 200.0, 0.0);
+        assert!(below.actual < below.band.0 && below.actual >= 12.0);
+    }
+}

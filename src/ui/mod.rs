@@ -3,6 +3,7 @@
 
 mod edit;
 mod help;
+mod import;
 mod results;
 pub mod state;
 mod toolbar;
