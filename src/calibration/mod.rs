@@ -98,9 +98,35 @@ impl Mapping {
 }
 
 /// A problem with the file in the page's words: where (line and column,
-/// with the column's name) and what.
+/// with the column's name) and what; the engine's `code` quotes become
+/// typographic ones.
 pub fn problem_words(p: &Problem) -> String {
-    let text = p.to_string();
+    let at = match (&p.column, p.line) {
+        (Some(c), _) if c.name.trim().is_empty() => {
+            format!("Line {}, column {}: ", c.line, c.column + 1)
+        }
+        (Some(c), _) => format!(
+            "Line {}, column {} (“{}”): ",
+            c.line,
+            c.column + 1,
+            c.name.trim()
+        ),
+        (None, 0) => String::new(),
+        (None, line) => format!("Line {line}: "),
+    };
+    let mut open = false;
+    let message: String = p
+        .message
+        .chars()
+        .map(|c| match c {
+            '`' => {
+                open = !open;
+                if open { '“' } else { '”' }
+            }
+            c => c,
+        })
+        .collect();
+    let text = format!("{at}{message}");
     let mut chars = text.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -115,7 +141,7 @@ pub fn with_funnel(current: &Scenario, calibrated: &Scenario) -> Scenario {
     Scenario {
         leads: calibrated.leads.clone(),
         stages: calibrated.stages.clone(),
-        deal_size: calibrated.deal_size.clone(),
+        deal_size: calibrated.deal_size,
         ..current.clone()
     }
 }
@@ -237,7 +263,14 @@ mod tests {
         let headers = h(&["deal_id", "stage", "entered", "amount", "status", "closed"]);
         let (m, l) = Mapping::detected(&headers);
         assert_eq!(m.layout(&headers).unwrap(), l.unwrap());
-        let wide = h(&["deal_id", "amount", "status", "closed", "entered Lead", "entered Won"]);
+        let wide = h(&[
+            "deal_id",
+            "amount",
+            "status",
+            "closed",
+            "entered Lead",
+            "entered Won",
+        ]);
         let (m, l) = Mapping::detected(&wide);
         assert_eq!(m.kind, LayoutKind::Wide);
         assert_eq!(m.layout(&wide).unwrap(), l.unwrap());
@@ -257,7 +290,10 @@ mod tests {
         m.amount = Some(3);
         m.closed = Some(5);
         let l = m.layout(&headers).unwrap();
-        assert_eq!((l.stage, l.entered, l.amount, l.closed), (Some(1), Some(2), Some(3), Some(5)));
+        assert_eq!(
+            (l.stage, l.entered, l.amount, l.closed),
+            (Some(1), Some(2), Some(3), Some(5))
+        );
         // Wide needs its stage columns.
         m.kind = LayoutKind::Wide;
         assert!(m.layout(&headers).unwrap_err().contains("entered STAGE"));
@@ -289,10 +325,14 @@ mod tests {
     fn words_for_dates_ordinals_and_the_backtest() {
         assert_eq!(date_words("2025-03-01"), "1 March 2025");
         assert_eq!(date_words("2025-13-01"), "2025-13-01");
-        let o: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 62, 100].map(ordinal).into();
+        let o: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 62, 100]
+            .map(ordinal)
+            .into();
         assert_eq!(
             o,
-            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "62nd", "100th"]
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "62nd", "100th"
+            ]
         );
         let b = Backtest {
             as_of: "2025-03-01".into(),
@@ -306,7 +346,10 @@ mod tests {
         let s = backtest_words(&b, "USD");
         assert!(s.starts_with("The forecast made on 1 March 2025"), "{s}");
         assert!(s.contains("at its 62nd percentile"), "{s}");
-        let below = Backtest { percentile: 0.0, ..b };
+        let below = Backtest {
+            percentile: 0.0,
+            ..b
+        };
         assert!(backtest_words(&below, "USD").contains("below every"));
     }
 
@@ -315,7 +358,10 @@ mod tests {
         let r: Vec<f64> = (0..=100).map(f64::from).collect();
         let s = Spread::of(&r);
         assert!((s.p10 - 10.0).abs() < 1e-9 && (s.p90 - 90.0).abs() < 1e-9);
-        let fixed = Spread { p10: 30.0, p90: 70.0 };
+        let fixed = Spread {
+            p10: 30.0,
+            p90: 70.0,
+        };
         let lines = worth_words(s, fixed, "USD");
         assert!(lines[2].contains("50%"), "{}", lines[2]);
     }
@@ -325,7 +371,15 @@ mod tests {
         let text = "deal_id,stage,entered,status\nA,Lead,2024-01-01,won\nB,Lead,2024-02-30,lost\n";
         let e = funnel_engine::calibrate::read(text, &Default::default()).unwrap_err();
         let w = problem_words(&e[0]);
-        assert!(w.starts_with("Line 3, column 3"), "{w}");
-        assert!(w.contains("entered"), "{w}");
+        assert!(w.starts_with("Line 3, column 3 (“entered”): "), "{w}");
+        let text = "deal_id,stage,entered,status\nA,Lead,2024-01-01,maybe\n";
+        let e = funnel_engine::calibrate::read(text, &Default::default()).unwrap_err();
+        let w = problem_words(&e[0]);
+        assert!(
+            w.starts_with("Line 2, column 4 (“status”): “maybe” is not a status"),
+            "{w}"
+        );
+        let e = funnel_engine::calibrate::read("", &Default::default()).unwrap_err();
+        assert!(problem_words(&e[0]).starts_with("The file is empty"));
     }
 }

@@ -9,8 +9,8 @@ use super::scale::{LinearScale, nice, round2};
 use super::table::ChartTable;
 use crate::format::count;
 
-pub const WIDTH: f64 = 360.0;
-pub const HEIGHT: f64 = 140.0;
+pub const WIDTH: f64 = 480.0;
+pub const HEIGHT: f64 = 160.0;
 const LEFT: f64 = 36.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 8.0;
@@ -236,11 +236,14 @@ pub struct Strip {
     pub actual: f64,
 }
 
+/// The strip's viewBox width.
+pub const STRIP_WIDTH: f64 = 360.0;
+
 pub fn strip_layout(p10: f64, p90: f64, actual: f64) -> Strip {
     let lo = p10.min(actual);
     let hi = p90.max(actual);
     let pad = ((hi - lo) * 0.1).max(1.0);
-    let x = LinearScale::new((lo - pad, hi + pad), (12.0, WIDTH - 12.0));
+    let x = LinearScale::new((lo - pad, hi + pad), (16.0, STRIP_WIDTH - 16.0));
     Strip {
         band: (round2(x.apply(p10)), round2(x.apply(p90))),
         actual: round2(x.apply(actual)),
@@ -256,8 +259,8 @@ mod strip_tests {
         let inside = strip_layout(100.0, 200.0, 150.0);
         assert!((inside.actual - (inside.band.0 + inside.band.1) / 2.0).abs() < 0.02);
         let above = strip_layout(100.0, 200.0, 300.0);
-        assert!(above.actual > above.band.1 && above.actual <= WIDTH - 12.0);
+        assert!(above.actual > above.band.1 && above.actual <= STRIP_WIDTH - 16.0);
         let below = strip_layout(100.0, 200.0, 0.0);
-        assert!(below.actual < below.band.0 && below.actual >= 12.0);
+        assert!(below.actual < below.band.0 && below.actual >= 16.0);
     }
 }

@@ -18,8 +18,16 @@ fn ColumnSelect(
     set: fn(&mut Mapping, Option<usize>),
     #[prop(default = false)] required: bool,
 ) -> impl IntoView {
-    let headers = move || state.file.with(|f| f.as_ref().map(|f| f.headers.clone()).unwrap_or_default());
-    let value = move || state.mapping.with(|m| get(m).map_or(String::new(), |c| c.to_string()));
+    let headers = move || {
+        state
+            .file
+            .with(|f| f.as_ref().map(|f| f.headers.clone()).unwrap_or_default())
+    };
+    let value = move || {
+        state
+            .mapping
+            .with(|m| get(m).map_or(String::new(), |c| c.to_string()))
+    };
     view! {
         <div class="import-field">
             <label for=id>{label}{required.then_some(" *")}</label>

@@ -13,10 +13,8 @@ mod tools;
 
 use std::sync::Arc;
 
-use funnel_engine::calibrate::{
-    self, DateOrder, Deals, Import, Layout, Problem, Report, count,
-};
 use funnel_engine::Scenario;
+use funnel_engine::calibrate::{self, DateOrder, Deals, Import, Layout, Problem, Report, count};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -136,12 +134,18 @@ impl ImportState {
                 return;
             }
             self.reading.set(None);
-            let stem = file.name.rsplit_once('.').map_or(file.name.as_str(), |(s, _)| s);
+            let stem = file
+                .name
+                .rsplit_once('.')
+                .map_or(file.name.as_str(), |(s, _)| s);
             let counted = read.and_then(|deals| {
                 let counts = count(&deals, None)?;
                 let report = Report::new(&counts);
                 let scenario = report
-                    .scenario(&format!("Calibrated from {stem} as of {}", report.as_of), 12)
+                    .scenario(
+                        &format!("Calibrated from {stem} as of {}", report.as_of),
+                        12,
+                    )
                     .map_err(|ps| ps.iter().map(problem_words).collect());
                 Ok(Counted {
                     deals: Arc::new(deals),
@@ -152,8 +156,9 @@ impl ImportState {
             match counted {
                 Ok(c) => {
                     if self.stages.get_untracked().is_none() {
-                        self.stages
-                            .set(Some(c.report.stages.iter().map(|s| s.name.clone()).collect()));
+                        self.stages.set(Some(
+                            c.report.stages.iter().map(|s| s.name.clone()).collect(),
+                        ));
                     }
                     self.counted.set(Some(Ok(Arc::new(c))));
                 }
@@ -387,6 +392,7 @@ pub fn undo(ctx: Ctx, state: ImportState) {
     if let Some(before) = state.before.get_untracked() {
         ctx.draft.set(before);
         state.before.set(None);
-        ctx.announce.set("The form is back as it was before the import.".into());
+        ctx.announce
+            .set("The form is back as it was before the import.".into());
     }
 }

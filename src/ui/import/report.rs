@@ -30,7 +30,11 @@ pub fn ReportView(counted: Arc<Counted>, state: ImportState) -> impl IntoView {
         .iter()
         .map(|s| {
             let rate = s.rate.map_or("—".to_string(), |p| percent(p, 1));
-            let interval = format!("{} to {}", percent(s.interval[0], 1), percent(s.interval[1], 1));
+            let interval = format!(
+                "{} to {}",
+                percent(s.interval[0], 1),
+                percent(s.interval[1], 1)
+            );
             let few = s.few.then(|| {
                 view! {
                     <span class="import-few" title="Few decided deals: the rate is uncertain">
@@ -47,7 +51,7 @@ pub fn ReportView(counted: Arc<Counted>, state: ImportState) -> impl IntoView {
                     <td>{count(s.open as f64)}</td>
                     <td class="import-rate" data-won=s.won data-of=s.of>
                         {rate}
-                        <span class="import-interval">{format!(" ({interval})")}</span>
+                        <span class="import-interval">{interval}</span>
                         {few}
                     </td>
                     <td>{days(s.days_mean)}</td>
@@ -81,12 +85,19 @@ pub fn ReportView(counted: Arc<Counted>, state: ImportState) -> impl IntoView {
             fitted: m.fitted,
         })
         .collect();
-    let warnings = r.warnings.iter().map(|w| {
-        let text = w.to_string();
-        let mut c = text.chars();
-        let text: String = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
-        view! { <li>{text}</li> }
-    }).collect_view();
+    let warnings = r
+        .warnings
+        .iter()
+        .map(|w| {
+            let text = w.to_string();
+            let mut c = text.chars();
+            let text: String = c
+                .next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default();
+            view! { <li>{text}</li> }
+        })
+        .collect_view();
     let scenario = counted.scenario.clone();
     let problems = scenario.as_ref().err().cloned();
     let can_apply = scenario.is_ok();
@@ -106,19 +117,19 @@ pub fn ReportView(counted: Arc<Counted>, state: ImportState) -> impl IntoView {
                     count(r.won as f64)
                 )}
             </p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="import-stage-caption">
                 <table class="import-stages-table" id="import-stage-table">
-                    <caption>"Per stage: deals counted, the conversion with its 90% interval, days in the stage"</caption>
+                    <caption id="import-stage-caption">"Per stage: deals counted, the conversion (90% interval below it), days in the stage"</caption>
                     <thead>
                         <tr>
                             <th scope="col">"Stage"</th>
                             <th scope="col">"Entered"</th>
                             <th scope="col">"Moved on"</th>
                             <th scope="col">"Lost"</th>
-                            <th scope="col">"Open now"</th>
+                            <th scope="col">"Open"</th>
                             <th scope="col">"Conversion"</th>
-                            <th scope="col">"Mean days"</th>
-                            <th scope="col">"Median days"</th>
+                            <th scope="col">"Days, mean"</th>
+                            <th scope="col">"Median"</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

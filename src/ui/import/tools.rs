@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
+use funnel_engine::calibrate::Date;
 use funnel_engine::calibrate::backtest::{self, Backtest};
 use funnel_engine::calibrate::report::with_fixed_rates;
-use funnel_engine::calibrate::Date;
 use funnel_engine::job::{Change, RunSpec};
 use funnel_engine::{DEFAULT_SEED, DEFAULT_TRIALS};
 use leptos::prelude::*;
@@ -45,7 +45,9 @@ pub fn Tools(counted: Arc<Counted>) -> impl IntoView {
     let run_worth = {
         let scenario = scenario.clone();
         move |_| {
-            let Some(history) = scenario.clone() else { return };
+            let Some(history) = scenario.clone() else {
+                return;
+            };
             let g = generation.get_value() + 1;
             generation.set_value(g);
             let current = move || generation.try_get_value() == Some(g);
@@ -57,7 +59,8 @@ pub fn Tools(counted: Arc<Counted>) -> impl IntoView {
                 for (i, s) in [&history, &fixed].into_iter().enumerate() {
                     let spec = RunSpec::new(s, DEFAULT_TRIALS, DEFAULT_SEED, Change::None);
                     match run::run(&spec, current, |done, total| {
-                        set_worth_progress.set(Some((i as f64 + done as f64 / total.max(1) as f64) / 2.0))
+                        set_worth_progress
+                            .set(Some((i as f64 + done as f64 / total.max(1) as f64) / 2.0))
                     })
                     .await
                     {
@@ -71,7 +74,11 @@ pub fn Tools(counted: Arc<Counted>) -> impl IntoView {
                     }
                 }
                 set_worth_progress.set(None);
-                set_worth.set(Some(Ok(worth_words(spreads[0], spreads[1], &currency.get_value()))));
+                set_worth.set(Some(Ok(worth_words(
+                    spreads[0],
+                    spreads[1],
+                    &currency.get_value(),
+                ))));
             });
         }
     };
@@ -112,7 +119,12 @@ pub fn Tools(counted: Arc<Counted>) -> impl IntoView {
             .await;
             set_bt_progress.set(None);
             match ran {
-                Ok(chunk) => set_tested.set(Some(Ok(backtest::judge(date, m, &chunk.revenue, plan.actual)))),
+                Ok(chunk) => set_tested.set(Some(Ok(backtest::judge(
+                    date,
+                    m,
+                    &chunk.revenue,
+                    plan.actual,
+                )))),
                 Err(Stopped::Cancelled) => {}
                 Err(e) => set_tested.set(Some(Err(vec![stopped_words(e)]))),
             }
@@ -125,7 +137,7 @@ pub fn Tools(counted: Arc<Counted>) -> impl IntoView {
                 <h3 id="worth-title">"What the data is worth"</h3>
                 <p class="hint">
                     "The same forecast twice, 12 months of "
-                    {DEFAULT_TRIALS.to_string()}
+                    {crate::format::count(DEFAULT_TRIALS as f64)}
                     " trials: once with each rate drawn from its history of won and decided deals, once with the rates known exactly."
                 </p>
                 <button type="button" id="worth-run" class="secondary" disabled=scenario.is_none() on:click=run_worth>
