@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { base, newPage, root, settled, shot, shots, useHarness } from './harness.mjs';
+import { axeSource, base, newPage, root, settled, shot, shots, useHarness } from './harness.mjs';
 
 useHarness({ timeout: 180_000 });
 
@@ -133,4 +133,25 @@ describe('import deals', () => {
     assert.match(await problems.textContent(), /Line 3, column 3 \(“entered”\): no such day/);
     await panelShot(page, 'import-bad-file');
   });
+
+  for (const scheme of ['light', 'dark']) {
+    test(`the panel has no WCAG 2.1 A/AA violations (axe-core), ${scheme} scheme`, async () => {
+      const page = await newPage({ colorScheme: scheme });
+      await importFile(page, join(scenarios, 'deals-wide.csv'));
+      await page.locator('.import-mapping summary').click();
+      await page.click('#worth-run');
+      await page.locator('#worth-result').waitFor();
+      await page.click('#backtest-run');
+      await page.locator('#backtest-result').waitFor();
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(() => axe.run('#import-panel', {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      }));
+      const found = result.violations.map((v) =>
+        `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join('; ')}`).join('\n'));
+      assert.deepEqual(found, [], 'axe-core found violations');
+      assert.ok(result.passes.length > 10, `axe-core checked (${result.passes.length} rules passed)`);
+      await panelShot(page, `import-panel-${scheme}`);
+    });
+  }
 });
