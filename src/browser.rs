@@ -335,6 +335,35 @@ pub async fn read_file(
     Ok(Some((name, text.as_string().unwrap_or_default())))
 }
 
+/// The first file chosen in an `<input type=file>`.
+pub fn chosen_file(input: &web_sys::HtmlInputElement) -> Option<web_sys::File> {
+    input.files().and_then(|f| f.get(0))
+}
+
+/// The first file dropped on an element.
+pub fn dropped_file(ev: &web_sys::DragEvent) -> Option<web_sys::File> {
+    ev.data_transfer()
+        .and_then(|d| d.files())
+        .and_then(|f| f.get(0))
+}
+
+/// A file's name and text; refused, unread, when it is over `max_bytes`
+/// (a text that size would exhaust the page).
+pub async fn read_text(file: &web_sys::File, max_bytes: f64) -> Result<(String, String), String> {
+    let name = file.name();
+    if file.size() > max_bytes {
+        return Err(format!(
+            "{name} is {:.0} MB; this page reads files up to {:.0} MB",
+            file.size() / 1e6,
+            max_bytes / 1e6
+        ));
+    }
+    let text = JsFuture::from(file.text())
+        .await
+        .map_err(|_| format!("could not read {name}"))?;
+    Ok((name, text.as_string().unwrap_or_default()))
+}
+
 /// Copies `text` to the clipboard; `false` when the browser refuses (e.g.
 /// inside an iframe without permission).
 pub async fn copy_text(text: &str) -> bool {

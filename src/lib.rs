@@ -17,6 +17,7 @@
 
 pub mod bench;
 pub mod browser;
+pub mod calibration;
 pub mod charts;
 pub mod classroom;
 pub mod form;

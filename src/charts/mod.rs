@@ -20,6 +20,7 @@ pub mod draw;
 pub mod frame;
 pub mod funnel;
 pub mod histogram;
+pub mod leads;
 pub mod path;
 pub mod payout;
 pub mod pipeline;

@@ -6,6 +6,7 @@ mod edit;
 mod embed_dialog;
 mod export_menu;
 mod help;
+mod import;
 mod results;
 pub mod state;
 mod toolbar;

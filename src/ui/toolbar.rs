@@ -155,6 +155,7 @@ pub fn Toolbar() -> impl IntoView {
                 >
                     "Export JSON"
                 </button>
+                <crate::ui::import::ImportDeals />
                 <button type="button" id="copy-link" class="secondary" on:click=copy_link>
                     "Copy link"
                 </button>
