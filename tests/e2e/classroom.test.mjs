@@ -5,7 +5,9 @@
 // comes by `&student=`), get their own numbers, find the rest locked, and answer (one on
 // their true answer, one far off); the trainer pastes the class list into the key, then the
 // two answer codes into the debrief, and sees one right and one wrong. The screenshots of
-// each step are the README's walkthrough: docs/classroom-{1-panel,2-student,3-key,4-debrief}.png.
+// each step go to tests/e2e/screenshots/classroom-*.png; with DOCS_SCREENSHOTS=1 they replace
+// the README's walkthrough, docs/classroom-{1-panel,2-student,3-key,4-debrief}.png (a plain run
+// leaves the committed files alone: the panel's link, and so its QR code, names the test's port).
 //
 //   cd tests/e2e && node --test --test-concurrency=1 classroom.test.mjs   (after `trunk build --release`)
 
@@ -13,11 +15,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import { base, newPage, root, settled, typeInto, useHarness } from './harness.mjs';
+import { base, newPage, root, settled, shots, typeInto, useHarness } from './harness.mjs';
 
 useHarness({ timeout: 300_000 });
 
-const doc = (name) => join(root, 'docs', `classroom-${name}.png`);
+const doc = (name) => join(process.env.DOCS_SCREENSHOTS === '1' ? join(root, 'docs') : shots, `classroom-${name}.png`);
 const TITLE = 'Make the month?';
 const TASK = 'Your pipeline has its own number of open opportunities, each won with a 50% chance for $1,000. '
   + 'What is the chance of at least $40,000 this month? Try other conversions if you like, but answer for 50%.';
