@@ -105,15 +105,7 @@ pub fn open_at_horizon_csv(summary: &Summary) -> String {
 /// A file name for an export: the scenario's name as a slug, and what the
 /// file holds ("b2b-saas-q3-summary.json").
 pub fn file_name(scenario_name: &str, what: &str, extension: &str) -> String {
-    let mut slug = String::new();
-    for c in scenario_name.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
+    let slug = super::file::slug(scenario_name);
     if slug.is_empty() {
         format!("{what}.{extension}")
     } else {

@@ -26,6 +26,22 @@ pub fn import(text: &str, current: (u64, u64)) -> Result<Run, ScenarioErrors> {
     })
 }
 
+/// A name as a file name's stem: ASCII letters and digits in lower case,
+/// every other run of characters one `-`, none at the ends ("B2B SaaS, Q3"
+/// -> "b2b-saas-q3"); empty when nothing is left. Every download the page
+/// offers is named through it.
+pub fn slug(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -213,15 +213,7 @@ fn NoticeBox() -> impl IntoView {
 
 /// "B2B SaaS, Q3" -> "b2b-saas-q3.json".
 fn file_name(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
+    let slug = crate::share::file::slug(name);
     if slug.is_empty() {
         "scenario.json".into()
     } else {

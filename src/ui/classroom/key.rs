@@ -46,15 +46,7 @@ pub enum KeyState {
 
 /// "Can we make the year?" -> "can-we-make-the-year-key.csv".
 fn csv_name(title: &str) -> String {
-    let mut slug = String::new();
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
+    let slug = crate::share::file::slug(title);
     if slug.is_empty() {
         "answer-key.csv".into()
     } else {
