@@ -273,10 +273,18 @@ pub fn poisson<R: Rng + ?Sized>(lambda: f64, rng: &mut R) -> u64 {
 /// Walks up the probabilities from P(0) = e^-lambda until the uniform is used
 /// up (for `lambda` below 10).
 fn poisson_inversion<R: Rng + ?Sized>(lambda: f64, rng: &mut R) -> u64 {
-    // With a mean below 10, more than 110 would be 30 standard deviations out:
-    // only rounding gets there, and then the draw starts again (as in `inversion`).
-    const MAX_K: u64 = 110;
     let first = crate::fastexp::exp(-lambda);
+    chop_down(first, |k| lambda / k as f64, rng)
+}
+
+/// Inversion by sequential search, for a count with a mean below 10: walks up
+/// P(0) = `first`, P(k) = P(k-1) * `ratio(k)` until the uniform is used up.
+/// More than 110 would be 30 standard deviations out: only rounding gets
+/// there, and then the draw starts again (as in GSL). Shared by the Poisson
+/// and the binomial (BINV), whose walks differ only in `first` and `ratio`.
+#[inline(always)]
+fn chop_down<R: Rng + ?Sized>(first: f64, ratio: impl Fn(u64) -> f64, rng: &mut R) -> u64 {
+    const MAX_K: u64 = 110;
     'draw: loop {
         let mut r = first;
         let mut u: f64 = rng.random();
@@ -287,7 +295,7 @@ fn poisson_inversion<R: Rng + ?Sized>(lambda: f64, rng: &mut R) -> u64 {
             if k > MAX_K {
                 continue 'draw;
             }
-            r *= lambda / k as f64;
+            r *= ratio(k);
         }
         return k;
     }
@@ -459,27 +467,11 @@ const INVERSION_BELOW: f64 = 10.0;
 /// BINV (Kachitvichyanukul and Schmeiser, 1988): walk up the probabilities
 /// from P(0) = (1-p)^n until the uniform is used up.
 fn inversion<R: Rng + ?Sized>(n: u64, p: f64, ln_q: f64, rng: &mut R) -> u64 {
-    // With a mean below 10, more than 110 would be 30 standard deviations out:
-    // only rounding gets there, and then the draw starts again (as in GSL).
-    const MAX_X: u64 = 110;
     let q = 1.0 - p;
     let s = p / q;
     let a = (n as f64 + 1.0) * s;
     let first = crate::fastexp::exp(n as f64 * ln_q);
-    'draw: loop {
-        let mut r = first;
-        let mut u: f64 = rng.random();
-        let mut x = 0;
-        while u > r {
-            u -= r;
-            x += 1;
-            if x > MAX_X {
-                continue 'draw;
-            }
-            r *= a / x as f64 - s;
-        }
-        return x.min(n);
-    }
+    chop_down(first, |x| a / x as f64 - s, rng).min(n)
 }
 
 /// BTRS (Hormann, "The generation of binomial random variates", 1993):
