@@ -4,6 +4,7 @@
 //! funnelsim run SCENARIO.json [--trials N] [--seed S] [--samples FILE.csv] [--sensitivity]
 //!                             [--solve leads|conversion:STAGE] [--confidence C] [--threads N]
 //! funnelsim key SCENARIO.json --students FILE.txt [--trials N] [--seed S] [--threads N]
+//! funnelsim compare A.json B.json [C.json D.json] [--trials N] [--seed S] [--threads N]
 //! funnelsim calibrate DEALS.csv [--as-of YYYY-MM-DD] [--stages A,B,C] [--date-order mdy|dmy]
 //! funnelsim backtest DEALS.csv --as-of YYYY-MM-DD --months N [--trials N] [--seed S] ...
 //! funnelsim help               (also -h, --help)
@@ -78,6 +79,11 @@ impl Flag {
         )
     }
 
+    /// Whether `funnelsim compare` takes this flag.
+    pub fn for_compare(self) -> bool {
+        matches!(self, Flag::Trials | Flag::Seed | Flag::Threads | Flag::Help)
+    }
+
     /// Whether `funnelsim run` takes this flag.
     pub fn for_run(self) -> bool {
         !matches!(
@@ -108,6 +114,7 @@ impl Flag {
         let names: Vec<String> = [
             ("run", self.for_run()),
             ("key", self.for_key()),
+            ("compare", self.for_compare()),
             ("calibrate", self.for_calibrate()),
             ("backtest", self.for_backtest()),
         ]
@@ -128,6 +135,7 @@ impl Flag {
 enum Sub {
     Run,
     Key,
+    Compare,
     Calibrate,
     Backtest,
 }
@@ -137,6 +145,7 @@ impl Sub {
         match self {
             Sub::Run => flag.for_run(),
             Sub::Key => flag.for_key(),
+            Sub::Compare => flag.for_compare(),
             Sub::Calibrate => flag.for_calibrate(),
             Sub::Backtest => flag.for_backtest(),
         }
@@ -287,6 +296,9 @@ pub fn usage() -> String {
         "\n       funnelsim key SCENARIO.json --students FILE.txt [--trials N] [--seed S] [--threads N]",
     );
     out.push_str(
+        "\n       funnelsim compare A.json B.json [C.json D.json] [--trials N] [--seed S] [--threads N]",
+    );
+    out.push_str(
         "\n       funnelsim calibrate DEALS.csv [--as-of YYYY-MM-DD] [--stages A,B,C] [--date-order mdy|dmy]\n\
          \x20      funnelsim backtest DEALS.csv --as-of YYYY-MM-DD --months N [--trials N] [--seed S]\n\
          \x20                                  [--threads N] [--stages A,B,C] [--date-order mdy|dmy]",
@@ -296,6 +308,9 @@ pub fn usage() -> String {
         "`run` runs the Monte Carlo simulation of a sales funnel and prints a JSON summary on stdout.\n\
          `key` prints the answer key of the scenario's exercise as CSV: one row per student with\n\
          the true answer on the student's variant and the values that vary.\n\
+         `compare` runs 2 to 4 scenarios on the same seed and trials (the flags', else the first\n\
+         file's run, else 10000 and 1) and prints them side by side as JSON, each against the\n\
+         first with the standard error of the difference (paired where their trials pair).\n\
          `calibrate` reads a CRM export of deals (CSV, long or wide) and prints the scenario it\n\
          counts: per stage {won, of}, days and open deals, the deal size, leads and growth.\n\
          `backtest` calibrates on what was known at --as-of, forecasts --months and prints where\n\
@@ -345,6 +360,8 @@ pub enum Command {
     Run(RunArgs),
     /// `funnelsim key SCENARIO.json --students FILE.txt`: the exercise's answer key.
     Key(KeyArgs),
+    /// `funnelsim compare A.json B.json [C.json D.json]`: scenarios side by side.
+    Compare(CompareArgs),
     /// `funnelsim calibrate DEALS.csv`: the scenario a CRM export counts.
     Calibrate(CalibrateArgs),
     /// `funnelsim backtest DEALS.csv --as-of DATE --months N`: a past forecast against its actual.
@@ -375,6 +392,19 @@ pub struct BacktestArgs {
     pub trials: u64,
     /// Its seed; default 1.
     pub seed: u64,
+    /// Threads to run the trials on; the output is the same for any number.
+    pub threads: usize,
+}
+
+/// The arguments of `funnelsim compare`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareArgs {
+    /// Paths of the scenario files, 2 to 4, the first the base.
+    pub scenarios: Vec<String>,
+    /// Trials of every run; `None`: the first file's `run.trials`, else 10,000.
+    pub trials: Option<u64>,
+    /// Seed of every run; `None`: the first file's `run.seed`, else 1.
+    pub seed: Option<u64>,
     /// Threads to run the trials on; the output is the same for any number.
     pub threads: usize,
 }
@@ -441,12 +471,13 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
     let sub = match it.next().map(String::as_str) {
         Some("run") => Sub::Run,
         Some("key") => Sub::Key,
+        Some("compare") => Sub::Compare,
         Some("calibrate") => Sub::Calibrate,
         Some("backtest") => Sub::Backtest,
         Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some(other) => {
             return Err(vec![format!(
-                "unknown command {}: the commands are `run`, `key`, `calibrate` and `backtest` (see `funnelsim --help`)",
+                "unknown command {}: the commands are `run`, `key`, `compare`, `calibrate` and `backtest` (see `funnelsim --help`)",
                 quoted(other)
             )]);
         }
@@ -457,6 +488,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
         }
     };
     let mut scenario = None;
+    let mut compared = Vec::new();
     let key = sub == Sub::Key;
     let mut students = None;
     let mut as_of = None;
@@ -476,6 +508,8 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
         else {
             if name.starts_with('-') {
                 problems.push(format!("unknown flag {}", quoted(name)));
+            } else if sub == Sub::Compare {
+                compared.push(arg.clone());
             } else if scenario.is_none() {
                 scenario = Some(arg.clone());
             } else {
@@ -591,6 +625,25 @@ pub fn parse_args(args: &[String]) -> Result<Command, Vec<String>> {
             Flag::Help => return Ok(Command::Help),
         }
     }
+    if sub == Sub::Compare {
+        let count = compared.len();
+        if !(crate::compare::MIN_SCENARIOS..=crate::compare::MAX_SCENARIOS).contains(&count) {
+            problems.push(format!(
+                "`compare` takes {} to {} scenario files (A.json B.json [C.json D.json]), not {count}",
+                crate::compare::MIN_SCENARIOS,
+                crate::compare::MAX_SCENARIOS
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        return Ok(Command::Compare(CompareArgs {
+            scenarios: compared,
+            trials: run.trials,
+            seed: run.seed,
+            threads: run.threads,
+        }));
+    }
     if matches!(sub, Sub::Calibrate | Sub::Backtest) {
         if scenario.is_none() {
             problems.push("missing DEALS.csv".into());
@@ -705,6 +758,80 @@ pub fn run(args: &RunArgs) -> Result<String, Vec<String>> {
             .map_err(|e| vec![format!("--samples: cannot write {}: {e}", quoted(samples))])?;
     }
     Ok(summary.to_json_pretty())
+}
+
+/// Runs `funnelsim compare`: every scenario on the same seed and trials, on
+/// `threads` threads, and the comparison JSON (`compare::Comparison`).
+/// Memory: one full run at a time; of each finished run only its summary
+/// and per-trial revenue are kept.
+pub fn compare(args: &CompareArgs) -> Result<String, Vec<String>> {
+    let count = args.scenarios.len();
+    if !(crate::compare::MIN_SCENARIOS..=crate::compare::MAX_SCENARIOS).contains(&count) {
+        return Err(vec![crate::compare::CompareError::Count(count).to_string()]);
+    }
+    // Every file read and checked before any run, so one attempt shows every
+    // problem. The first file's run settings, if the flags leave them open,
+    // are every run's.
+    let mut loaded = Vec::new();
+    let mut problems = Vec::new();
+    let mut settings = (args.trials, args.seed);
+    for path in &args.scenarios {
+        match load(path, settings.0, settings.1) {
+            Ok((scenario, trials, seed)) => {
+                settings = (Some(trials), Some(seed));
+                loaded.push((path, scenario));
+            }
+            Err(p) => problems.extend(p),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let trials = settings.0.unwrap_or(crate::DEFAULT_TRIALS);
+    let seed = settings.1.unwrap_or(crate::DEFAULT_SEED);
+    let mut runs = Vec::new();
+    for (path, scenario) in &loaded {
+        let sim = Simulation::new(scenario, trials, seed).map_err(|errors| {
+            errors
+                .0
+                .iter()
+                .map(|e| format!("{}: {e}", quoted(path)))
+                .collect::<Vec<_>>()
+        })?;
+        let all = parallel::run_parallel(&sim, args.threads).map_err(bug)?;
+        let summary = Summary::new(&sim, &all);
+        runs.push((summary, all.revenue));
+    }
+    let names: Vec<String> = loaded
+        .iter()
+        .map(|(path, scenario)| compare_name(path, scenario))
+        .collect();
+    let entries: Vec<crate::compare::Entry<'_>> = loaded
+        .iter()
+        .zip(&runs)
+        .zip(&names)
+        .map(
+            |(((_, scenario), (summary, revenue)), name)| crate::compare::Entry {
+                name,
+                scenario,
+                revenue,
+                summary,
+            },
+        )
+        .collect();
+    crate::compare::Comparison::from_runs(&entries)
+        .map(|c| c.to_json_pretty())
+        .map_err(|e| vec![format!("internal error (a bug, please report it): {e}")])
+}
+
+/// A compared scenario's name: its own, else its file's name without `.json`.
+fn compare_name(path: &str, scenario: &Scenario) -> String {
+    if !scenario.name.trim().is_empty() {
+        return scenario.name.clone();
+    }
+    std::path::Path::new(path)
+        .file_stem()
+        .map_or_else(|| path.to_owned(), |s| s.to_string_lossy().into_owned())
 }
 
 /// The largest deals file `calibrate` and `backtest` read: some million rows.

@@ -19,6 +19,7 @@ pub mod calibrate;
 pub mod cli;
 pub mod codec;
 pub mod comp;
+pub mod compare;
 pub mod dist;
 mod error;
 pub mod exercise;

@@ -1,5 +1,5 @@
 //! `funnelsim run SCENARIO.json [flags]`, `funnelsim key SCENARIO.json --students FILE.txt`,
-//! `funnelsim calibrate DEALS.csv`, `funnelsim backtest DEALS.csv --as-of DATE --months N`;
+//! `funnelsim compare A.json B.json [C.json D.json]`, `funnelsim calibrate DEALS.csv`, `funnelsim backtest DEALS.csv --as-of DATE --months N`;
 //! `funnelsim --help` lists the flags.
 
 use std::io::{ErrorKind, Write};
@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Help => Ok((cli::usage(), "the usage")),
         Command::Run(run) => cli::run(&run).map(|json| (json, "the summary")),
         Command::Key(key) => cli::key(&key).map(|csv| (csv, "the answer key")),
+        Command::Compare(args) => cli::compare(&args).map(|json| (json, "the comparison")),
         Command::Calibrate(args) => cli::calibrate(&args).map(|(json, warnings)| {
             warn(&warnings);
             (json, "the scenario")

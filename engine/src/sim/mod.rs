@@ -43,6 +43,30 @@ pub enum Method {
     Thinned,
 }
 
+impl Method {
+    /// The method `Simulation::new` runs `scenario` with: thinning needs deals
+    /// whose paths do not interact, so fixed lead counts or a stage capacity
+    /// take the week-by-week method.
+    pub fn for_scenario(scenario: &Scenario) -> Method {
+        let capacity = scenario
+            .stages
+            .iter()
+            .any(|s| s.capacity_per_week.is_some());
+        match scenario.leads.noise {
+            Noise::Poisson if !capacity => Method::Thinned,
+            _ => Method::Stepper,
+        }
+    }
+
+    /// The method in words, for messages.
+    pub fn words(self) -> &'static str {
+        match self {
+            Method::Stepper => "week by week",
+            Method::Thinned => "by Poisson thinning",
+        }
+    }
+}
+
 /// A scenario made ready to simulate.
 #[derive(Clone, Debug)]
 pub struct Simulation {
@@ -71,16 +95,7 @@ enum Funnel {
 impl Simulation {
     /// Validates the scenario and the run settings and prepares the tables.
     pub fn new(scenario: &Scenario, trials: u64, seed: u64) -> Result<Simulation, ScenarioErrors> {
-        // Thinning needs deals whose paths do not interact: no fixed counts, no queues.
-        let capacity = scenario
-            .stages
-            .iter()
-            .any(|s| s.capacity_per_week.is_some());
-        let method = match scenario.leads.noise {
-            Noise::Poisson if !capacity => Method::Thinned,
-            _ => Method::Stepper,
-        };
-        Self::with_method(scenario, trials, seed, method)
+        Self::with_method(scenario, trials, seed, Method::for_scenario(scenario))
     }
 
     /// As `new`, choosing the method (tests run both on the same scenario).
