@@ -288,11 +288,15 @@ pub struct PairingReport {
 pub struct Gap {
     /// Other minus first.
     pub difference: f64,
-    /// sd of the per-trial differences / sqrt(trials); `null` when unpaired.
-    pub paired_se: Option<f64>,
-    /// sqrt(var_first / n + var_other / n), as if the runs were independent.
+    /// sd of the per-trial differences / sqrt(trials). A valid error of the
+    /// difference whatever the pairing (trial pairs are independent of one
+    /// another); far below `unpaired_se` when the streams line up.
+    pub paired_se: f64,
+    /// sqrt(var_first / n + var_other / n): the error were the runs independent.
     pub unpaired_se: f64,
-    /// The one the verdict uses: `paired_se` when paired, else `unpaired_se`.
+    /// The one to show and the verdict uses: `paired_se` when paired, else
+    /// the larger of the two (unpaired runs still share some streams, which
+    /// could in principle make the unpaired formula too small).
     pub se: f64,
     /// Index in `scenarios` of the one ahead (0: the first, else this one);
     /// `null` when the difference is exactly 0.
@@ -327,12 +331,22 @@ impl Verdict {
 }
 
 impl Gap {
-    fn new(index: usize, difference: f64, per_trial: Option<&[f64]>, unpaired_se: f64) -> Gap {
-        let paired_se = per_trial.map(|d| {
-            let (_, sd) = mean_sd(d);
-            sd / libm::sqrt(d.len().max(1) as f64)
-        });
-        let se = paired_se.unwrap_or(unpaired_se);
+    fn new(
+        index: usize,
+        difference: f64,
+        per_trial: &[f64],
+        unpaired_se: f64,
+        paired: bool,
+    ) -> Gap {
+        let paired_se = match per_trial.len() {
+            0 | 1 => 0.0,
+            n => mean_sd(per_trial).1 / libm::sqrt(n as f64),
+        };
+        let se = if paired {
+            paired_se
+        } else {
+            paired_se.max(unpaired_se)
+        };
         Gap {
             difference,
             paired_se,
@@ -430,18 +444,18 @@ impl Comparison {
                 }
                 let paired = pairing == Pairing::Paired;
                 let (a, b) = (&base.summary.revenue, &e.summary.revenue);
-                let per_trial: Option<Vec<f64>> = paired.then(|| {
-                    e.revenue
-                        .iter()
-                        .zip(base.revenue)
-                        .map(|(y, x)| y - x)
-                        .collect()
-                });
+                let per_trial: Vec<f64> = e
+                    .revenue
+                    .iter()
+                    .zip(base.revenue)
+                    .map(|(y, x)| y - x)
+                    .collect();
                 let revenue_mean = Gap::new(
                     i,
                     b.mean - a.mean,
-                    per_trial.as_deref(),
+                    &per_trial,
                     libm::sqrt(a.sd * a.sd / n + b.sd * b.sd / n),
+                    paired,
                 );
                 drop(per_trial);
                 let target_chance = target.map(|t| {
@@ -450,18 +464,18 @@ impl Comparison {
                         scenarios[i].target_chance.map_or(0.0, |c| c.probability),
                     );
                     let hit = |r: f64| if r >= t { 1.0 } else { 0.0 };
-                    let per_trial: Option<Vec<f64>> = paired.then(|| {
-                        e.revenue
-                            .iter()
-                            .zip(base.revenue)
-                            .map(|(&y, &x)| hit(y) - hit(x))
-                            .collect()
-                    });
+                    let per_trial: Vec<f64> = e
+                        .revenue
+                        .iter()
+                        .zip(base.revenue)
+                        .map(|(&y, &x)| hit(y) - hit(x))
+                        .collect();
                     Gap::new(
                         i,
                         pb - pa,
-                        per_trial.as_deref(),
+                        &per_trial,
                         libm::sqrt(pa * (1.0 - pa) / n + pb * (1.0 - pb) / n),
+                        paired,
                     )
                 });
                 Difference {
