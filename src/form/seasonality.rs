@@ -180,7 +180,10 @@ mod tests {
         // Back to flat: a scenario loaded with seasonality keeps the field (all 1).
         let mut flat = again.clone();
         flat.set_season_preset(SeasonPreset::Flat);
-        assert_eq!(flat.to_scenario().unwrap().leads.seasonality, Some([1.0; 12]));
+        assert_eq!(
+            flat.to_scenario().unwrap().leads.seasonality,
+            Some([1.0; 12])
+        );
         // Typed by hand: custom.
         let mut custom = again;
         custom.seasonality[0] = "105".into();
@@ -197,7 +200,11 @@ mod tests {
         let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["leads.seasonality[3]", "leads.seasonality[5]", "leads.seasonality[11]"]
+            [
+                "leads.seasonality[3]",
+                "leads.seasonality[5]",
+                "leads.seasonality[11]"
+            ]
         );
         assert!(errors.iter().all(|e| e.message == MSG_SEASON));
         assert_eq!(season_at("leads.seasonality[11]"), Some(11));
@@ -212,10 +219,16 @@ mod tests {
         d.seasonality[11] = "1200".into();
         let errors = d.to_scenario().unwrap_err();
         assert_eq!(errors[0].path, "leads.per_month", "{errors:?}");
-        assert!(errors[0].message.contains("growth and seasonality"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("growth and seasonality"),
+            "{errors:?}"
+        );
         let e = FieldError::with_kind(
             "start_month",
-            ErrorKind::OutOfRange { min: 1.0, max: 12.0 },
+            ErrorKind::OutOfRange {
+                min: 1.0,
+                max: 12.0,
+            },
             "x",
         );
         assert!(d.reword_season(&e).unwrap().message.contains("month"));
