@@ -38,6 +38,9 @@ fn scenario(value: &Value, errors: &mut Vec<FieldError>) -> Option<(Scenario, Ru
     let horizon_months = o
         .req("horizon_months", count)
         .map(|v| v.min(u32::MAX as u64) as u32);
+    let start_month = o
+        .opt("start_month", count)
+        .map(|v| v.min(u32::MAX as u64) as u32);
     let leads = o.req("leads", leads);
     let stages = o.req("stages", stages);
     let deal_size = o.req("deal_size", deal_size);
@@ -52,6 +55,7 @@ fn scenario(value: &Value, errors: &mut Vec<FieldError>) -> Option<(Scenario, Ru
         name,
         currency,
         horizon_months: horizon_months?,
+        start_month,
         leads: leads?,
         stages: stages?,
         deal_size: deal_size?,
@@ -92,13 +96,43 @@ fn leads(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Lead
     let growth_per_month = o.opt("growth_per_month", number).unwrap_or(0.0);
     let noise = o.opt("noise", noise).unwrap_or(Noise::Poisson);
     let uncertainty_cv = o.opt("uncertainty_cv", number).unwrap_or(0.0);
+    let seasonality = o.opt("seasonality", seasonality);
     o.finish();
     Some(Leads {
         per_month: per_month?,
         growth_per_month,
         noise,
         uncertainty_cv,
+        seasonality,
     })
+}
+
+/// Exactly twelve numbers, January to December. Another length is refused
+/// whole, before any item is read (one message, no work per item).
+fn seasonality(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<[f64; 12]> {
+    let wrong = |message: String| FieldError::with_kind(path, ErrorKind::WrongType, message);
+    let Value::Array(items) = value else {
+        errors.push(wrong(
+            "must be a list of 12 multipliers, January to December (1 = an average month)".into(),
+        ));
+        return None;
+    };
+    if items.len() != 12 {
+        errors.push(wrong(format!(
+            "has {} entries; needs 12, one multiplier per month from January to December",
+            items.len()
+        )));
+        return None;
+    }
+    let mut season = [0.0; 12];
+    let mut ok = true;
+    for (i, (item, slot)) in items.iter().zip(season.iter_mut()).enumerate() {
+        match number(item, &format!("{path}[{i}]"), errors) {
+            Some(x) => *slot = x,
+            None => ok = false,
+        }
+    }
+    ok.then_some(season)
 }
 
 fn stages(value: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Vec<Stage>> {

@@ -35,6 +35,25 @@ pub const MAX_DAYS: f64 = 3650.0;
 pub const MAX_HORIZON_MONTHS: u32 = 60;
 /// Expected leads in any month of the horizon may not exceed this (MODEL.md, "Bounds").
 pub const MAX_LEADS_PER_MONTH: f64 = 1.0e12;
+/// Largest seasonality multiplier: a whole year's leads in one month. Bigger is
+/// nearly always a percent typed as a multiplier (100 for 1.0).
+pub const MAX_SEASONALITY: f64 = 12.0;
+/// Names of the calendar months, January first: what `start_month` and the
+/// twelve `leads.seasonality` multipliers count in.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// The trials and seed a scenario file may carry (`"run": {"trials": N, "seed": S}`),
 /// so that a file exported from a link reruns to the link's figures. Not part of
@@ -63,6 +82,11 @@ pub struct Scenario {
     /// Length of the forecast in months, 1 to [`MAX_HORIZON_MONTHS`]; the simulation
     /// runs [`Scenario::weeks`] weeks.
     pub horizon_months: u32,
+    /// Calendar month the forecast starts in, 1 (January) to 12 (MODEL.md,
+    /// "Seasonality"); `None` when the file has none, which reads as 1 (see
+    /// [`Scenario::start_month`]) and is written back as nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_month: Option<u32>,
     /// New leads entering the first stage.
     pub leads: Leads,
     /// The stages in funnel order: leads enter the first, and a deal leaving the last
@@ -102,6 +126,11 @@ pub struct Leads {
     /// unsure the volume itself is. 0 to 2; 0 (the default) is none, and below 1e-16
     /// runs as 0.
     pub uncertainty_cv: f64,
+    /// Twelve multipliers of the expected volume, one per calendar month from
+    /// January, each 0 to [`MAX_SEASONALITY`] (1 = an average month; not
+    /// normalised); `None` is none (every month 1), written back as nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seasonality: Option<[f64; 12]>,
 }
 
 /// How weekly lead counts vary around their expectation.
@@ -381,9 +410,34 @@ impl Scenario {
     /// (at least 1): `per_month` times this must stay within `MAX_LEADS_PER_MONTH`.
     /// Measured over `horizon_months` steps of growth, one more than the horizon
     /// has, so that the bound holds with room to spare.
+    /// With seasonality, times its largest multiplier (at least 1): a bound
+    /// for any calendar month, whatever `start_month`.
     pub fn peak_lead_factor(&self) -> f64 {
         let months = self.horizon_months.min(MAX_HORIZON_MONTHS) as f64;
-        libm::pow(1.0 + self.leads.growth_per_month, months).max(1.0)
+        let growth = libm::pow(1.0 + self.leads.growth_per_month, months).max(1.0);
+        match &self.leads.seasonality {
+            None => growth,
+            Some(season) => growth * season.iter().fold(1.0, |a: f64, &b| a.max(b)),
+        }
+    }
+
+    /// The calendar month the forecast starts in, 1 to 12 (1 when the file says none).
+    pub fn start_month(&self) -> u32 {
+        self.start_month.unwrap_or(1)
+    }
+
+    /// Calendar month (0 = January) of month `month` (from 0) of the horizon.
+    pub fn calendar_month(&self, month: usize) -> usize {
+        (self.start_month().clamp(1, 12) as usize - 1 + month) % 12
+    }
+
+    /// The seasonality multiplier of month `month` (from 0) of the horizon:
+    /// `seasonality[(start_month - 1 + month) mod 12]`, 1 without seasonality.
+    pub fn season_factor(&self, month: usize) -> f64 {
+        match &self.leads.seasonality {
+            None => 1.0,
+            Some(season) => season[self.calendar_month(month)],
+        }
     }
 
     /// The largest `leads.per_month` this scenario's growth allows.

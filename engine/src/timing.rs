@@ -105,13 +105,38 @@ pub struct LeadWeights {
     pub total: f64,
 }
 
-/// Expected leads arriving in each week with multiplier 1.
+/// Expected leads arriving in each week with multiplier 1:
+/// `per_month * (12/52) * (1 + growth)^month(w)`, times the month's
+/// seasonality multiplier when the scenario has one (without, the product
+/// is not formed at all, so the bits are those of before seasonality).
 pub fn expected_leads(scenario: &Scenario) -> Vec<f64> {
     let per_week = scenario.leads.per_month * 12.0 / 52.0;
     let growth = 1.0 + scenario.leads.growth_per_month;
+    let seasonal = scenario.leads.seasonality.is_some();
     (0..scenario.weeks())
-        .map(|w| per_week * libm::pow(growth, month_of_week(w) as f64))
+        .map(|w| {
+            let month = month_of_week(w);
+            let lambda = per_week * libm::pow(growth, month as f64);
+            if seasonal {
+                lambda * scenario.season_factor(month)
+            } else {
+                lambda
+            }
+        })
         .collect()
+}
+
+/// Expected leads in each month of the horizon with multiplier 1 (the
+/// weeks of [`expected_leads`] summed by month): what the app's seasonality
+/// chart shows and the tests hold the simulation to.
+pub fn expected_leads_by_month(scenario: &Scenario) -> Vec<f64> {
+    let mut months = vec![0.0; scenario.horizon_months as usize];
+    for (w, lambda) in expected_leads(scenario).into_iter().enumerate() {
+        if let Some(m) = months.get_mut(month_of_week(w)) {
+            *m += lambda;
+        }
+    }
+    months
 }
 
 /// The [`LeadWeights`] of `scenario`'s new leads, computed once per simulation

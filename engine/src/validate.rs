@@ -17,7 +17,7 @@ use crate::parse::too_many;
 use crate::scenario::{
     Conversion, FORMAT_VERSION, MAX_BANDS, MAX_DAYS, MAX_DEAL_MEDIAN, MAX_DEAL_SPREAD,
     MAX_HORIZON_MONTHS, MAX_LEADS_PER_MONTH, MAX_MILESTONES, MAX_OPEN, MAX_PAYMENT, MAX_PLANS,
-    MAX_QUOTA, MAX_REPS, MAX_REVENUE_GOAL, MAX_STAGES, Plan, Scenario,
+    MAX_QUOTA, MAX_REPS, MAX_REVENUE_GOAL, MAX_SEASONALITY, MAX_STAGES, Plan, Scenario,
 };
 use crate::{ErrorKind, FieldError, ScenarioErrors};
 
@@ -79,6 +79,17 @@ impl Scenario {
             },
             "must be a whole number of months from 1 to 60",
         );
+        if let Some(start) = self.start_month {
+            p.check(
+                (1..=12).contains(&start),
+                "start_month",
+                ErrorKind::OutOfRange {
+                    min: 1.0,
+                    max: 12.0,
+                },
+                "must be a month from 1 (January) to 12 (December)",
+            );
+        }
         self.validate_leads(&mut p);
         self.validate_stages(&mut p);
 
@@ -144,6 +155,19 @@ impl Scenario {
             "leads.uncertainty_cv",
             "must be from 0 to 2",
         );
+        for (i, &x) in leads.seasonality.iter().flatten().enumerate() {
+            p.range(
+                x,
+                0.0,
+                MAX_SEASONALITY,
+                format!("leads.seasonality[{i}]"),
+                "must be from 0 to 12 (a multiplier of an average month's leads: 1 = average)",
+            );
+        }
+        if leads.seasonality.iter().flatten().any(|x| !x.is_finite()) {
+            // The limit below cannot be judged on numbers that are not numbers.
+            return;
+        }
         // The month-1 volume is the user's own number: name it first. A volume
         // that is fine on its own but grows past the limit is the fault of
         // whichever of the two brings more of the excess: a trillion leads at 2%
@@ -167,7 +191,8 @@ impl Scenario {
                 "leads.per_month",
                 ErrorKind::LeadsPastLimit { most: Some(most) },
                 format!(
-                    "grows beyond a trillion leads a month within the horizon at this growth (at most {} here)",
+                    "grows beyond a trillion leads a month within the horizon at this growth{} (at most {} here)",
+                    if leads.seasonality.is_some() { " and seasonality" } else { "" },
                     big(most)
                 ),
             );

@@ -82,6 +82,33 @@ fn plans_and_capacity_summaries_are_pinned() {
     assert_eq!([got, got_capacity], GOLDEN_PLANS_CAPACITY_JSON);
 }
 
+/// Seasonality (issue 13): the reference funnel from September with the
+/// "summer dip" multipliers, both methods, pinned as whole summaries. The
+/// scenarios without seasonality above keep their values: absent, it forms no product.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+fn seasonal_summaries_are_pinned() {
+    let mut s = scenario(REFERENCE);
+    s.start_month = Some(9);
+    s.leads.seasonality = Some([1.1, 1.1, 1.1, 1.1, 1.1, 0.9, 0.7, 0.7, 0.9, 1.1, 1.1, 1.1]);
+    let sim = Simulation::new(&s, 500, 2024).unwrap();
+    let thinned = Summary::new(&sim, &sim.run_all());
+    s.leads.noise = Noise::Fixed;
+    let sim = Simulation::new(&s, 500, 2024).unwrap();
+    let fixed = Summary::new(&sim, &sim.run_all());
+    let got = [
+        thinned.revenue.mean.to_bits(),
+        fixed.revenue.mean.to_bits(),
+        fnv(&thinned.to_json_pretty()),
+        fnv(&fixed.to_json_pretty()),
+    ];
+    assert_eq!(
+        got, GOLDEN_SEASONAL,
+        "revenue means {} (thinned), {} (week by week)",
+        thinned.revenue.mean, fixed.revenue.mean
+    );
+}
+
 // Re-pinned on purpose (issue 7): every outcome count and each month's deal
 // values now draw from their own stream (common random numbers that stay
 // paired), attainment percentiles come from a histogram, and serde_json reads
@@ -123,5 +150,11 @@ const GOLDEN_FIXED: [u64; 3] = [
     4707011636803621531,
     4704528903099838335,
     4644263756310018785,
+];
+const GOLDEN_SEASONAL: [u64; 4] = [
+    4707283923853922395,
+    4707259585024045772,
+    8047696736062979877,
+    749132540027631085,
 ];
 const GOLDEN_FIXED_JSON: u64 = 10928331348853062331;

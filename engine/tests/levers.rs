@@ -399,3 +399,50 @@ fn levers_apply_as_what_ifs() {
         );
     }
 }
+
+/// With seasonality the leads lever still scales every month by 10%: in the
+/// instant funnel revenue moves by 10% of the base (closed form), and each
+/// month's leads by 10% of that month's seasonal expectation. The goal search
+/// on leads answers a per-month volume that, run forward, meets the confidence.
+#[test]
+fn the_leads_lever_and_goal_scale_every_seasonal_month() {
+    let mut s = scenario(INSTANT);
+    s.start_month = Some(6);
+    s.leads.seasonality = Some([1.1, 1.1, 1.1, 1.1, 1.1, 0.9, 0.7, 0.7, 0.9, 1.1, 1.1, 1.1]);
+    let trials = 4_000;
+    let base = Simulation::new(&s, trials, 31).unwrap().run_all();
+    let (base_mean, _) = mean_se(&base.revenue);
+    let effects = sensitivity(&s, &base, trials, 31).unwrap();
+    for direction in Direction::BOTH {
+        let e = effects
+            .iter()
+            .find(|e| e.lever.kind == LeverKind::Leads && e.lever.direction == direction)
+            .unwrap();
+        let sign = if direction == Direction::Up {
+            1.0
+        } else {
+            -1.0
+        };
+        let d = e.revenue_delta;
+        assert!(
+            (d.mean - sign * 0.1 * base_mean).abs() < 4.0 * d.se,
+            "{direction:?}: {d:?} vs {}",
+            sign * 0.1 * base_mean
+        );
+        let moved = e.lever.apply(&s);
+        let (before, after) = (
+            funnel_engine::timing::expected_leads_by_month(&s),
+            funnel_engine::timing::expected_leads_by_month(&moved),
+        );
+        for (b, a) in before.iter().zip(&after) {
+            assert!((a / b - direction.factor()).abs() < 1e-12, "{a} vs {b}");
+        }
+    }
+    let answer = solve(&s, &GoalLever::Leads, 0.8, 2_000, 9).unwrap();
+    assert!(answer.reachable, "{answer:?}");
+    let mut forward = s.clone();
+    forward.leads.per_month = answer.value;
+    assert!(forward.leads.seasonality.is_some());
+    let (p, _) = forward_chance(&forward, 2_000, 9);
+    assert!(p >= 0.8, "{p}");
+}

@@ -302,3 +302,173 @@ fn long_stays_keep_deals_open_at_the_horizon() {
         sum.open_end.mean
     );
 }
+
+/// The "summer dip" preset of the app (docs/model-notes.md, "Seasonality"),
+/// as multipliers January..December.
+const SUMMER_DIP: [f64; 12] = [1.1, 1.1, 1.1, 1.1, 1.1, 0.9, 0.7, 0.7, 0.9, 1.1, 1.1, 1.1];
+
+/// MODEL.md's `lambda_w` summed over the weeks of each month, written out
+/// here rather than taken from the engine's `timing::expected_leads`.
+fn formula_leads_by_month(s: &Scenario) -> Vec<f64> {
+    let weeks = (s.horizon_months as usize * 52 * 2 + 12) / 24;
+    let start = s.start_month.unwrap_or(1) as usize;
+    let mut months = vec![0.0; s.horizon_months as usize];
+    for w in 0..weeks {
+        let m = w * 12 / 52;
+        let season = s.leads.seasonality.map_or(1.0, |k| k[(start - 1 + m) % 12]);
+        months[m] += s.leads.per_month
+            * (12.0 / 52.0)
+            * (1.0 + s.leads.growth_per_month).powi(m as i32)
+            * season;
+    }
+    months
+}
+
+/// Every lead is won in the week it arrives (rates 1, no days), so the deals
+/// won in a month are that month's leads: Poisson with the formula's mean.
+/// Fourteen months from November cross two year ends; July gets no leads.
+#[test]
+fn seasonal_leads_per_month_follow_the_formula() {
+    let mut s = scenario(
+        r#"{ "version": 1, "horizon_months": 14, "start_month": 11,
+        "leads": { "per_month": 300, "growth_per_month": 0.02 },
+        "stages": [ { "name": "A", "conversion": 1, "days": 0 } ],
+        "deal_size": { "median": 1, "p90": 1 } }"#,
+    );
+    let mut season = SUMMER_DIP;
+    season[6] = 0.0;
+    s.leads.seasonality = Some(season);
+    let expected = formula_leads_by_month(&s);
+    let engine = funnel_engine::timing::expected_leads_by_month(&s);
+    for (m, (&e, &g)) in expected.iter().zip(&engine).enumerate() {
+        assert!(
+            (e / g - 1.0).abs() < 1e-12 || e == g,
+            "month {m}: {e} vs {g}"
+        );
+    }
+    // July is month 8 of the horizon (November = 0).
+    assert_eq!(expected[8], 0.0);
+    let trials = 4_000;
+    for (method, seed) in [(Method::Thinned, 3), (Method::Stepper, 4)] {
+        let sim = Simulation::with_method(&s, trials, seed, method).unwrap();
+        let mut sums = vec![0.0; s.horizon_months as usize];
+        for t in 0..trials {
+            for (sum, &won) in sums.iter_mut().zip(&sim.trial(t).month_won) {
+                *sum += won as f64;
+            }
+        }
+        for (m, (&sum, &mean)) in sums.iter().zip(&expected).enumerate() {
+            let got = sum / trials as f64;
+            let se = (mean / trials as f64).sqrt();
+            assert!(
+                (got - mean).abs() <= 4.0 * se,
+                "{method:?} month {m}: {got} leads vs {mean} (se {se})"
+            );
+        }
+    }
+}
+
+/// The closed form with seasonality: `N = sum(lambda_w)` now carries each
+/// month's multiplier, and revenue is still compound Poisson around `N P E[X]`.
+#[test]
+fn closed_form_with_seasonality() {
+    let mut s = scenario(CLOSED_FORM);
+    s.start_month = Some(5);
+    s.leads.seasonality = Some(SUMMER_DIP);
+    let n: f64 = formula_leads_by_month(&s).iter().sum();
+    let flat: f64 = formula_leads_by_month(&scenario(CLOSED_FORM)).iter().sum();
+    // May to October holds the dip: fewer leads than the flat year.
+    assert!(n < 0.95 * flat, "{n} vs {flat}");
+    let trials = 20_000;
+    for (method, seed) in [(Method::Thinned, 42), (Method::Stepper, 43)] {
+        let sim = Simulation::with_method(&s, trials, seed, method).unwrap();
+        let all = sim.run_all();
+        let p = 0.5 * 0.4 * 0.6;
+        let d = sim.deal_value();
+        let (mean, var) = (n * p * d.mean(), n * p * d.second_moment());
+        let (m, _) = mean_se(&all.revenue);
+        let se = (var / trials as f64).sqrt();
+        assert!(
+            (m - mean).abs() < 4.0 * se,
+            "{method:?}: mean {m} vs {mean} (se {se})"
+        );
+        let v = variance(&all.revenue);
+        assert!(
+            (v / var - 1.0).abs() < 0.05,
+            "{method:?}: variance {v} vs {var}"
+        );
+    }
+}
+
+/// With seasonality the two methods still run the same model.
+#[test]
+fn thinned_matches_week_by_week_with_seasonality() {
+    let mut s = scenario(REFERENCE);
+    s.start_month = Some(4);
+    s.leads.seasonality = Some([0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 1.25, 1.3, 1.35]);
+    let trials = 5_000;
+    let a = Simulation::with_method(&s, trials, 11, Method::Thinned)
+        .unwrap()
+        .run_all();
+    let b = Simulation::with_method(&s, trials, 12, Method::Stepper)
+        .unwrap()
+        .run_all();
+    let f = |v: &[u64]| v.iter().map(|&x| x as f64).collect::<Vec<_>>();
+    assert_agree("revenue", mean_se(&a.revenue), mean_se(&b.revenue), 4.0);
+    assert_agree("won", mean_se(&f(&a.won)), mean_se(&f(&b.won)), 4.0);
+    assert_agree("leads", mean_se(&f(&a.leads)), mean_se(&f(&b.leads)), 4.0);
+    let months = a.months;
+    for m in 0..months {
+        let col = |c: &funnel_engine::Chunk| -> Vec<f64> {
+            (0..c.len())
+                .map(|i| c.month_revenue[i * months + m])
+                .collect()
+        };
+        assert_agree(
+            &format!("revenue in month {m}"),
+            mean_se(&col(&a)),
+            mean_se(&col(&b)),
+            4.0,
+        );
+    }
+    // The leads' expectation (u has mean 1) is the seasonal formula's.
+    let n: f64 = formula_leads_by_month(&s).iter().sum();
+    let (m, se) = mean_se(&f(&a.leads));
+    assert!((m - n).abs() < 4.0 * se, "leads {m} vs {n}");
+}
+
+/// Fixed counts follow the seasonal expectation exactly: totals are the
+/// rounded sum, and a month at 0 gets no lead.
+#[test]
+fn fixed_leads_with_seasonality_are_exact() {
+    let mut s = scenario(REFERENCE);
+    s.leads.noise = funnel_engine::Noise::Fixed;
+    s.leads.uncertainty_cv = 0.0;
+    s.start_month = Some(9);
+    let mut season = SUMMER_DIP;
+    season[0] = 0.0;
+    s.leads.seasonality = Some(season);
+    let expected: f64 = formula_leads_by_month(&s).iter().sum();
+    let all = Simulation::new(&s, 20, 1).unwrap().run_all();
+    assert!(
+        all.leads.iter().all(|&l| l == expected.round() as u64),
+        "{:?} vs {expected}",
+        &all.leads[..3]
+    );
+}
+
+/// Absent seasonality and a flat one of 1s give the same bits (the same
+/// leads per week, so the same draws), and `start_month` alone changes nothing.
+#[test]
+fn flat_seasonality_and_start_month_alone_change_nothing() {
+    let base = scenario(REFERENCE);
+    let mut flat = base.clone();
+    flat.leads.seasonality = Some([1.0; 12]);
+    flat.start_month = Some(7);
+    let mut start_only = base.clone();
+    start_only.start_month = Some(3);
+    let json = |s: &Scenario| summary(s, 300, 8).to_json_pretty();
+    let want = json(&base);
+    assert_eq!(json(&flat), want);
+    assert_eq!(json(&start_only), want);
+}

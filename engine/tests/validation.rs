@@ -423,3 +423,96 @@ fn a_file_carries_its_trials_and_seed_and_the_command_line_uses_them() {
     let paths: Vec<&str> = errors.0.iter().map(|e| e.path.as_str()).collect();
     assert_eq!(paths, ["run.sed", "run.trials"], "{errors}");
 }
+
+#[test]
+fn seasonality_and_start_month_problems_are_named() {
+    let season = |v: Value| adding("/leads", "seasonality", v);
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            adding("", "start_month", json!(0)),
+            "start_month",
+            "from 1 (January) to 12",
+        ),
+        (
+            adding("", "start_month", json!(13)),
+            "start_month",
+            "from 1 (January) to 12",
+        ),
+        (
+            adding("", "start_month", json!(1.5)),
+            "start_month",
+            "whole number",
+        ),
+        (
+            season(json!(1)),
+            "leads.seasonality",
+            "list of 12 multipliers",
+        ),
+        (
+            season(json!([1, 1, 1])),
+            "leads.seasonality",
+            "has 3 entries; needs 12",
+        ),
+        (
+            season(json!([1, 1, 1, -0.1, 1, 1, 1, 1, 1, 1, 1, 1])),
+            "leads.seasonality[3]",
+            "must be from 0 to 12",
+        ),
+        (
+            season(json!([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 100])),
+            "leads.seasonality[11]",
+            "must be from 0 to 12",
+        ),
+        (
+            season(json!([1, 1, "x", 1, 1, 1, 1, 1, 1, 1, 1, 1])),
+            "leads.seasonality[2]",
+            "must be a number",
+        ),
+    ];
+    for (text, path, words) in cases {
+        let errors = Scenario::from_json(&text).unwrap_err().0;
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.path == path && e.message.contains(words)),
+            "{path}: {errors:?}"
+        );
+    }
+    // A long list costs one message, not one per entry.
+    let errors = Scenario::from_json(&season(json!(vec![1; 100_000])))
+        .unwrap_err()
+        .0;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+}
+
+#[test]
+fn seasonality_counts_in_the_lead_volume_limit() {
+    // 1e11 leads a month is fine flat, but not with a month at 12 times it.
+    let mut v: Value = serde_json::from_str(common::REFERENCE).unwrap();
+    v["leads"]["per_month"] = json!(1e11);
+    v["leads"]["growth_per_month"] = json!(0);
+    assert!(Scenario::from_json(&v.to_string()).is_ok());
+    v["leads"]["seasonality"] = json!([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 12]);
+    let errors = Scenario::from_json(&v.to_string()).unwrap_err().0;
+    assert_eq!(errors[0].path, "leads.per_month", "{errors:?}");
+    assert!(
+        errors[0].message.contains("growth and seasonality"),
+        "{errors:?}"
+    );
+    assert!(matches!(errors[0].kind, ErrorKind::LeadsPastLimit { .. }));
+}
+
+#[test]
+fn seasonal_scenarios_round_trip_and_old_ones_gain_no_field() {
+    let old = Scenario::from_json(common::REFERENCE).unwrap();
+    let text = old.to_json_pretty();
+    assert!(!text.contains("seasonality") && !text.contains("start_month"));
+    let text = adding("", "start_month", json!(9));
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v["leads"]["seasonality"] = json!([1.1, 1.1, 1.1, 1.1, 1.1, 0.9, 0.7, 0.7, 0.9, 1.1, 1.1, 0.1]);
+    let s = Scenario::from_json(&v.to_string()).unwrap();
+    assert_eq!((s.start_month, s.start_month()), (Some(9), 9));
+    let back = Scenario::from_json(&s.to_json()).unwrap();
+    assert_eq!(back, s);
+    assert_eq!(back.to_json(), s.to_json());
+}

@@ -21,10 +21,12 @@ pub mod frame;
 pub mod funnel;
 pub mod histogram;
 pub mod leads;
+pub mod months;
 pub mod path;
 pub mod payout;
 pub mod pipeline;
 pub mod scale;
+pub mod season;
 pub mod table;
 pub mod tornado;
 

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::draw;
 use super::frame::{ChartFrame, mark};
+use super::months::{axis_label, axis_labels, month_words, short_label, widest_label};
 use super::table::ChartTable;
 
 use super::common::{
@@ -118,6 +119,8 @@ pub struct PipelineLayout {
     pub x_label_y: f64,
     /// The months drawn, in order (months without a median left out).
     pub months: Vec<MonthBand>,
+    /// The scenario's start month, naming months by calendar month when set.
+    pub start_month: Option<u32>,
     pub title: String,
     pub desc: String,
     pub empty: bool,
@@ -126,7 +129,12 @@ pub struct PipelineLayout {
 /// Month-label step: the smallest of 1, 2, 3, 6, 12, 24 whose labels fit
 /// `length` units with `char_w` per character.
 pub fn month_step(months: usize, length: f64, char_w: f64) -> usize {
-    let label_w = format!("M{months}").len() as f64 * char_w + 14.0;
+    month_step_for(format!("M{months}").len(), months, length, char_w)
+}
+
+/// [`month_step`] for labels of at most `chars` characters.
+pub fn month_step_for(chars: usize, months: usize, length: f64, char_w: f64) -> usize {
+    let label_w = chars as f64 * char_w + 14.0;
     for step in [1, 2, 3, 6, 12, 24] {
         let labels = months / step;
         if labels as f64 * label_w <= length.max(0.0) {
@@ -139,17 +147,30 @@ pub fn month_step(months: usize, length: f64, char_w: f64) -> usize {
 /// Month ticks: labels every `step` months that fit on phones; ticks that fit
 /// only at desktop size are marked minor.
 pub fn month_ticks(months: &[usize], x: &LinearScale) -> Vec<Tick> {
+    month_ticks_in(months, x, None)
+}
+
+/// [`month_ticks`] named by calendar month once the forecast has a start month.
+pub fn month_ticks_in(months: &[usize], x: &LinearScale, start: Option<u32>) -> Vec<Tick> {
     let last = months.iter().copied().max().unwrap_or(0);
     let length = (x.range.1 - x.range.0).abs();
-    let major = month_step(last, length, super::common::CHAR_W_NARROW);
-    let minor = month_step(last, length, CHAR_W_WIDE).min(major);
-    months
+    let chars = widest_label(last, start);
+    let major = month_step_for(chars, last, length, super::common::CHAR_W_NARROW);
+    let minor = month_step_for(chars, last, length, CHAR_W_WIDE).min(major);
+    let shown: Vec<usize> = months.iter().copied().filter(|&m| m % minor == 0).collect();
+    let majors: Vec<usize> = shown.iter().copied().filter(|&m| m % major == 0).collect();
+    // A phone shows only the major labels, so they carry the year marks;
+    // the minor ones between (desktop only) name their month alone.
+    let mut major_labels = axis_labels(&majors, start).into_iter();
+    shown
         .iter()
-        .copied()
-        .filter(|&m| m % minor == 0)
-        .map(|m| Tick {
+        .map(|&m| Tick {
             pos: round2(x.apply(m as f64)),
-            label: format!("M{m}"),
+            label: if m % major == 0 {
+                major_labels.next().unwrap_or_default()
+            } else {
+                short_label(m, start)
+            },
             minor: m % major != 0,
         })
         .collect()
@@ -224,6 +245,18 @@ pub fn pipeline_layout(
     milestones: &[MilestoneMark],
     currency: &str,
 ) -> PipelineLayout {
+    pipeline_layout_in(months, target, milestones, currency, None)
+}
+
+/// [`pipeline_layout`] with months named from the scenario's `start_month`
+/// (calendar months; by number when it is `None`).
+pub fn pipeline_layout_in(
+    months: &[MonthBand],
+    target: Option<f64>,
+    milestones: &[MilestoneMark],
+    currency: &str,
+    start_month: Option<u32>,
+) -> PipelineLayout {
     let money = |v: f64| money_compact(v, currency);
     let title = "Cumulative revenue by month".to_string();
     let target = target.filter(|t| t.is_finite());
@@ -291,6 +324,7 @@ pub fn pipeline_layout(
             x_ticks: Vec::new(),
             x_label_y: 0.0,
             months: Vec::new(),
+            start_month,
             title,
             desc: "No monthly revenue data yet.".to_string(),
             empty: true,
@@ -333,8 +367,8 @@ pub fn pipeline_layout(
                     x: round2(px),
                     y: round2(py),
                     tooltip: format!(
-                        "M{}: median {} (P10 {}, P90 {}, mean {})",
-                        m.month,
+                        "{}: median {} (P10 {}, P90 {}, mean {})",
+                        axis_label(m.month, start_month),
                         money(m.p50),
                         money(m.p10),
                         money(m.p90),
@@ -372,7 +406,7 @@ pub fn pipeline_layout(
         _ => None,
     };
     let months_list: Vec<usize> = rows.iter().map(|m| m.month).collect();
-    let x_ticks = month_ticks(&months_list, &x);
+    let x_ticks = month_ticks_in(&months_list, &x, start_month);
 
     let target_shape = target.map(|t| (round2(y.clamped(t)), format!("Target {}", money(t))));
     let y_label_boxes = y_label_boxes(&y_ticks, plot_left);
@@ -414,6 +448,7 @@ pub fn pipeline_layout(
         title,
         desc: describe(&rows, target, &marks, currency),
         months: rows,
+        start_month,
         empty: false,
     }
 }
@@ -438,7 +473,7 @@ pub fn pipeline_table(l: &PipelineLayout, currency: &str) -> ChartTable {
         .iter()
         .map(|m| {
             let mut row = vec![
-                format!("Month {}", m.month),
+                month_words(m.month, l.start_month),
                 money(m.p10),
                 money(m.p50),
                 money(m.p90),
@@ -658,8 +693,11 @@ pub fn PipelineChart(
     /// being on track.
     #[prop(optional, into)]
     milestones: Vec<MilestoneMark>,
+    /// The scenario's `start_month`: the axis names calendar months once set.
+    #[prop(default = None)]
+    start_month: Option<u32>,
 ) -> impl IntoView {
-    let l = pipeline_layout(&months, target, &milestones, &currency);
+    let l = pipeline_layout_in(&months, target, &milestones, &currency, start_month);
     let table = (!l.empty).then(|| pipeline_table(&l, &currency));
     // Past MAX_DOTS months there are no dots, and maybe no milestone either.
     let marks = (!l.dots.is_empty() || !l.milestones.is_empty()).then_some("point");
@@ -934,6 +972,36 @@ mod tests {
         let l = pipeline_layout(&zeros, Some(f64::NAN), &[], "USD");
         assert!(!l.empty && l.target.is_none());
         assert!(!l.median.contains("NaN") && !l.band.contains("NaN"));
+    }
+
+    #[test]
+    fn a_start_month_names_calendar_months_on_the_axis_and_in_the_table() {
+        let plain = pipeline_layout(&months(12), None, &[], "USD");
+        assert_eq!(plain.x_ticks[0].label, "M1");
+        let l = pipeline_layout_in(&months(14), None, &[], "USD", Some(11));
+        let labels: Vec<&str> = l.x_ticks.iter().map(|t| t.label.as_str()).collect();
+        // Every other month on a desktop, every sixth on a phone: the phone's
+        // first label of the new year carries its mark, and only it.
+        assert_eq!(labels, ["Dec", "Feb", "Apr Y2", "Jun", "Aug", "Oct", "Dec"]);
+        let majors: Vec<&str> = l
+            .x_ticks
+            .iter()
+            .filter(|t| !t.minor)
+            .map(|t| t.label.as_str())
+            .collect();
+        assert_eq!(majors, ["Apr Y2", "Oct"]);
+        assert!(
+            l.dots[2].tooltip.starts_with("Jan Y2: median"),
+            "{}",
+            l.dots[2].tooltip
+        );
+        let t = pipeline_table(&l, "USD");
+        assert_eq!(t.rows[0][0], "Month 1 (November)");
+        assert_eq!(t.rows[13][0], "Month 14 (December, year 2)");
+        // Wider labels thin out sooner on a phone than "M1".."M14".
+        let numbered = pipeline_layout(&months(14), None, &[], "USD");
+        let majors = |l: &PipelineLayout| l.x_ticks.iter().filter(|t| !t.minor).count();
+        assert!(majors(&l) <= majors(&numbered));
     }
 
     #[test]

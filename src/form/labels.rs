@@ -23,6 +23,9 @@ const LABELS: &[(&str, &str)] = &[
     ("leads.growth_per_month", "Growth"),
     ("leads.noise", "Week-to-week noise"),
     ("leads.uncertainty_cv", "Volume uncertainty"),
+    ("leads.seasonality", "Seasonality"),
+    ("leads.seasonality[]", "Seasonality"),
+    ("start_month", "Forecast starts in"),
     ("stages", "Stages"),
     ("stages[].name", "Name"),
     ("stages[].conversion", "Conversion"),
@@ -145,6 +148,9 @@ pub fn field_label(path: &str, draft: &Draft) -> String {
             Some(own) => format!("{plan}: {}", in_row(field, own)),
             None => plan,
         };
+    }
+    if let Some(i) = super::season_at(path) {
+        return format!("Seasonality: {}", funnel_engine::scenario::MONTH_NAMES[i]);
     }
     if let Some(i) = milestones::milestone_at(path) {
         let milestone = format!("Milestone {}", i + 1);

@@ -18,6 +18,9 @@ impl Draft {
         if let Some(reworded) = self.reword_plan(err) {
             return reworded;
         }
+        if let Some(reworded) = self.reword_season(err) {
+            return reworded;
+        }
         let path = err.path.as_str();
         let stage_field = stage_at(path).and_then(|_| path.split_once("].").map(|(_, f)| f));
         let message = match (stage_field, err.kind) {
@@ -32,8 +35,13 @@ impl Draft {
             (Some("name"), ErrorKind::Empty) => "Enter a name".to_owned(),
             _ => match (path, err.kind) {
                 ("leads.per_month", ErrorKind::LeadsPastLimit { most: Some(most) }) => format!(
-                    "Enter at most {} leads a month: at this growth, more would pass a trillion a month within the horizon",
-                    crate::format::count(most)
+                    "Enter at most {} leads a month: at this growth{}, more would pass a trillion a month within the horizon",
+                    crate::format::count(most),
+                    if self.season_preset() == Some(super::SeasonPreset::Flat) {
+                        ""
+                    } else {
+                        " and seasonality"
+                    }
                 ),
                 ("leads.growth_per_month", ErrorKind::Above { min }) => {
                     format!("Enter a percentage above {} (0 for no growth)", pct(min))

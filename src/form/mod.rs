@@ -19,6 +19,7 @@ mod milestones;
 mod numbers;
 mod plans;
 mod read;
+mod seasonality;
 mod stage;
 pub use labels::{field_id, field_label, label, stage_at, stage_title};
 pub use limits::{DEFAULT_SEED, DEFAULT_TRIALS, MAX_APP_TRIALS, MAX_RUN_BYTES, max_trials};
@@ -33,6 +34,7 @@ pub use plans::{
     plan_title, tiers_explained, tiers_str,
 };
 use read::Errors;
+pub use seasonality::{MSG_SEASON, SeasonPreset, month_short, season_at};
 pub use stage::{ConversionKind, StageDraft};
 
 pub const MSG_PERCENT: &str = "Enter a percentage from 0 to 100";
@@ -49,6 +51,11 @@ pub struct Draft {
     pub noise: Noise,
     /// Coefficient of variation of lead volume, percent.
     pub uncertainty: String,
+    /// Leads of each calendar month, January first, in percent of an
+    /// average month (see `form/seasonality.rs`).
+    pub seasonality: [String; 12],
+    /// Calendar month the forecast starts in (1 = January); `None` until chosen.
+    pub start_month: Option<u32>,
     pub stages: Vec<StageDraft>,
     pub deal_median: String,
     pub deal_p90: String,
@@ -93,6 +100,8 @@ impl Draft {
             growth: pct(scenario.leads.growth_per_month),
             noise: scenario.leads.noise,
             uncertainty: pct(scenario.leads.uncertainty_cv),
+            seasonality: Default::default(),
+            start_month: None,
             stages: Vec::new(),
             deal_median: num(scenario.deal_size.median),
             deal_p90: num(scenario.deal_size.p90),
@@ -115,6 +124,7 @@ impl Draft {
         }
         draft.load_team_and_plans(scenario);
         draft.load_milestones(scenario);
+        draft.load_seasonality(scenario);
         draft
     }
 
@@ -231,6 +241,7 @@ impl Draft {
             "Enter a percentage from 0 to 200 (0 for none)",
             |x| (0.0..=200.0).contains(&x),
         );
+        let seasonality = self.read_seasonality(&mut e);
 
         if self.stages.is_empty() {
             e.0.push(FieldError::new("stages", "Add at least one stage"));
@@ -278,6 +289,7 @@ impl Draft {
             Some(per_month),
             Some(growth_per_month),
             Some(uncertainty_cv),
+            Some(seasonality),
             Some(stages),
             Some(median),
             Some(p90),
@@ -288,6 +300,7 @@ impl Draft {
             per_month,
             growth,
             uncertainty,
+            seasonality,
             stages.into_iter().collect::<Option<Vec<_>>>(),
             median,
             p90,
@@ -318,6 +331,8 @@ impl Draft {
         scenario.leads.growth_per_month = growth_per_month;
         scenario.leads.noise = self.noise;
         scenario.leads.uncertainty_cv = uncertainty_cv;
+        scenario.leads.seasonality = seasonality;
+        scenario.start_month = self.start_month;
         scenario.stages = stages;
         scenario.deal_size.median = median;
         scenario.deal_size.p90 = p90;

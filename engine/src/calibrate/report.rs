@@ -270,11 +270,13 @@ impl Report {
             name: name.to_string(),
             currency: "USD".into(),
             horizon_months,
+            start_month: None,
             leads: Leads {
                 per_month: self.leads.per_month,
                 growth_per_month: self.leads.growth_per_month,
                 noise: Noise::Poisson,
                 uncertainty_cv: 0.0,
+                seasonality: None,
             },
             stages: self
                 .stages

@@ -96,6 +96,7 @@ pub fn ScenarioForm() -> impl IntoView {
                         hint="How far the true monthly volume may be off, typically; 0 if known"
                     />
                 </div>
+                <crate::ui::edit::seasonality::SeasonalityEditor />
             </fieldset>
 
             <StageEditor />

@@ -342,6 +342,7 @@ fn ResultsBody(forecast: Arc<Forecast>) -> impl IntoView {
                 target=target_revenue
                 currency=c.clone()
                 milestones=crate::words::milestones::milestone_marks(s)
+                start_month=forecast.run.scenario.start_month
             />
             <crate::ui::results::milestones::MilestoneTable forecast=forecast.clone() />
             <DataTable
