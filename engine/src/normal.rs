@@ -47,6 +47,7 @@ fn from_the_start<R: Rng>(mut rng: R) -> (f64, R) {
 // Copyright 2018 Developers of the Rand project; 2013 The Rust Project
 // Developers. MIT or Apache-2.0, as this crate.
 #[rustfmt::skip]
+#[allow(clippy::excessive_precision, clippy::unreadable_literal)] // the crate's digits, as generated
 static ZIG_NORM_X: [f64; 257] =
     [3.910757959537090045, 3.654152885361008796, 3.449278298560964462, 3.320244733839166074,
      3.224575052047029100, 3.147889289517149969, 3.083526132001233044, 3.027837791768635434,
