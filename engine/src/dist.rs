@@ -186,11 +186,11 @@ impl DealValue {
     }
 
     /// One deal's value.
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    pub fn sample<R: Rng + Clone>(&self, rng: &mut R) -> f64 {
         if self.sigma == 0.0 {
             return self.median;
         }
-        let z: f64 = StandardNormal.sample(rng);
+        let z = crate::normal::standard_normal(rng);
         crate::fastexp::exp2_256(
             crate::fastexp::table_256(),
             self.mu_units + self.sigma_units * z,
@@ -198,12 +198,12 @@ impl DealValue {
     }
 
     /// Total value of `n` won deals.
-    pub fn sum<R: Rng + ?Sized>(&self, n: u64, rng: &mut R) -> f64 {
+    pub fn sum<R: Rng + Clone>(&self, n: u64, rng: &mut R) -> f64 {
         self.sum_with_shortcut(n, SUM_SHORTCUT_FROM, rng)
     }
 
     /// `sum` with the shortcut threshold as a parameter, so its error can be measured.
-    pub fn sum_with_shortcut<R: Rng + ?Sized>(&self, n: u64, from: u64, rng: &mut R) -> f64 {
+    pub fn sum_with_shortcut<R: Rng + Clone>(&self, n: u64, from: u64, rng: &mut R) -> f64 {
         if n == 0 {
             return 0.0;
         }
@@ -218,11 +218,15 @@ impl DealValue {
             return libm::exp(libm::log(mean) - s2 / 2.0 + libm::sqrt(s2) * z);
         }
         let table = crate::fastexp::table_256();
+        // The generator's state as a local for the loop: through `rng` the
+        // compiler stored its five words back to memory after every deal.
+        let mut local = rng.clone();
         let mut total = 0.0;
         for _ in 0..n {
-            let z: f64 = StandardNormal.sample(rng);
+            let z = crate::normal::standard_normal(&mut local);
             total += crate::fastexp::exp2_256(table, self.mu_units + self.sigma_units * z);
         }
+        *rng = local;
         total
     }
 }

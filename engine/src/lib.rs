@@ -28,6 +28,7 @@ pub mod goal;
 pub mod histogram;
 pub mod job;
 pub mod levers;
+mod normal;
 pub mod outcome;
 pub mod parallel;
 mod parse;

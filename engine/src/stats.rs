@@ -21,9 +21,26 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 
 /// An ascending copy of `values`, ordered by `f64::total_cmp`.
 pub fn sorted(values: &[f64]) -> Vec<f64> {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    v
+    let mut keys: Vec<i64> = values.iter().map(|&x| order_key(x)).collect();
+    // Values equal under `total_cmp` have the same bits, so a stable and an
+    // unstable sort give the same array.
+    keys.sort_unstable();
+    keys.into_iter().map(from_order_key).collect()
+}
+
+/// `x` as an integer whose order is `f64::total_cmp`'s (the transform that
+/// `total_cmp` itself applies): sorting and selecting on these compares
+/// integers instead of calling a comparison closure, about twice as fast.
+#[inline]
+fn order_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// The inverse of `order_key` (the transform is its own inverse).
+#[inline]
+fn from_order_key(key: i64) -> f64 {
+    f64::from_bits((key ^ (((key >> 63) as u64) >> 1) as i64) as u64)
 }
 
 /// Mean and sample standard deviation, summed in order.
@@ -124,32 +141,35 @@ impl Band {
         let (mean, _) = mean_sd(values);
         // Selection instead of a full sort: a summary computes two bands per
         // month, and this is most of its time for long horizons.
-        let mut work = values.to_vec();
+        let mut work: Vec<i64> = values.iter().map(|&x| order_key(x)).collect();
+        let [p10, p50, p90] = select_percentiles(&mut work, [0.10, 0.50, 0.90]);
         Band {
             mean,
-            p10: select_percentile(&mut work, 0.10),
-            p50: select_percentile(&mut work, 0.50),
-            p90: select_percentile(&mut work, 0.90),
+            p10,
+            p50,
+            p90,
         }
     }
 }
 
-/// `percentile` of unsorted values, reordering them; the same result as
-/// sorting first, since order statistics do not depend on the method.
-pub fn select_percentile(values: &mut [f64], q: f64) -> f64 {
-    let n = values.len();
-    if n < 2 {
-        return values.first().copied().unwrap_or(f64::NAN);
-    }
-    let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
-    let lo = h as usize;
-    let (_, &mut at_lo, right) = values.select_nth_unstable_by(lo, f64::total_cmp);
-    let at_hi = right
-        .iter()
-        .copied()
-        .min_by(f64::total_cmp)
-        .unwrap_or(at_lo);
-    at_lo + (h - lo as f64) * (at_hi - at_lo)
+/// `percentile` at each of the ascending `qs` of the values whose
+/// `order_key`s are `keys`, reordering them. Each selection after the first
+/// looks only right of the one before, where its order statistic must be.
+fn select_percentiles<const N: usize>(keys: &mut [i64], qs: [f64; N]) -> [f64; N] {
+    let n = keys.len();
+    let mut from = 0;
+    qs.map(|q| {
+        if n < 2 {
+            return keys.first().map_or(f64::NAN, |&k| from_order_key(k));
+        }
+        let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+        let lo = (h as usize).max(from);
+        let (_, &mut at_lo, right) = keys[from..].select_nth_unstable(lo - from);
+        let at_hi = right.iter().copied().min().unwrap_or(at_lo);
+        from = lo;
+        let (at_lo, at_hi) = (from_order_key(at_lo), from_order_key(at_hi));
+        at_lo + (h - lo as f64) * (at_hi - at_lo)
+    })
 }
 
 #[cfg(test)]
@@ -165,15 +185,34 @@ mod tests {
         assert!((percentile(&s, 0.1) - 1.3).abs() < 1e-12);
     }
 
+    /// Selection on order keys against a full sort with `total_cmp`, with
+    /// ties, signed zeros and negative values, at every size up to 40 and
+    /// one large one.
     #[test]
     fn selection_matches_sorting() {
-        let values: Vec<f64> = (0..1001)
-            .map(|i| ((i * 7919) % 1001) as f64 * 0.37)
-            .collect();
-        let s = sorted(&values);
-        for q in [0.0, 0.1, 0.25, 0.5, 0.9, 0.999, 1.0] {
-            let mut work = values.clone();
-            assert_eq!(select_percentile(&mut work, q), percentile(&s, q), "q={q}");
+        for n in (0..40).chain([1001]) {
+            let values: Vec<f64> = (0..n)
+                .map(|i| match i % 5 {
+                    0 => -0.0,
+                    1 => 0.0,
+                    _ => ((i * 7919) % 1001) as f64 * 0.37 - 100.0,
+                })
+                .collect();
+            let mut by_cmp = values.clone();
+            by_cmp.sort_by(f64::total_cmp);
+            let s = sorted(&values);
+            assert!(
+                s.iter()
+                    .zip(&by_cmp)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+            );
+            let qs = [0.0, 0.1, 0.25, 0.5, 0.9, 0.999, 1.0];
+            let mut keys: Vec<i64> = values.iter().map(|&x| order_key(x)).collect();
+            let got = select_percentiles(&mut keys, qs);
+            for (q, got) in qs.into_iter().zip(got) {
+                let want = percentile(&by_cmp, q);
+                assert_eq!(got.to_bits(), want.to_bits(), "n={n} q={q}");
+            }
         }
     }
 
