@@ -678,7 +678,7 @@ fn cli_refusals_exit_2_naming_line_and_column() {
     );
     assert_refused(
         &funnelsim(&["calibrate", &path, "--trials", "3"]),
-        "--trials: only for `funnelsim run`, `funnelsim key` and `funnelsim backtest`",
+        "--trials: only for `funnelsim run`, `funnelsim key`, `funnelsim compare` and `funnelsim backtest`",
     );
     assert_refused(
         &funnelsim(&["run", &path, "--as-of", "2025-01-01"]),

@@ -318,7 +318,7 @@ fn formula_leads_by_month(s: &Scenario) -> Vec<f64> {
         let season = s.leads.seasonality.map_or(1.0, |k| k[(start - 1 + m) % 12]);
         months[m] += s.leads.per_month
             * (12.0 / 52.0)
-            * (1.0 + s.leads.growth_per_month).powi(m as i32)
+            * libm::pow(1.0 + s.leads.growth_per_month, m as f64)
             * season;
     }
     months
