@@ -10,8 +10,10 @@
 //!
 //! Runs go to a pool of Web Workers (`pool`, its bookkeeping in `scheduler`,
 //! the messages in `protocol`, the worker's part in `worker_side`). Only when
-//! no worker can start do they run here on the page, in slices.
+//! no worker can start do they run here on the page, in slices. A deals
+//! file is read the same way (`import`).
 
+pub mod import;
 pub mod pool;
 pub mod protocol;
 pub mod scheduler;
@@ -29,6 +31,7 @@ use send_wrapper::SendWrapper;
 
 use crate::browser;
 
+pub use import::import;
 pub use pool::PoolInfo;
 
 /// Why a run gave no trials.
