@@ -347,13 +347,9 @@ pub fn dropped_file(ev: &web_sys::DragEvent) -> Option<web_sys::File> {
         .and_then(|f| f.get(0))
 }
 
-/// A file's name and bytes (in the browser's memory, not the page's wasm);
-/// refused, unread, when it is over `max_bytes` (a file that size would
-/// exhaust the page).
-pub async fn read_bytes(
-    file: &web_sys::File,
-    max_bytes: f64,
-) -> Result<(String, js_sys::Uint8Array), String> {
+/// A file's name and text; refused, unread, when it is over `max_bytes`
+/// (a text that size would exhaust the page).
+pub async fn read_text(file: &web_sys::File, max_bytes: f64) -> Result<(String, String), String> {
     let name = file.name();
     if file.size() > max_bytes {
         return Err(format!(
@@ -362,10 +358,10 @@ pub async fn read_bytes(
             max_bytes / 1e6
         ));
     }
-    let buffer = JsFuture::from(file.array_buffer())
+    let text = JsFuture::from(file.text())
         .await
         .map_err(|_| format!("could not read {name}"))?;
-    Ok((name, js_sys::Uint8Array::new(&buffer)))
+    Ok((name, text.as_string().unwrap_or_default()))
 }
 
 /// Copies `text` to the clipboard; `false` when the browser refuses (e.g.

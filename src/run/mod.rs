@@ -10,10 +10,8 @@
 //!
 //! Runs go to a pool of Web Workers (`pool`, its bookkeeping in `scheduler`,
 //! the messages in `protocol`, the worker's part in `worker_side`). Only when
-//! no worker can start do they run here on the page, in slices. A deals
-//! file is read the same way (`import`).
+//! no worker can start do they run here on the page, in slices.
 
-pub mod import;
 pub mod pool;
 pub mod protocol;
 pub mod scheduler;
@@ -31,7 +29,6 @@ use send_wrapper::SendWrapper;
 
 use crate::browser;
 
-pub use import::import;
 pub use pool::PoolInfo;
 
 /// Why a run gave no trials.

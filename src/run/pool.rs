@@ -21,7 +21,6 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
-use funnel_engine::calibrate::task::{ImportSpec, Imported};
 use funnel_engine::job::RunSpec;
 use funnel_engine::{Chunk, FieldError, Summary};
 use js_sys::{Promise, Reflect, Uint8Array};
@@ -81,6 +80,7 @@ struct Slot {
 }
 
 struct JobState {
+    spec: RunSpec,
     work: Work,
     /// Why the job cannot finish (a refusal, or a chunk that did not fit).
     stopped: Option<Vec<FieldError>>,
@@ -92,28 +92,16 @@ enum Work {
     /// Trials, merged as they come. With `pieces`, each chunk's bytes are
     /// kept (by first trial) and the trials are merged without their months.
     Trials {
-        spec: RunSpec,
         merger: Box<Merger>,
         pieces: Option<BTreeMap<u64, Uint8Array>>,
     },
     /// The summary of a run from its pieces: the lent pieces and their
     /// buffers until they are posted, then the summary once it comes.
     Summary {
-        spec: RunSpec,
         message: Option<(js_sys::Array, js_sys::Array)>,
         summary: Option<Box<Summary>>,
         /// The worker holding the pieces died with them.
         lost: bool,
-    },
-    /// A deals file read and calibrated by one worker: the page keeps the
-    /// file and posts each attempt a copy of it (transferred), so that a
-    /// worker that dies with it costs nothing but the attempt.
-    Import {
-        spec: ImportSpec,
-        file: Uint8Array,
-        /// Rows and bytes read so far, as the worker last said.
-        read: (u64, u64),
-        imported: Option<String>,
     },
 }
 
@@ -283,8 +271,8 @@ pub async fn run(
         let pieces = keep.then(BTreeMap::new);
         i.insert_job(
             job,
+            spec,
             Work::Trials {
-                spec: spec.clone(),
                 merger: Box::new(Merger::starting_at(from)),
                 pieces,
             },
@@ -307,7 +295,7 @@ pub async fn run(
                 now = sched.progress(job);
                 return None;
             }
-            let Work::Trials { merger, pieces, .. } = &mut state.work else {
+            let Work::Trials { merger, pieces } = &mut state.work else {
                 return Some(Err(PoolError::Stopped(Stopped::Cancelled)));
             };
             let pieces = pieces
@@ -390,8 +378,8 @@ pub async fn summarize(
         i.sched.add_summary(job, spec.trials);
         i.insert_job(
             job,
+            spec,
             Work::Summary {
-                spec: spec.clone(),
                 message: Some(message),
                 summary: None,
                 lost: false,
@@ -406,74 +394,11 @@ pub async fn summarize(
                 Some(summary) => Some(Ok(Some(*summary))),
                 None => lost.then_some(Ok(None)),
             },
-            Work::Trials { .. } | Work::Import { .. } => None,
+            Work::Trials { .. } => None,
         })
         .await?;
         if let Some(summary) = done {
             return Ok(summary);
-        }
-    }
-}
-
-/// Reads and calibrates a deals file (`bytes`) on one worker, telling
-/// `progress` the rows and bytes read as the worker says them. A worker
-/// that dies on it is replaced and the file posted again, up to the
-/// scheduler's attempts.
-pub async fn import(
-    pool: &Pool,
-    spec: &ImportSpec,
-    bytes: &Uint8Array,
-    current: &impl Fn() -> bool,
-    progress: &mut impl FnMut(u64, u64),
-) -> Result<Imported, PoolError> {
-    let pool = &pool.0;
-    let job = {
-        let mut i = pool.borrow_mut();
-        let job = i.new_job();
-        i.sched.add_import(job, u64::from(bytes.length()));
-        i.insert_job(
-            job,
-            Work::Import {
-                spec: spec.clone(),
-                file: bytes.clone(),
-                read: (0, 0),
-                imported: None,
-            },
-        );
-        job
-    };
-    let _cancel = CancelOnDrop { pool, job };
-    let mut reported = (0, 0);
-    loop {
-        let mut now = reported;
-        let done = tick(pool, job, current, |sched, state| {
-            if sched.has_failed(job) {
-                return Some(Err(PoolError::Stopped(Stopped::Refused(vec![
-                    FieldError::new("", "the background workers kept failing on this file"),
-                ]))));
-            }
-            match &mut state.work {
-                Work::Import { read, imported, .. } => {
-                    now = *read;
-                    imported.take().map(|json| {
-                        Imported::from_json(&json).map_err(|e| {
-                            PoolError::Stopped(Stopped::Refused(vec![FieldError::new(
-                                "",
-                                format!("a background worker's answer did not read: {e}"),
-                            )]))
-                        })
-                    })
-                }
-                _ => None,
-            }
-        })
-        .await?;
-        if let Some(imported) = done {
-            return Ok(imported);
-        }
-        if now != reported {
-            progress(now.0, now.1);
-            reported = now;
         }
     }
 }
@@ -575,10 +500,11 @@ impl Inner {
     }
 
     /// The job's state, once the scheduler knows it; hands out its work.
-    fn insert_job(&mut self, job: JobId, work: Work) {
+    fn insert_job(&mut self, job: JobId, spec: &RunSpec, work: Work) {
         self.jobs.insert(
             job,
             JobState {
+                spec: spec.clone(),
                 work,
                 stopped: None,
                 wake: None,
@@ -642,34 +568,6 @@ impl Inner {
                     }
                 }
             }
-            Reply::Reading { job, rows, bytes } => {
-                if self.sched.held(id).is_some_and(|(held, _, _)| held == job) {
-                    if let Some(JobState {
-                        work: Work::Import { read, .. },
-                        ..
-                    }) = self.jobs.get_mut(&job)
-                    {
-                        *read = (rows, bytes);
-                    }
-                    self.wake(job);
-                }
-                // Still busy: nothing to hand out.
-                return;
-            }
-            Reply::Imported { job, imported } => {
-                if let Some((held, start, end)) = self.sched.held(id) {
-                    if held == job && self.sched.finished(id, job, start, end) {
-                        if let Some(JobState {
-                            work: Work::Import { imported: slot, .. },
-                            ..
-                        }) = self.jobs.get_mut(&job)
-                        {
-                            *slot = Some(imported);
-                        }
-                        self.wake(job);
-                    }
-                }
-            }
             Reply::Refused { job, error } => {
                 if let Some((held, start, end)) = self.sched.held(id) {
                     if self.sched.finished(id, held, start, end) && held == job {
@@ -683,7 +581,7 @@ impl Inner {
 
     fn take_chunk(&mut self, job: JobId, start: u64, bytes: Option<Uint8Array>) {
         let Some(JobState {
-            work: Work::Trials { merger, pieces, .. },
+            work: Work::Trials { merger, pieces },
             ..
         }) = self.jobs.get_mut(&job)
         else {
@@ -732,9 +630,9 @@ impl Inner {
             };
             let summary = matches!(state.work, Work::Summary { .. });
             let posted = match &state.work {
-                Work::Trials { spec, .. } => protocol::to_js(&Request::Run {
+                Work::Trials { .. } => protocol::to_js(&Request::Run {
                     job: a.job,
-                    spec: spec.clone(),
+                    spec: state.spec.clone(),
                     start: a.start,
                     end: a.end,
                 })
@@ -745,25 +643,12 @@ impl Inner {
                 Work::Summary { message: None, .. } => Err(JsValue::from_str(
                     "the trials to summarise were handed out already",
                 )),
-                Work::Import { spec, file, .. } => protocol::to_js(&Request::Import {
-                    job: a.job,
-                    spec: spec.clone(),
-                })
-                .map_err(JsValue::from)
-                .and_then(|msg| {
-                    // A copy in the browser's memory, not through serde.
-                    let copy = file.slice(0, file.length());
-                    Reflect::set(&msg, &JsValue::from_str(BYTES_KEY), &copy)?;
-                    slot.worker
-                        .post_message_with_transfer(&msg, &js_sys::Array::of1(&copy.buffer()))
-                }),
                 Work::Summary {
-                    spec,
                     message: Some((array, buffers)),
                     ..
                 } => protocol::to_js(&Request::Summarize {
                     job: a.job,
-                    spec: spec.clone(),
+                    spec: state.spec.clone(),
                 })
                 .map_err(JsValue::from)
                 .and_then(|msg| {

@@ -5,7 +5,6 @@
 //! 2^53. A chunk's trials never go through serde: they travel as the bytes of
 //! `Chunk::to_bytes`, in one transferred `ArrayBuffer` beside the message.
 
-use funnel_engine::calibrate::task::ImportSpec;
 use funnel_engine::job::RunSpec;
 use funnel_engine::{FieldError, Summary};
 use serde::{Deserialize, Serialize};
@@ -26,17 +25,12 @@ pub enum Request {
     /// chunk in trial order, as an array of `Uint8Array`s in `BYTES_KEY`
     /// (copied, not transferred: the page keeps them to summarise again).
     Summarize { job: u64, spec: RunSpec },
-    /// Read a deals file and calibrate (or plan a backtest): the file's
-    /// bytes are one `Uint8Array` in `BYTES_KEY`, its buffer transferred.
-    Import { job: u64, spec: ImportSpec },
 }
 
 impl Request {
     pub fn job(&self) -> u64 {
         match self {
-            Request::Run { job, .. }
-            | Request::Summarize { job, .. }
-            | Request::Import { job, .. } => *job,
+            Request::Run { job, .. } | Request::Summarize { job, .. } => *job,
         }
     }
 }
@@ -52,13 +46,6 @@ pub enum Reply {
     Chunk { job: u64, start: u64, end: u64 },
     /// The summary a `Request::Summarize` asked for.
     Summary { job: u64, summary: Box<Summary> },
-    /// An import has read `rows` rows, `bytes` bytes of its file (sent
-    /// every `worker_side::ROWS_PER_MESSAGE` rows while it reads).
-    Reading { job: u64, rows: u64, bytes: u64 },
-    /// An import's answer: `calibrate::task::Imported` as its JSON (the
-    /// scenario inside is text already, and the report's tagged warnings
-    /// read back the way they were written).
-    Imported { job: u64, imported: String },
     /// The engine would not run the job (its errors name field paths).
     Refused { job: u64, error: Vec<WireError> },
 }
@@ -87,7 +74,7 @@ impl From<WireError> for FieldError {
 
 /// The property that holds a message's bytes: a `Reply::Chunk`'s trials (a
 /// `Uint8Array` whose buffer was transferred), a `Request::Summarize`'s
-/// chunks (an array of them), a `Request::Import`'s file (one, transferred).
+/// chunks (an array of them).
 pub const BYTES_KEY: &str = "bytes";
 
 /// Worker files are not content-hashed by Trunk, so after a deploy a page can
@@ -106,7 +93,6 @@ const PROTOCOL_HASH: u64 = fnv1a(
         include_str!("protocol.rs"),
         include_str!("../../engine/src/codec.rs"),
         include_str!("../../engine/src/job.rs"),
-        include_str!("../../engine/src/calibrate/task.rs"),
     )
     .as_bytes(),
 );
@@ -234,62 +220,6 @@ mod tests {
         .unwrap();
         with_bytes[BYTES_KEY] = serde_json::json!([1, 2, 3]);
         assert!(serde_json::from_value::<Reply>(with_bytes).is_ok());
-    }
-
-    #[test]
-    fn an_import_and_its_answer_round_trip() {
-        use funnel_engine::calibrate::task::{self, Window};
-        use funnel_engine::calibrate::{Date, DateOrder, Options};
-        let spec = ImportSpec {
-            name: "deals-wide.csv".into(),
-            options: Options {
-                stages: Some(vec!["Lead".into(), "Demo".into()]),
-                date_order: Some(DateOrder::DayFirst),
-                ..Options::default()
-            },
-            backtest: Some(Window {
-                as_of: Date::parse_iso("2025-03-01").unwrap(),
-                months: 3,
-            }),
-        };
-        let req = Request::Import { job: 12, spec };
-        assert_eq!(req.job(), 12);
-        let json = serde_json::to_value(&req).unwrap();
-        assert_eq!(json["kind"], "import");
-        assert_eq!(serde_json::from_value::<Request>(json).unwrap(), req);
-        let text = include_str!("../../scenarios/deals-long.csv");
-        let imported = task::import(
-            text.as_bytes(),
-            &ImportSpec {
-                name: "deals-long.csv".into(),
-                options: Options::default(),
-                backtest: None,
-            },
-            1_000,
-            |_| {},
-        );
-        for reply in [
-            Reply::Reading {
-                job: 12,
-                rows: 2_000,
-                bytes: 81_920,
-            },
-            Reply::Imported {
-                job: 12,
-                imported: imported.to_json(),
-            },
-        ] {
-            let back: Reply =
-                serde_json::from_str(&serde_json::to_string(&reply).unwrap()).unwrap();
-            assert_eq!(back, reply);
-        }
-        let Reply::Imported { imported: json, .. } = (Reply::Imported {
-            job: 1,
-            imported: imported.to_json(),
-        }) else {
-            unreachable!()
-        };
-        assert_eq!(task::Imported::from_json(&json).unwrap(), imported);
     }
 
     #[test]

@@ -23,9 +23,6 @@ pub struct Limits {
     /// A summary may take `chunk_ms` plus this a trial (sorting them, in
     /// microseconds a trial).
     pub summary_per_trial_ms: f64,
-    /// An import may take `chunk_ms` plus this a byte of its file (a
-    /// 50,000-row export, some 3 MB, reads in about a second).
-    pub import_per_byte_ms: f64,
     /// A chunk whose worker died this many times fails its job: it is more
     /// likely to kill every worker than to succeed on the next.
     pub attempts: u32,
@@ -38,7 +35,6 @@ impl Default for Limits {
             chunk_ms: 30_000.0,
             chunk_per_trial_ms: 50.0,
             summary_per_trial_ms: 0.01,
-            import_per_byte_ms: 0.005,
             attempts: 3,
         }
     }
@@ -189,26 +185,15 @@ impl Scheduler {
     /// A new job of one task: the summary of a run of `trials` trials (held
     /// as the chunk `0..trials`, so a worker that dies on it hands it on).
     pub fn add_summary(&mut self, id: JobId, trials: u64) {
-        self.add_task(id, trials, self.limits.summary_per_trial_ms);
-    }
-
-    /// A new job of one task: an import of a file of `bytes` bytes.
-    pub fn add_import(&mut self, id: JobId, bytes: u64) {
-        self.add_task(id, bytes, self.limits.import_per_byte_ms);
-    }
-
-    /// One task of `units` (held as the chunk `0..units`), allowed
-    /// `per_unit_ms` a unit beyond `chunk_ms`.
-    fn add_task(&mut self, id: JobId, units: u64, per_unit_ms: f64) {
         self.jobs.push(Job {
             id,
-            queue: VecDeque::from([(0, units.max(1))]),
+            queue: VecDeque::from([(0, trials.max(1))]),
             in_flight: 0,
             done: 0,
-            total: units.max(1),
+            total: trials.max(1),
             deaths: BTreeMap::new(),
             failed: false,
-            per_trial_ms: per_unit_ms,
+            per_trial_ms: self.limits.summary_per_trial_ms,
         });
     }
 
@@ -389,7 +374,6 @@ mod tests {
             chunk_ms: 1_000.0,
             chunk_per_trial_ms: 1.0,
             summary_per_trial_ms: 0.5,
-            import_per_byte_ms: 0.25,
             attempts: 3,
         }
     }
@@ -410,27 +394,6 @@ mod tests {
         assert_ne!(b[0].worker, a[0].worker);
         assert!(s.finished(b[0].worker, 5, 0, 4_000));
         assert!(s.is_complete(5));
-    }
-
-    #[test]
-    fn an_import_is_one_task_allowed_time_by_its_bytes() {
-        let mut s = two_ready();
-        s.add_import(3, 8_000);
-        let a = s.assign(0.0);
-        assert_eq!(a.len(), 1);
-        assert_eq!((a[0].job, a[0].start, a[0].end), (3, 0, 8_000));
-        // 1,000 ms + 0.25 ms a byte.
-        assert!(s.overdue(3_000.0).is_empty());
-        assert_eq!(s.overdue(3_001.0), vec![a[0].worker]);
-        // Its worker dies: the file goes to the other one, whole.
-        s.remove_worker(a[0].worker);
-        let b = s.assign(3_001.0);
-        assert_eq!((b[0].job, b[0].end), (3, 8_000));
-        assert!(s.finished(b[0].worker, 3, 0, 8_000));
-        assert!(s.is_complete(3));
-        // An empty file is still one task.
-        s.add_import(4, 0);
-        assert_eq!(s.assign(0.0)[0].end, 1);
     }
 
     fn two_ready() -> Scheduler {

@@ -27,20 +27,7 @@ pub fn ready() -> Answer {
 /// read is refused for the job it names, so that the page is not left waiting.
 /// Pieces lent with a message go back with its reply, whatever the reply.
 pub fn answer(side: &mut WorkerSide, data: &JsValue) -> Answer {
-    answer_with_progress(side, data, &mut |_| {})
-}
-
-/// `answer`, handing `progress` the messages to post while it works (an
-/// import's rows read so far).
-pub fn answer_with_progress(
-    side: &mut WorkerSide,
-    data: &JsValue,
-    progress: &mut dyn FnMut(Answer),
-) -> Answer {
-    let sent = protocol::take_bytes(data);
-    // An import's file: its own, transferred; not sent back.
-    let file = sent.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec);
-    let lent = sent.dyn_into::<Array>().ok();
+    let lent = protocol::take_bytes(data).dyn_into::<Array>().ok();
     let (reply, bytes) = match protocol::from_js::<Request>(data.clone()) {
         Ok(req) => {
             // A summary's pieces: copied out one at a time, as the engine
@@ -48,9 +35,8 @@ pub fn answer_with_progress(
             let pieces = lent
                 .iter()
                 .flat_map(|a| a.iter())
-                .map(|p| Uint8Array::new(&p).to_vec())
-                .chain(file);
-            side.handle_with_progress(&req, pieces, &mut |r| progress(plain(&r)))
+                .map(|p| Uint8Array::new(&p).to_vec());
+            side.handle(&req, pieces)
         }
         Err(e) => {
             let job = Reflect::get(data, &JsValue::from_str("job"))
@@ -99,8 +85,7 @@ pub fn serve(scope: DedicatedWorkerGlobalScope) {
     let mut side = WorkerSide::new();
     let out = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        let answer = answer_with_progress(&mut side, &ev.data(), &mut |a| post(&out, a));
-        post(&out, answer);
+        post(&out, answer(&mut side, &ev.data()));
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.

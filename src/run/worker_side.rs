@@ -1,16 +1,11 @@
 //! What a worker does with a request, as plain Rust (the binary in
 //! `src/bin/worker.rs` only moves messages in and out).
 
-use funnel_engine::calibrate::task;
 use funnel_engine::job::RunSpec;
 use funnel_engine::{Chunk, FieldError, Simulation, Summary};
 
 use super::protocol::{Reply, Request, WireError};
 use super::scheduler::Merger;
-
-/// An import says how far it got every this many rows: some 25 messages
-/// for a 50,000-row export, each a few bytes.
-pub const ROWS_PER_MESSAGE: u64 = 2_000;
 
 /// A worker's state between messages: the simulation it last built, since a
 /// job's chunks mostly go to the same few workers and building a simulation
@@ -29,23 +24,11 @@ impl WorkerSide {
 
     /// Answers one request: the reply, and for a chunk its bytes. `pieces`
     /// are a `Summarize`'s chunks in trial order, each decoded only when its
-    /// turn comes, so that one copy of a run's trials is in memory at a time;
-    /// or an `Import`'s file, as one piece.
+    /// turn comes, so that one copy of a run's trials is in memory at a time.
     pub fn handle(
         &mut self,
         req: &Request,
         pieces: impl IntoIterator<Item = Vec<u8>>,
-    ) -> (Reply, Option<Vec<u8>>) {
-        self.handle_with_progress(req, pieces, &mut |_| {})
-    }
-
-    /// `handle`, telling `progress` how an import gets on while it reads
-    /// (`Reply::Reading`, for the worker to post as it goes).
-    pub fn handle_with_progress(
-        &mut self,
-        req: &Request,
-        pieces: impl IntoIterator<Item = Vec<u8>>,
-        progress: &mut dyn FnMut(Reply),
     ) -> (Reply, Option<Vec<u8>>) {
         let job = req.job();
         let refused = |errors: Vec<FieldError>| {
@@ -99,23 +82,6 @@ impl WorkerSide {
                     ),
                     Err(e) => refused(vec![FieldError::new("", e)]),
                 }
-            }
-            Request::Import { spec, .. } => {
-                let file = pieces.into_iter().next().unwrap_or_default();
-                let imported = task::import(&file, spec, ROWS_PER_MESSAGE, |p| {
-                    progress(Reply::Reading {
-                        job,
-                        rows: p.rows,
-                        bytes: p.bytes,
-                    })
-                });
-                (
-                    Reply::Imported {
-                        job,
-                        imported: imported.to_json(),
-                    },
-                    None,
-                )
             }
         }
     }
@@ -247,57 +213,6 @@ mod tests {
             );
             assert!(matches!(reply, Reply::Refused { job: 10, .. }), "{reply:?}");
         }
-    }
-
-    #[test]
-    fn an_import_reads_the_file_it_is_given_and_says_how_far_it_got() {
-        use funnel_engine::calibrate::Options;
-        use funnel_engine::calibrate::task::{ImportSpec, Imported};
-        let text = include_str!("../../scenarios/deals-long.csv");
-        let spec = ImportSpec {
-            name: "deals.csv".into(),
-            options: Options::default(),
-            backtest: None,
-        };
-        let mut w = WorkerSide::new();
-        let mut said = Vec::new();
-        let (reply, bytes) = w.handle_with_progress(
-            &Request::Import {
-                job: 4,
-                spec: spec.clone(),
-            },
-            [text.as_bytes().to_vec()],
-            &mut |r| said.push(r),
-        );
-        assert!(bytes.is_none());
-        let Reply::Imported { job: 4, imported } = reply else {
-            panic!("{reply:?}")
-        };
-        let direct = task::import(text.as_bytes(), &spec, u64::MAX, |_| {});
-        assert_eq!(Imported::from_json(&imported).unwrap(), direct);
-        // Rows so far, every ROWS_PER_MESSAGE, growing, bytes within the file.
-        let rows = text.lines().count() as u64 - 1;
-        assert_eq!(said.len() as u64, (rows - 1) / ROWS_PER_MESSAGE, "{said:?}");
-        let mut last = 0;
-        for (i, r) in said.iter().enumerate() {
-            let Reply::Reading {
-                job: 4,
-                rows,
-                bytes,
-            } = *r
-            else {
-                panic!("{r:?}")
-            };
-            assert_eq!(rows, (i as u64 + 1) * ROWS_PER_MESSAGE);
-            assert!(bytes > last && bytes < text.len() as u64);
-            last = bytes;
-        }
-        // No file: an answer with the problem, not a panic.
-        let (reply, _) = w.handle(&Request::Import { job: 5, spec }, NO_PIECES);
-        let Reply::Imported { job: 5, imported } = reply else {
-            panic!("{reply:?}")
-        };
-        assert!(Imported::from_json(&imported).unwrap().outcome.is_err());
     }
 
     #[test]

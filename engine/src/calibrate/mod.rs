@@ -17,7 +17,6 @@
 //! - `report.rs`: the report and the scenario
 //! - `backtest.rs`: a forecast made in the past against its actual
 //! - `synth.rs`: synthetic exports from a known scenario (tests, examples)
-//! - `task.rs`: one import as a task (a worker's, or the page's in steps)
 
 pub mod backtest;
 pub mod count;
@@ -28,7 +27,6 @@ pub mod leads;
 pub mod read;
 pub mod report;
 pub mod synth;
-pub mod task;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,65 +1,38 @@
 //! "Import deals (CSV)": a CRM export in, the engine's calibration report
 //! out, and its funnel into the form on request (with Undo).
 //!
-//! The file's bytes stay in the browser's memory (`FileBytes`); every read
-//! hands a copy to a worker (`run::import`), which reads, counts and
-//! reports, saying how many rows it has read as it goes. The page only
-//! draws: a 50,000-row export no longer costs its main thread the read.
-//! With no worker the same engine task runs here in 20 ms steps.
+//! The file is read on the page's main thread in steps of about 20 ms
+//! (`calibrate::Import::step`), the browser getting its turn between them
+//! and a progress bar showing the bytes read: the engine's reader borrows
+//! the text, and a 50,000-row export is some 60 steps, so moving it to a
+//! worker would buy little for the copy of the file it costs.
 
 mod mapping;
 mod report;
 mod tools;
 
+use std::sync::Arc;
+
 use funnel_engine::Scenario;
-use funnel_engine::calibrate::task::{ImportSpec, Imported, Outcome};
-use funnel_engine::calibrate::{DateOrder, Options, Report};
+use funnel_engine::calibrate::{self, DateOrder, Deals, Import, Layout, Problem, Report, count};
 use leptos::html;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 
 use crate::browser;
 use crate::calibration::{Mapping, problem_words, with_funnel};
 use crate::form::{DEFAULT_SEED, DEFAULT_TRIALS, Draft, Run};
-use crate::run::{self, Stopped};
 use crate::ui::state::{Ctx, use_ctx};
 
 /// The largest export the page reads (the command line's limit).
 const MAX_BYTES: f64 = funnel_engine::cli::MAX_DEALS_BYTES as f64;
+/// What a step aims at, in milliseconds.
+const STEP_MS: f64 = 20.0;
 
-/// A file's bytes, held by the browser outside the page's wasm memory.
-/// `Send` only in name (`SendWrapper`): signals ask for it, and the page
-/// has one thread.
-#[derive(Clone)]
-pub struct FileBytes(SendWrapper<js_sys::Uint8Array>);
-
-impl FileBytes {
-    pub fn get(&self) -> &js_sys::Uint8Array {
-        &self.0
-    }
-
-    pub fn len(&self) -> u64 {
-        u64::from(self.0.length())
-    }
-}
-
-impl PartialEq for FileBytes {
-    fn eq(&self, other: &FileBytes) -> bool {
-        wasm_bindgen::JsValue::from(&*self.0) == wasm_bindgen::JsValue::from(&*other.0)
-    }
-}
-
-impl std::fmt::Debug for FileBytes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "FileBytes({} bytes)", self.0.length())
-    }
-}
-
-/// A file chosen, with its header once a read has found it.
+/// A file chosen, with its header.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loaded {
     pub name: String,
-    pub bytes: FileBytes,
+    pub text: Arc<String>,
     pub headers: Vec<String>,
     /// Whether the header matched a layout by itself.
     pub detected: bool,
@@ -68,20 +41,10 @@ pub struct Loaded {
 /// A file read and counted.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Counted {
+    pub deals: Arc<Deals>,
     pub report: Report,
     /// The scenario the report makes, or why it cannot.
     pub scenario: Result<Scenario, Vec<String>>,
-    /// How it was read, and the file: a backtest reads it again so.
-    pub spec: ImportSpec,
-    pub bytes: FileBytes,
-}
-
-/// How far a read has got.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ReadingNow {
-    pub rows: u64,
-    /// Share of the file's bytes read.
-    pub share: f64,
 }
 
 /// The import's state, shared by its parts.
@@ -92,12 +55,12 @@ pub struct ImportState {
     /// The stage order the user set (`None`: the order deals enter them).
     pub stages: RwSignal<Option<Vec<String>>>,
     pub date_order: RwSignal<Option<DateOrder>>,
-    /// While reading: how far.
-    pub reading: RwSignal<Option<ReadingNow>>,
-    pub counted: RwSignal<Option<Result<std::sync::Arc<Counted>, Vec<String>>>>,
+    /// Share of the file read, while reading.
+    pub reading: RwSignal<Option<f64>>,
+    pub counted: RwSignal<Option<Result<Arc<Counted>, Vec<String>>>>,
     /// The form before "Use these numbers", for Undo.
     pub before: RwSignal<Option<Draft>>,
-    /// Bumped by every new read and by Stop: older reads stop.
+    /// Bumped by every new read: older reads stop.
     generation: StoredValue<u64>,
 }
 
@@ -116,148 +79,131 @@ impl ImportState {
         }
     }
 
-    /// A file's bytes arrived: a first read, which detects the layout.
-    fn loaded(self, name: String, bytes: js_sys::Uint8Array) {
+    /// A file's text arrived: its header, the detected mapping, and a first
+    /// read when detection found a layout.
+    fn loaded(self, name: String, text: String) {
+        self.counted.set(None);
         self.stages.set(None);
         self.date_order.set(None);
-        self.file.set(Some(Loaded {
-            name,
-            bytes: FileBytes(SendWrapper::new(bytes)),
-            headers: Vec::new(),
-            detected: false,
-        }));
-        self.start(true);
+        match calibrate::read::header(&text) {
+            Err(p) => {
+                self.file.set(None);
+                self.counted.set(Some(Err(vec![problem_words(&p)])));
+            }
+            Ok((_, headers)) => {
+                let (mapping, layout) = Mapping::detected(&headers);
+                self.mapping.set(mapping);
+                self.file.set(Some(Loaded {
+                    name,
+                    text: Arc::new(text),
+                    headers,
+                    detected: layout.is_some(),
+                }));
+                if layout.is_some() {
+                    self.read();
+                }
+            }
+        }
     }
 
     /// Reads the file with the mapping, stage order and date order shown.
     pub fn read(self) {
-        self.start(false);
-    }
-
-    /// Stops the read under way; what was shown before stays.
-    pub fn stop(self) {
-        self.generation.update_value(|g| *g += 1);
-        self.reading.set(None);
-    }
-
-    /// A read: `detect`, the layout from the header (a new file); else the
-    /// mapping shown.
-    fn start(self, detect: bool) {
         let Some(file) = self.file.get_untracked() else {
             return;
         };
-        let layout = if detect {
-            None
-        } else {
-            match self.mapping.get_untracked().layout(&file.headers) {
-                Ok(l) => Some(l),
-                Err(e) => {
-                    self.counted.set(Some(Err(vec![e])));
-                    return;
-                }
+        let layout = match self.mapping.get_untracked().layout(&file.headers) {
+            Ok(l) => l,
+            Err(e) => {
+                self.counted.set(Some(Err(vec![e])));
+                return;
             }
         };
-        let spec = ImportSpec {
-            name: file.name.clone(),
-            options: Options {
-                layout,
-                stages: self.stages.get_untracked(),
-                date_order: self.date_order.get_untracked(),
-                as_of: None,
-            },
-            backtest: None,
-        };
+        let stages = self.stages.get_untracked();
+        let order = self.date_order.get_untracked();
         let g = self.generation.get_value() + 1;
         self.generation.set_value(g);
         let current = move || self.generation.try_get_value() == Some(g);
         self.counted.set(None);
-        self.reading.set(Some(ReadingNow {
-            rows: 0,
-            share: 0.0,
-        }));
-        let total = file.bytes.len().max(1) as f64;
+        self.reading.set(Some(0.0));
         leptos::task::spawn_local(async move {
-            let got = run::import(&spec, file.bytes.get(), current, |rows, bytes| {
-                self.reading.set(Some(ReadingNow {
-                    rows,
-                    share: bytes as f64 / total,
-                }))
+            let read = read_in_steps(&file.text, layout, stages, order, &current, |f| {
+                self.reading.set(Some(f))
             })
             .await;
             if !current() {
                 return;
             }
             self.reading.set(None);
-            match got {
-                Ok(imported) => self.take(detect, spec, file, imported),
-                Err(Stopped::Cancelled) => {}
-                Err(Stopped::Refused(errors)) => self
+            let stem = file
+                .name
+                .rsplit_once('.')
+                .map_or(file.name.as_str(), |(s, _)| s);
+            let counted = read.and_then(|deals| {
+                let counts = count(&deals, None)?;
+                let report = Report::new(&counts);
+                let scenario = report
+                    .scenario(
+                        &format!("Calibrated from {stem} as of {}", report.as_of),
+                        12,
+                    )
+                    .map_err(|ps| ps.iter().map(problem_words).collect());
+                Ok(Counted {
+                    deals: Arc::new(deals),
+                    report,
+                    scenario,
+                })
+            });
+            match counted {
+                Ok(c) => {
+                    if self.stages.get_untracked().is_none() {
+                        self.stages.set(Some(
+                            c.report.stages.iter().map(|s| s.name.clone()).collect(),
+                        ));
+                    }
+                    self.counted.set(Some(Ok(Arc::new(c))));
+                }
+                Err(problems) => self
                     .counted
-                    .set(Some(Err(errors.iter().map(|e| e.to_string()).collect()))),
+                    .set(Some(Err(problems.iter().map(problem_words).collect()))),
             }
         });
     }
+}
 
-    /// What a read found: the header (and, for a new file, the detected
-    /// mapping), then the report or the file's problems.
-    fn take(self, detect: bool, spec: ImportSpec, file: Loaded, imported: Imported) {
-        let Imported {
-            headers,
-            layout,
-            outcome,
-        } = imported;
-        if detect {
-            if headers.is_empty() {
-                // Not even a header: nothing to map.
-                self.file.set(None);
-            } else {
-                let (mapping, found) = Mapping::detected(&headers);
-                self.mapping.set(mapping);
-                self.file.set(Some(Loaded {
-                    headers,
-                    detected: found.is_some(),
-                    ..file.clone()
-                }));
-                if found.is_none() {
-                    // The user maps the columns by hand, then reads again.
-                    return;
-                }
-            }
+/// The engine's stepwise reader, in steps of about [`STEP_MS`], yielding to
+/// the browser between them.
+async fn read_in_steps(
+    text: &str,
+    layout: Layout,
+    stages: Option<Vec<String>>,
+    order: Option<DateOrder>,
+    current: &impl Fn() -> bool,
+    progress: impl Fn(f64),
+) -> Result<Deals, Vec<Problem>> {
+    let mut import = Import::new(text, Some(layout), stages.as_deref(), order)?;
+    let total = text.len().max(1) as f64;
+    let mut rows = 256u64;
+    loop {
+        let t0 = browser::now_ms();
+        let p = import.step(rows)?;
+        let ms = browser::now_ms() - t0;
+        progress(p.bytes as f64 / total);
+        if p.done {
+            break;
         }
-        match outcome {
-            Ok(Outcome::Calibrated { report, scenario }) => {
-                let scenario = scenario
-                    .map_err(|ps| ps.iter().map(problem_words).collect())
-                    .and_then(|json| {
-                        Scenario::from_json(&json)
-                            .map_err(|e| e.0.iter().map(|e| e.to_string()).collect())
-                    });
-                if self.stages.get_untracked().is_none() {
-                    self.stages
-                        .set(Some(report.stages.iter().map(|s| s.name.clone()).collect()));
-                }
-                let spec = ImportSpec {
-                    options: Options {
-                        layout: layout.or(spec.options.layout),
-                        ..spec.options
-                    },
-                    ..spec
-                };
-                self.counted.set(Some(Ok(std::sync::Arc::new(Counted {
-                    report,
-                    scenario,
-                    spec,
-                    bytes: file.bytes,
-                }))));
-            }
-            Ok(Outcome::Backtest { .. }) => self.counted.set(Some(Err(vec![
-                "The file was read for a backtest, not a calibration.".into(),
-            ]))),
-            Err(problems) => self
-                .counted
-                .set(Some(Err(problems.iter().map(problem_words).collect()))),
+        // Aim at STEP_MS a step; grow at most fourfold at a time.
+        let per_row = ms / rows as f64;
+        rows = if per_row > 0.0 {
+            ((STEP_MS / per_row) as u64).clamp(16, rows.saturating_mul(4))
+        } else {
+            rows.saturating_mul(4)
+        };
+        browser::sleep(0).await;
+        if !current() {
+            return Err(Vec::new());
         }
     }
+    import.finish()
 }
 
 /// The toolbar's button (choose, or drop a file on it) and the panel.
@@ -270,10 +216,10 @@ pub fn ImportDeals() -> impl IntoView {
 
     let take = move |file: web_sys::File| {
         leptos::task::spawn_local(async move {
-            match browser::read_bytes(&file, MAX_BYTES).await {
-                Ok((name, bytes)) => {
+            match browser::read_text(&file, MAX_BYTES).await {
+                Ok((name, text)) => {
                     ctx.announce.set(format!("Reading {name}."));
-                    state.loaded(name, bytes);
+                    state.loaded(name, text);
                 }
                 Err(e) => {
                     state.file.set(None);
@@ -295,9 +241,10 @@ pub fn ImportDeals() -> impl IntoView {
     };
 
     let close = move |_| {
-        state.stop();
         state.file.set(None);
         state.counted.set(None);
+        state.reading.set(None);
+        state.generation.update_value(|g| *g += 1);
     };
 
     view! {
@@ -368,33 +315,11 @@ pub fn ImportDeals() -> impl IntoView {
                     state
                         .reading
                         .get()
-                        .map(|r| {
+                        .map(|f| {
                             view! {
-                                <div class="import-progress" role="status">
-                                    <label for="import-progress">
-                                        {if r.rows == 0 {
-                                            "Reading the file…".to_string()
-                                        } else {
-                                            format!(
-                                                "Reading the file… {} rows",
-                                                crate::format::count(r.rows as f64),
-                                            )
-                                        }}
-                                    </label>
-                                    <progress
-                                        id="import-progress"
-                                        max="1"
-                                        value=r.share
-                                        data-rows=r.rows
-                                    ></progress>
-                                    <button
-                                        type="button"
-                                        id="import-stop"
-                                        class="secondary"
-                                        on:click=move |_| state.stop()
-                                    >
-                                        "Stop"
-                                    </button>
+                                <div class="import-progress">
+                                    <label for="import-progress">"Reading the file…"</label>
+                                    <progress id="import-progress" max="1" value=f></progress>
                                 </div>
                             }
                         })

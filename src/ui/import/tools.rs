@@ -5,11 +5,9 @@
 
 use std::sync::Arc;
 
-use funnel_engine::Scenario;
 use funnel_engine::calibrate::Date;
 use funnel_engine::calibrate::backtest::{self, Backtest};
 use funnel_engine::calibrate::report::with_fixed_rates;
-use funnel_engine::calibrate::task::{ImportSpec, Outcome, Window};
 use funnel_engine::job::{Change, RunSpec};
 use funnel_engine::{DEFAULT_SEED, DEFAULT_TRIALS};
 use leptos::prelude::*;
@@ -94,72 +92,39 @@ pub fn Tools(counted: Arc<Counted>) -> impl IntoView {
     let (as_of, set_as_of) = signal(default_as_of);
     let (tested, set_tested) = signal(None::<Result<Backtest, Vec<String>>>);
     let (bt_progress, set_bt_progress) = signal(None::<f64>);
-    let read_as = counted.spec.clone();
-    let bytes = counted.bytes.clone();
+    let deals = counted.deals.clone();
     let run_backtest = move |_| {
         let Some(date) = Date::parse_iso(&as_of.get_untracked()) else {
             set_tested.set(Some(Err(vec!["Choose an as-of date (YYYY-MM-DD).".into()])));
             return;
         };
         let m = months.get_untracked();
+        let plan = match backtest::plan(&deals, date, m) {
+            Ok(p) => p,
+            Err(ps) => {
+                set_tested.set(Some(Err(ps.iter().map(problem_words).collect())));
+                return;
+            }
+        };
         let g = generation.get_value() + 1;
         generation.set_value(g);
         let current = move || generation.try_get_value() == Some(g);
         set_tested.set(None);
         set_bt_progress.set(Some(0.0));
-        let spec = ImportSpec {
-            backtest: Some(Window {
-                as_of: date,
-                months: m,
-            }),
-            ..read_as.clone()
-        };
-        let bytes = bytes.clone();
         leptos::task::spawn_local(async move {
-            // Calibrated as of the date on a worker, the file read again
-            // there; then the forecast's trials.
-            let total = bytes.len().max(1) as f64;
-            let planned = run::import(&spec, bytes.get(), current, |_, read| {
-                set_bt_progress.set(Some(0.5 * read as f64 / total))
-            })
-            .await;
-            let (scenario, actual) = match planned.map(|i| i.outcome) {
-                Ok(Ok(Outcome::Backtest {
-                    scenario, actual, ..
-                })) => match Scenario::from_json(&scenario) {
-                    Ok(s) => (s, actual),
-                    Err(e) => {
-                        set_bt_progress.set(None);
-                        set_tested.set(Some(Err(e.0.iter().map(|e| e.to_string()).collect())));
-                        return;
-                    }
-                },
-                Ok(Ok(Outcome::Calibrated { .. })) => {
-                    set_bt_progress.set(None);
-                    return;
-                }
-                Ok(Err(ps)) => {
-                    set_bt_progress.set(None);
-                    set_tested.set(Some(Err(ps.iter().map(problem_words).collect())));
-                    return;
-                }
-                Err(Stopped::Cancelled) => return,
-                Err(e) => {
-                    set_bt_progress.set(None);
-                    set_tested.set(Some(Err(vec![stopped_words(e)])));
-                    return;
-                }
-            };
-            let spec = RunSpec::new(&scenario, DEFAULT_TRIALS, DEFAULT_SEED, Change::None);
+            let spec = RunSpec::new(&plan.scenario, DEFAULT_TRIALS, DEFAULT_SEED, Change::None);
             let ran = run::run(&spec, current, |done, total| {
-                set_bt_progress.set(Some(0.5 + 0.5 * done as f64 / total.max(1) as f64))
+                set_bt_progress.set(Some(done as f64 / total.max(1) as f64))
             })
             .await;
             set_bt_progress.set(None);
             match ran {
-                Ok(chunk) => {
-                    set_tested.set(Some(Ok(backtest::judge(date, m, &chunk.revenue, actual))))
-                }
+                Ok(chunk) => set_tested.set(Some(Ok(backtest::judge(
+                    date,
+                    m,
+                    &chunk.revenue,
+                    plan.actual,
+                )))),
                 Err(Stopped::Cancelled) => {}
                 Err(e) => set_tested.set(Some(Err(vec![stopped_words(e)]))),
             }
