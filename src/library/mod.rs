@@ -45,6 +45,19 @@ pub enum Saved {
     Unchanged(String),
 }
 
+impl Saved {
+    /// What the page says after a save.
+    pub fn sentence(&self) -> String {
+        match self {
+            Saved::Added(n) => format!("Saved “{n}” in the library."),
+            Saved::Replaced(n) => {
+                format!("Saved “{n}” over the scenario of that name in the library.")
+            }
+            Saved::Unchanged(n) => format!("“{n}” is already saved as it is."),
+        }
+    }
+}
+
 /// Why a change was refused; the library is as it was.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refused {
@@ -79,6 +92,34 @@ pub struct Merged {
     pub identical: usize,
     /// Left out because the library was full.
     pub left_out: usize,
+}
+
+impl Merged {
+    /// What the page says after an import.
+    pub fn sentence(&self) -> String {
+        let mut parts = vec![match self.added {
+            0 => "Imported no new scenarios.".to_owned(),
+            1 => "Imported 1 scenario.".to_owned(),
+            n => format!("Imported {n} scenarios."),
+        }];
+        for (from, to) in &self.renamed {
+            parts.push(format!(
+                "“{from}” differs from the saved scenario of that name, so it was added as “{to}”."
+            ));
+        }
+        match self.identical {
+            0 => {}
+            1 => parts.push("1 was already saved as it is.".into()),
+            n => parts.push(format!("{n} were already saved as they are.")),
+        }
+        if self.left_out > 0 {
+            parts.push(format!(
+                "{} did not fit: the library holds at most {MAX_ENTRIES}.",
+                self.left_out
+            ));
+        }
+        parts.join(" ")
+    }
 }
 
 /// Names compare as people read them: surrounding spaces and case ignored.
@@ -336,6 +377,10 @@ mod tests {
             ["A", "B", "B (imported)", "B (imported 2)", "Untitled"]
         );
         assert_eq!(l.get("B").unwrap().run.scenario.leads.per_month, 200.0);
+        assert_eq!(
+            merged.sentence(),
+            "Imported 3 scenarios. “B” differs from the saved scenario of that name, so it was added as “B (imported)”. “B” differs from the saved scenario of that name, so it was added as “B (imported 2)”. 1 was already saved as it is."
+        );
         assert_eq!(
             l.get("B (imported 2)").unwrap().run.scenario.leads.per_month,
             260.0
