@@ -77,6 +77,7 @@ describe('the scenario library', () => {
     await page.locator('#library-undo-open').click();
     assert.equal((await page.locator('#f-name').inputValue()).trim(), inbound);
     await page.locator('#library-opened').waitFor({ state: 'detached' });
+    await settled(page);
     // Back, too, returns to the scenario before the one opened.
     await openLibrary(page);
     await entry(page, 'B2B SaaS').locator('.library-open').click();
