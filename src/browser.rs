@@ -487,3 +487,67 @@ pub fn watch_height(on_height: impl Fn(f64) + 'static) {
         std::mem::forget(observer);
     }
 }
+
+/// The page's localStorage as the library's `Store`. Every call asks the
+/// browser again: a sandboxed frame throws SecurityError on the mere
+/// access (caught by web-sys), private modes may throw on any write, and
+/// a full quota throws QuotaExceededError; each becomes a `StoreError`.
+pub struct LocalStore;
+
+impl LocalStore {
+    fn storage() -> Result<web_sys::Storage, crate::library::store::StoreError> {
+        window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .ok_or(crate::library::store::StoreError::Unavailable)
+    }
+}
+
+impl crate::library::store::Store for LocalStore {
+    fn get(&self, key: &str) -> Result<Option<String>, crate::library::store::StoreError> {
+        Self::storage()?
+            .get_item(key)
+            .map_err(|_| crate::library::store::StoreError::Unavailable)
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), crate::library::store::StoreError> {
+        use crate::library::store::StoreError;
+        Self::storage()?.set_item(key, value).map_err(|e| {
+            let name = e
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.name()))
+                .or_else(|| {
+                    js_sys::Reflect::get(&e, &"name".into())
+                        .ok()
+                        .and_then(|n| n.as_string())
+                })
+                .unwrap_or_default();
+            // Quota errors go by two names across browsers.
+            if name.contains("Quota") {
+                StoreError::Full
+            } else {
+                StoreError::Unavailable
+            }
+        })
+    }
+}
+
+/// The page's address without its fragment: what a saved scenario's link
+/// starts with.
+pub fn href_without_hash() -> String {
+    let href = href();
+    match href.find('#') {
+        Some(i) => href[..i].to_owned(),
+        None => href,
+    }
+}
+
+/// Closes the `<dialog>` with this id, if it is open.
+pub fn close_dialog(id: &str) {
+    if let Some(d) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlDialogElement>().ok())
+    {
+        d.close();
+    }
+}

@@ -4,7 +4,8 @@
 //! The folders are the layers, each using only those before it in this
 //! list: `format` (money, percent and counts as people read them), `form`
 //! (the typed text of the form and the scenario it reads as), `share` (the
-//! scenario in and out of the page: links, presets), `run` (where trials
+//! scenario in and out of the page: links, presets), `library` (scenarios
+//! saved in the browser, their file and their keeping), `run` (where trials
 //! run: the worker pool, or the page), `jobs` (what the page asks for: the
 //! headline run, the lever sweep, the goal search), `classroom` (the
 //! exercise as plain logic: a student's locks, variant and answer; the
@@ -23,6 +24,7 @@ pub mod classroom;
 pub mod form;
 pub mod format;
 pub mod jobs;
+pub mod library;
 pub mod run;
 pub mod share;
 pub mod ui;

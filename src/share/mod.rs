@@ -4,6 +4,7 @@
 //! page.
 
 pub mod base64url;
+pub mod compare_link;
 pub mod embed;
 pub mod export;
 pub mod file;

@@ -7,6 +7,7 @@ mod embed_dialog;
 mod export_menu;
 mod help;
 mod import;
+mod library;
 mod results;
 pub mod state;
 mod toolbar;

@@ -1,4 +1,5 @@
-//! Presets, import and export of the scenario file, and the shareable link.
+//! Presets, import and export of the scenario file, the library of saved
+//! scenarios, and the shareable link.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -11,6 +12,7 @@ use crate::ui::state::{Notice, use_ctx};
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let ctx = use_ctx();
+    provide_context(crate::ui::library::LibraryUi::new());
     let (choice, set_choice) = signal(presets::default_preset().key.to_owned());
     let file_input = NodeRef::<html::Input>::new();
     let (share, set_share) = signal(None::<Result<String, String>>);
@@ -155,6 +157,7 @@ pub fn Toolbar() -> impl IntoView {
                 >
                     "Export JSON"
                 </button>
+                <crate::ui::library::LibraryButton />
                 <crate::ui::import::ImportDeals />
                 <button type="button" id="copy-link" class="secondary" on:click=copy_link>
                     "Copy link"
@@ -163,6 +166,7 @@ pub fn Toolbar() -> impl IntoView {
                 <crate::ui::classroom::trainer::ClassroomButton />
             </div>
             <crate::ui::export_menu::ExportMenu />
+            <crate::ui::library::OpenedNote />
             {move || {
                 share
                     .get()
